@@ -1,0 +1,111 @@
+/*
+ * The HTTP API's response shapes, shared by the backend (which serves
+ * them) and the frontend client (which reads them).
+ */
+import {
+  ReadinessLevel,
+  ReadinessSummary,
+  ReportError,
+  RuleDefinition,
+  Severity,
+  WorkloadReport,
+} from './types';
+
+/** The Kubernetes plugin's annotations that map an entity to workloads. */
+export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
+export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+export const KUBERNETES_CLUSTER_ANNOTATION = 'backstage.io/kubernetes-cluster';
+
+/** GET /rules */
+export interface RulesResponse {
+  rules: RuleDefinition[];
+}
+
+/** One cluster's part of an entity's report. */
+export interface ClusterResult {
+  cluster: string;
+  /** `error`: the cluster could not be read; `workloads` then holds the last good result, if any. */
+  status: 'ok' | 'error';
+  error?: string;
+  /** ISO time of the scan these workloads come from. */
+  scannedAt?: string;
+  /** True when the workloads come from an earlier scan because the latest failed. */
+  stale?: boolean;
+  workloads: WorkloadReport[];
+}
+
+/** GET /entities/:kind/:namespace/:name */
+export interface EntityReadinessResponse {
+  entityRef: string;
+  /** False when the entity has none of the Kubernetes annotations. */
+  mapped: boolean;
+  /** When not mapped: what to add, in words, and the annotations that would map it. */
+  notMappedReason?: string;
+  suggestedAnnotations?: Record<string, string>;
+  scannedAt?: string;
+  summary: ReadinessSummary;
+  clusters: ClusterResult[];
+  /** Every workload of every cluster, in the `check` command's JSON shape. */
+  workloads: WorkloadReport[];
+  errors: ReportError[];
+}
+
+export interface ComponentScore {
+  entityRef: string;
+  name: string;
+  title?: string;
+  mapped: boolean;
+  ready: boolean;
+  level: ReadinessLevel;
+  score: number;
+  workloads: number;
+  scannedAt?: string;
+}
+
+export interface FailingRule {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** How many workloads this rule blocks (status fail, warn or unknown). */
+  workloads: number;
+}
+
+export interface TrendPoint {
+  scannedAt: string;
+  components: number;
+  readyComponents: number;
+  averageScore: number;
+}
+
+/** GET /groups/:namespace/:name/scorecard */
+export interface GroupScorecardResponse {
+  groupRef: string;
+  title?: string;
+  components: ComponentScore[];
+  /** Components per level; `notMapped` counts components with no mapping. */
+  levelDistribution: { 0: number; 1: number; 2: number; 3: number; notMapped: number };
+  averageScore: number;
+  readyComponents: number;
+  topFailingRules: FailingRule[];
+  /** Oldest first. */
+  trend: TrendPoint[];
+}
+
+export interface TeamSummary {
+  groupRef: string;
+  title?: string;
+  components: number;
+  mappedComponents: number;
+  readyComponents: number;
+  /** readyComponents over components, 0 to 1. */
+  readyShare: number;
+  averageScore: number;
+}
+
+/** GET /scorecards */
+export interface OrganizationScorecardResponse {
+  teams: TeamSummary[];
+  topFailingRules: FailingRule[];
+  scannedAt?: string;
+}

@@ -1,0 +1,112 @@
+/*
+ * The rule engine: a snapshot in, a report out. Pure and synchronous.
+ */
+import { SnapshotIndex } from './kube/snapshotIndex';
+import { annotationsOf } from './kube/objects';
+import { Workload } from './kube/workloads';
+import { injectionOptOut } from './kube/injection';
+import { RULES } from './rules';
+import { Rule, RuleOutcome } from './rules/rule';
+import { isReady, levelOf, scoreOf } from './scoring';
+import {
+  ClusterSnapshot,
+  EvaluateOptions,
+  Finding,
+  Report,
+  Waiver,
+  WorkloadReport,
+} from './types';
+import { waiversFromAnnotations } from './waivers';
+
+const ruleIdsByIstioCode = new Map<string, string[]>();
+for (const rule of RULES) {
+  if (!rule.istioAnalyzer) continue;
+  const ids = ruleIdsByIstioCode.get(rule.istioAnalyzer.code) ?? [];
+  ids.push(rule.id);
+  ruleIdsByIstioCode.set(rule.istioAnalyzer.code, ids);
+}
+
+function runCheck(rule: Rule, workload: Workload, index: SnapshotIndex): RuleOutcome {
+  const optOut = injectionOptOut(workload.template);
+  if (optOut && !rule.appliesWhenOptedOut) {
+    return {
+      status: 'skip',
+      message: `The workload opts out of the mesh (${optOut}), so this rule does not apply.`,
+      evidence: [],
+    };
+  }
+  try {
+    return rule.check({ workload, index });
+  } catch (e) {
+    // A rule bug or an input shape nobody foresaw must not sink the report.
+    return {
+      status: 'unknown',
+      message: `The rule could not be evaluated: ${(e as Error)?.message ?? String(e)}`,
+      evidence: [],
+    };
+  }
+}
+
+function findingOf(rule: Rule, outcome: RuleOutcome, waiver: Waiver | undefined): Finding {
+  const status =
+    outcome.status === 'fail' && rule.severity !== 'error' ? 'warn' : outcome.status;
+  const finding: Finding = {
+    ruleId: rule.id,
+    status,
+    severity: rule.severity,
+    title: rule.title,
+    message: outcome.message,
+    evidence: outcome.evidence ?? [],
+    remediation: rule.remediation,
+    docsUrl: rule.docsUrl,
+  };
+  if (waiver && status !== 'pass' && status !== 'skip') {
+    finding.waivedStatus = status;
+    finding.status = 'waived';
+    finding.waiver = waiver;
+  }
+  return finding;
+}
+
+/** Waivers on the workload object and on its pod template. */
+function workloadWaivers(workload: Workload): Record<string, Waiver> {
+  const ref = `${workload.kind} ${workload.namespace}/${workload.name}`;
+  return {
+    ...waiversFromAnnotations(workload.template.annotations, `${ref} pod template`, ruleIdsByIstioCode),
+    ...waiversFromAnnotations(annotationsOf(workload.object.metadata), ref, ruleIdsByIstioCode),
+  };
+}
+
+export function evaluateWorkload(
+  workload: Workload,
+  index: SnapshotIndex,
+  options: EvaluateOptions = {},
+): WorkloadReport {
+  const waivers = { ...(options.waivers ?? {}), ...workloadWaivers(workload) };
+  const rules = options.rules ? RULES.filter(r => options.rules!.includes(r.id)) : RULES;
+  const findings = rules.map(rule =>
+    findingOf(rule, runCheck(rule, workload, index), waivers[rule.id]),
+  );
+  return {
+    cluster: index.snapshot.cluster,
+    kind: workload.kind,
+    namespace: workload.namespace,
+    name: workload.name,
+    ready: isReady(findings),
+    level: levelOf(findings),
+    score: scoreOf(findings),
+    findings,
+  };
+}
+
+/**
+ * Evaluates every workload of the snapshot against every rule: one finding
+ * per workload per rule, in catalogue order.
+ */
+export function evaluate(snapshot: ClusterSnapshot, options: EvaluateOptions = {}): Report {
+  const index = new SnapshotIndex(snapshot);
+  return {
+    workloads: index.workloads.map(w => evaluateWorkload(w, index, options)),
+    errors: [],
+  };
+}

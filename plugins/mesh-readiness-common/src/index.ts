@@ -1,0 +1,38 @@
+/**
+ * Rule catalogue, report types and the pure rule engine of Mesh Readiness.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './api';
+export { evaluate, evaluateWorkload } from './engine';
+export { RULES, RULE_DEFINITIONS, getRule } from './rules';
+export {
+  SEVERITY_WEIGHTS,
+  LEVEL_NAMES,
+  DATA_PLANE_RULE_ID,
+  isReady,
+  levelOf,
+  scoreOf,
+  summarize,
+  emptyStatusCounts,
+} from './scoring';
+export {
+  WAIVE_ANNOTATION,
+  WAIVE_REASON_ANNOTATION,
+  ISTIO_SUPPRESS_ANNOTATION,
+  waiversFromAnnotations,
+} from './waivers';
+export { parseManifests, READ_KINDS } from './manifests';
+export type { ParsedManifests } from './manifests';
+export {
+  parseLabelSelector,
+  labelSelectorMatches,
+  serviceSelects,
+  formatSelector,
+} from './kube/labels';
+export type { LabelSelector, LabelSelectorRequirement, Labels } from './kube/labels';
+export { selectProtocol } from './kube/protocol';
+export type { MeshProtocol, ProtocolSelection } from './kube/protocol';
+export { findWorkloads, WORKLOAD_KINDS } from './kube/workloads';
+export type { Workload, PodView } from './kube/workloads';

@@ -1,0 +1,127 @@
+/*
+ * Containers and ports of a pod, with named ports resolved.
+ */
+import { asArray, asPortNumber, asString, isRecord } from './objects';
+import { PodView } from './workloads';
+
+/** Containers that Istio injects: never the application's own. */
+export const ISTIO_CONTAINERS = new Set(['istio-proxy', 'istio-init', 'istio-validation']);
+
+export type ContainerGroup = 'containers' | 'initContainers' | 'ephemeralContainers';
+
+export interface ContainerRef {
+  group: ContainerGroup;
+  index: number;
+  name: string;
+  container: Record<string, any>;
+  /** Field path for evidence, e.g. `spec.template.spec.containers[0]`. */
+  path: string;
+}
+
+/** Every container of the pod, init and ephemeral too, minus Istio's own. */
+export function containersOf(
+  pod: PodView,
+  options: { includeIstio?: boolean } = {},
+): ContainerRef[] {
+  const refs: ContainerRef[] = [];
+  for (const group of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
+    asArray(pod.spec[group]).forEach((container, index) => {
+      if (!isRecord(container)) return;
+      const name = asString(container.name) ?? `#${index}`;
+      if (!options.includeIstio && ISTIO_CONTAINERS.has(name)) return;
+      refs.push({ group, index, name, container, path: `${pod.specPath}.${group}[${index}]` });
+    });
+  }
+  return refs;
+}
+
+/** Containers that serve traffic: regular ones and native sidecars. */
+export function servingContainersOf(pod: PodView): ContainerRef[] {
+  return containersOf(pod).filter(
+    c =>
+      c.group === 'containers' ||
+      (c.group === 'initContainers' && c.container.restartPolicy === 'Always'),
+  );
+}
+
+export interface ContainerPort {
+  container: ContainerRef;
+  port: number;
+  name?: string;
+  protocol: string;
+  path: string;
+}
+
+export function containerPortsOf(pod: PodView): ContainerPort[] {
+  const ports: ContainerPort[] = [];
+  for (const c of servingContainersOf(pod)) {
+    asArray(c.container.ports).forEach((p, i) => {
+      if (!isRecord(p)) return;
+      const port = asPortNumber(p.containerPort);
+      if (port === undefined) return;
+      ports.push({
+        container: c,
+        port,
+        name: asString(p.name),
+        protocol: asString(p.protocol)?.toUpperCase() ?? 'TCP',
+        path: `${c.path}.ports[${i}]`,
+      });
+    });
+  }
+  return ports;
+}
+
+export interface ResolvedPort {
+  port: number;
+  /** The container whose named port was used, when it was a name. */
+  container?: string;
+  /** The name that was resolved, when it was a name. */
+  portName?: string;
+}
+
+/**
+ * The pod port a Service port reaches: `targetPort` as a number, or a
+ * container port's name resolved on the pod's containers; `port` when
+ * absent. Undefined when a name resolves nowhere (Kubernetes then sends no
+ * traffic from that Service port to this pod).
+ */
+export function resolveTargetPort(
+  servicePort: Record<string, any>,
+  pod: PodView,
+): ResolvedPort | undefined {
+  const target = servicePort.targetPort;
+  if (target === undefined || target === null || target === '') {
+    const port = asPortNumber(servicePort.port);
+    return port === undefined ? undefined : { port };
+  }
+  const numeric = asPortNumber(target);
+  if (numeric !== undefined) return { port: numeric };
+  if (typeof target !== 'string') return undefined;
+  const named = containerPortsOf(pod).find(p => p.name === target);
+  return named
+    ? { port: named.port, container: named.container.name, portName: target }
+    : undefined;
+}
+
+/** A probe's port, with a named one resolved on the probe's own container. */
+export function resolveProbePort(
+  probe: Record<string, any>,
+  container: ContainerRef,
+): { port: number; handler: string; portName?: string } | undefined {
+  for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+    const action = probe[handler];
+    if (!isRecord(action)) continue;
+    const numeric = asPortNumber(action.port);
+    if (numeric !== undefined) return { port: numeric, handler };
+    if (typeof action.port === 'string') {
+      const named = asArray(container.container.ports).find(
+        p => isRecord(p) && p.name === action.port,
+      );
+      const port = named ? asPortNumber(named.containerPort) : undefined;
+      if (port !== undefined) return { port, handler, portName: action.port };
+    }
+  }
+  return undefined;
+}
+
+export const PROBE_KINDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;

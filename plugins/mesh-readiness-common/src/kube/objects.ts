@@ -1,0 +1,49 @@
+/*
+ * Safe readers for untrusted Kubernetes objects: every accessor tolerates
+ * missing fields and wrong types, so a rule never throws on bad input.
+ */
+import { KubeObject } from '../types';
+import { asLabels, Labels } from './labels';
+
+export function isRecord(value: unknown): value is Record<string, any> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function asArray<T = any>(value: unknown): T[] {
+  return Array.isArray(value) ? value.filter(v => v !== null && v !== undefined) : [];
+}
+
+export function asString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** A port number: an integer from 1 to 65535, from a number or a numeric string. */
+export function asPortNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    return value >= 1 && value <= 65535 ? value : undefined;
+  }
+  return undefined;
+}
+
+export function nameOf(obj: KubeObject): string {
+  return asString(obj.metadata?.name) ?? '';
+}
+
+/** Manifests without a namespace land in `default`, as kubectl applies them. */
+export function namespaceOf(obj: KubeObject): string {
+  return asString(obj.metadata?.namespace) || 'default';
+}
+
+export function labelsOf(meta: unknown): Labels {
+  return isRecord(meta) ? asLabels(meta.labels) : {};
+}
+
+export function annotationsOf(meta: unknown): Labels {
+  return isRecord(meta) ? asLabels(meta.annotations) : {};
+}
+
+export function objectRef(obj: KubeObject): string {
+  return `${obj.kind ?? 'Object'} ${namespaceOf(obj)}/${nameOf(obj)}`;
+}

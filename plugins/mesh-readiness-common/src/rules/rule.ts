@@ -1,0 +1,64 @@
+/*
+ * The shape of a rule: its catalogue entry (data) and its check (logic).
+ */
+import { Evidence, RuleDefinition } from '../types';
+import { SnapshotIndex } from '../kube/snapshotIndex';
+import { Workload } from '../kube/workloads';
+
+export interface RuleContext {
+  workload: Workload;
+  index: SnapshotIndex;
+}
+
+/**
+ * What a check decides. `fail` becomes `fail` for error rules and `warn`
+ * for warning and info rules, so scoring reads the severity in one place.
+ */
+export interface RuleOutcome {
+  status: 'pass' | 'fail' | 'skip' | 'unknown';
+  message: string;
+  evidence?: Evidence[];
+}
+
+export interface Rule extends RuleDefinition {
+  /**
+   * True when the rule still applies to a workload that opts out of the
+   * mesh (`sidecar.istio.io/inject: "false"`); other rules skip it.
+   */
+  appliesWhenOptedOut?: boolean;
+  check(context: RuleContext): RuleOutcome;
+}
+
+export const pass = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
+  status: 'pass',
+  message,
+  evidence,
+});
+export const fail = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
+  status: 'fail',
+  message,
+  evidence,
+});
+export const skip = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
+  status: 'skip',
+  message,
+  evidence,
+});
+export const unknown = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
+  status: 'unknown',
+  message,
+  evidence,
+});
+
+/** Evidence pointing at the workload itself. */
+export function workloadEvidence(workload: Workload, detail: string, field?: string): Evidence {
+  return { kind: workload.kind, namespace: workload.namespace, name: workload.name, field, detail };
+}
+
+export function istioAnalyzer(code: string, name: string) {
+  return {
+    code,
+    name,
+    url: `https://istio.io/latest/docs/reference/config/analysis/${code.toLowerCase()}/`,
+  };
+}

@@ -1,0 +1,195 @@
+/*
+ * Types shared by the engine, the CLI, the backend and the frontend.
+ * Everything here is plain data: it crosses the HTTP API as JSON.
+ */
+
+/** The outcome of one rule for one workload. */
+export type FindingStatus =
+  | 'pass'
+  | 'fail'
+  | 'warn'
+  | 'skip'
+  | 'unknown'
+  | 'waived';
+
+/** How much a failing rule costs a workload. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * Readiness levels for scorecards.
+ * 0: not compatible, 1: Compatible, 2: Observable, 3: Meshed.
+ */
+export type ReadinessLevel = 0 | 1 | 2 | 3;
+
+/** A rule as users see it in the catalogue: data, no logic. */
+export interface RuleDefinition {
+  /** Stable id, MR001 onwards. Never reused or renamed. */
+  id: string;
+  slug: string;
+  title: string;
+  severity: Severity;
+  /** One sentence: why the rule exists. */
+  rationale: string;
+  /** One sentence: what to do when it fails. */
+  remediation: string;
+  /** A short YAML snippet showing the fix, where one helps. */
+  remediationSnippet?: string;
+  /** The Istio documentation section the rule comes from. */
+  docsUrl: string;
+  /** The nearest `istioctl analyze` message, for people who know that tool. */
+  istioAnalyzer?: { code: string; name: string; url: string };
+  /** Position in the onboarding checklist: lower comes first. */
+  onboardingOrder: number;
+}
+
+/** One object that supports a finding: which Service, port or container. */
+export interface Evidence {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Path of the field inside the object, e.g. `spec.ports[0]`. */
+  field?: string;
+  /** What about this object matters, in a short phrase. */
+  detail: string;
+}
+
+export interface Waiver {
+  reason: string;
+  /** Where the waiver was declared, e.g. `Deployment shop/web annotation`. */
+  source: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  status: FindingStatus;
+  severity: Severity;
+  title: string;
+  message: string;
+  evidence: Evidence[];
+  remediation: string;
+  docsUrl: string;
+  /** Present when status is `waived`: the status the rule would have had. */
+  waivedStatus?: FindingStatus;
+  waiver?: Waiver;
+}
+
+export type WorkloadKind =
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'ReplicaSet'
+  | 'Job'
+  | 'CronJob'
+  | 'Pod';
+
+export interface WorkloadReport {
+  /** The cluster or manifest source the workload was read from. */
+  cluster?: string;
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  /** No `error` rule fails or is unknown (waived findings do not block). */
+  ready: boolean;
+  level: ReadinessLevel;
+  /** 0 to 100: passed over applicable checks, weighted by severity. */
+  score: number;
+  findings: Finding[];
+}
+
+/** An input that could not be read: a file, a document, a cluster, a kind. */
+export interface ReportError {
+  file?: string;
+  line?: number;
+  cluster?: string;
+  message: string;
+}
+
+export interface Report {
+  workloads: WorkloadReport[];
+  errors: ReportError[];
+}
+
+/** Rolled-up readiness of several workloads, e.g. one catalog component. */
+export interface ReadinessSummary {
+  workloads: number;
+  readyWorkloads: number;
+  /** The lowest level of its workloads; 0 when there are none. */
+  level: ReadinessLevel;
+  /** Mean of the workloads' scores, rounded; 0 when there are none. */
+  score: number;
+  /** Count of findings per status over every workload. */
+  statusCounts: Record<FindingStatus, number>;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Kubernetes objects, as much of them as the rules read.                    */
+/* Every field is optional: input is untrusted YAML or API data.             */
+/* ------------------------------------------------------------------------ */
+
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<{ kind?: string; name?: string; uid?: string }>;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: any;
+  status?: any;
+  [key: string]: unknown;
+}
+
+/** What the rules know about the cluster beyond its objects. */
+export interface ClusterEnvironment {
+  /** The Istio CNI plugin is installed: istio-init is not needed. */
+  istioCni?: boolean;
+  /** Ambient mode is installed cluster-wide. */
+  ambient?: boolean;
+  /**
+   * The cluster serves the PodSecurityPolicy API (Kubernetes before 1.25).
+   * Undefined means "assume not", as for manifests.
+   */
+  podSecurityPolicyApi?: boolean;
+  /**
+   * For each service account, the policies it may `use`, as the API
+   * server answered SubjectAccessReviews. Missing entries mean unknown.
+   */
+  pspUse?: Array<{
+    namespace: string;
+    serviceAccount: string;
+    policies: string[];
+  }>;
+}
+
+/** A kind that could not be read, and why: findings that need it are unknown. */
+export interface UnreadableKind {
+  kind: string;
+  namespace?: string;
+  reason: string;
+}
+
+/** One consistent read of a cluster, or of a folder of manifests. */
+export interface ClusterSnapshot {
+  /** The cluster or manifest source name. */
+  cluster?: string;
+  /** `live` snapshots hold running pods; `manifests` only templates. */
+  source: 'live' | 'manifests';
+  objects: KubeObject[];
+  environment?: ClusterEnvironment;
+  unreadable?: UnreadableKind[];
+}
+
+export interface EvaluateOptions {
+  /**
+   * Extra waivers, e.g. from the catalog entity's annotations, by rule id.
+   * Workload annotations are always read.
+   */
+  waivers?: Record<string, Waiver>;
+  /** Limit to these rule ids (all when absent). */
+  rules?: string[];
+}
