@@ -1,0 +1,68 @@
+import { formatSelector } from '../kube/labels';
+import { nameOf } from '../kube/objects';
+import { podViewsOf } from '../kube/workloads';
+import { fail, istioAnalyzer, pass, Rule, unknown } from './rule';
+
+/** MR001: every pod belongs to at least one Service. */
+export const serviceAssociation: Rule = {
+  id: 'MR001',
+  slug: 'service-association',
+  title: 'Pods belong to a Service',
+  severity: 'error',
+  rationale:
+    'Istio’s requirements ask every pod to belong to at least one Service, even one that exposes no port; Istio stopped enforcing this in 1.20 and retired its analyzer, but the requirements page and many meshes still rely on it for routing and telemetry.',
+  remediation:
+    'Create a Service in the workload’s namespace whose selector matches the pod template labels.',
+  remediationSnippet: `apiVersion: v1
+kind: Service
+metadata:
+  name: my-app
+spec:
+  selector:
+    app: my-app
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080`,
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  istioAnalyzer: istioAnalyzer('IST0117', 'DeploymentRequiresServiceAssociated'),
+  onboardingOrder: 3,
+  check({ workload, index }) {
+    const reason = index.unreadable('Service', workload.namespace);
+    if (reason) return unknown(`Services could not be read: ${reason.reason}`);
+
+    const unselected = [];
+    const selecting = new Map<string, string>();
+    for (const pod of podViewsOf(workload)) {
+      const services = index.servicesSelecting(pod);
+      if (services.length === 0) unselected.push(pod);
+      for (const s of services) selecting.set(nameOf(s), formatSelector(s.spec?.selector));
+    }
+    if (unselected.length > 0) {
+      return fail(
+        `No Service in namespace "${workload.namespace}" selects ${
+          unselected.length === 1 && unselected[0].source === 'template'
+            ? 'the pod template'
+            : `${unselected.length} of the workload's pods`
+        }.`,
+        unselected.map(pod => ({
+          kind: pod.source === 'template' ? workload.kind : 'Pod',
+          namespace: pod.namespace,
+          name: pod.name,
+          field: pod.source === 'template' ? pod.specPath.replace(/\.spec$/, '.metadata.labels') : 'metadata.labels',
+          detail: `labels {${formatSelector(pod.labels) || 'none'}} match no Service selector`,
+        })),
+      );
+    }
+    return pass(
+      `Selected by ${[...selecting.keys()].map(n => `Service "${n}"`).join(', ')}.`,
+      [...selecting].map(([name, selector]) => ({
+        kind: 'Service',
+        namespace: workload.namespace,
+        name,
+        field: 'spec.selector',
+        detail: `selector {${selector}} matches the pods`,
+      })),
+    );
+  },
+};

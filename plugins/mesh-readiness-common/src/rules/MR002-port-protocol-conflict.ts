@@ -1,0 +1,87 @@
+import { Evidence } from '../types';
+import { podViewsOf } from '../kube/workloads';
+import { fail, istioAnalyzer, pass, Rule, skip, unknown } from './rule';
+import { describePort, describeProtocol, ServicePortUse, servicePortsReaching } from './servicePorts';
+
+function evidenceOf(use: ServicePortUse): Evidence {
+  return {
+    kind: 'Service',
+    namespace: use.pod.namespace,
+    name: use.serviceName,
+    field: `spec.ports[${use.index}]`,
+    detail: `${describePort(use)} → pod port ${use.podPort ?? '?'}${
+      use.targetName ? ` (named "${use.targetName}")` : ''
+    } as ${describeProtocol(use.selection)}`,
+  };
+}
+
+/** Groups explicit protocol uses by a key and returns the groups that disagree. */
+function conflictsBy(uses: ServicePortUse[], keyOf: (u: ServicePortUse) => string | undefined) {
+  const groups = new Map<string, ServicePortUse[]>();
+  for (const use of uses) {
+    const key = keyOf(use);
+    if (key === undefined) continue;
+    groups.set(key, [...(groups.get(key) ?? []), use]);
+  }
+  return [...groups].filter(
+    ([, group]) => new Set(group.map(u => u.selection.protocol)).size > 1,
+  );
+}
+
+/** MR002: no port is reached, or declared, with two different protocols. */
+export const portProtocolConflict: Rule = {
+  id: 'MR002',
+  slug: 'port-protocol-conflict',
+  title: 'No port is used with two protocols',
+  severity: 'error',
+  rationale:
+    'When several Services select the same pods, Istio configures one listener per pod port, so one port number declared as two protocols (say HTTP and TCP) breaks traffic to one of them.',
+  remediation:
+    'Give every Service port that reaches the same pod port, or shares a port number, the same protocol in its name or appProtocol.',
+  remediationSnippet: `# both Services reach pod port 8080 as HTTP
+ports:
+  - name: http-web
+    port: 80
+    targetPort: 8080`,
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  istioAnalyzer: istioAnalyzer('IST0116', 'DeploymentAssociatedToMultipleServices'),
+  onboardingOrder: 4,
+  check({ workload, index }) {
+    const reason = index.unreadable('Service', workload.namespace);
+    if (reason) return unknown(`Services could not be read: ${reason.reason}`);
+
+    const uses = podViewsOf(workload).flatMap(pod => servicePortsReaching(pod, index));
+    if (uses.length === 0) {
+      return skip('No Service port reaches the workload’s pods.');
+    }
+    // An unspecified protocol conflicts with nothing (MR006 warns about it).
+    const explicit = uses.filter(u => u.selection.protocol && u.selection.explicit);
+    const byPodPort = conflictsBy(explicit, u =>
+      u.podPort === undefined ? undefined : `${u.podPort}/${u.transport}`,
+    );
+    const byServicePort = conflictsBy(explicit, u =>
+      u.port === undefined ? undefined : `${u.port}/${u.transport}`,
+    );
+    const messages = new Set<string>();
+    const evidence = new Map<string, Evidence>();
+    for (const [key, group] of byPodPort) {
+      const protocols = [...new Set(group.map(u => u.selection.protocol))].join(' and ');
+      messages.add(`Pod port ${key} is reached as ${protocols}.`);
+      for (const u of group) evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
+    }
+    for (const [key, group] of byServicePort) {
+      const protocols = [...new Set(group.map(u => u.selection.protocol))].join(' and ');
+      messages.add(`Service port ${key} is declared as ${protocols}.`);
+      for (const u of group) evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
+    }
+    if (messages.size > 0) return fail([...messages].join(' '), [...evidence.values()]);
+
+    const services = new Set(uses.map(u => u.serviceName));
+    const ports = new Set(uses.map(u => `${u.serviceName}/${u.index}`)).size;
+    return pass(
+      `${ports} Service port${ports === 1 ? '' : 's'} from ${services.size} Service${
+        services.size === 1 ? '' : 's'
+      } agree on every port’s protocol.`,
+    );
+  },
+};

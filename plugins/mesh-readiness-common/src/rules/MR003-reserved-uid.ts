@@ -1,0 +1,74 @@
+import { Evidence } from '../types';
+import { containersOf } from '../kube/containers';
+import { isRecord } from '../kube/objects';
+import { podViewsOf } from '../kube/workloads';
+import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
+
+const PROXY_UID = 1337;
+
+/** The UID a container runs as: its own securityContext over the pod's. */
+function effectiveRunAsUser(
+  container: Record<string, any>,
+  podSpec: Record<string, any>,
+): { uid: unknown; from: 'container' | 'pod' } | undefined {
+  const own = isRecord(container.securityContext) ? container.securityContext.runAsUser : undefined;
+  if (own !== undefined && own !== null) return { uid: own, from: 'container' };
+  const pod = isRecord(podSpec.securityContext) ? podSpec.securityContext.runAsUser : undefined;
+  if (pod !== undefined && pod !== null) return { uid: pod, from: 'pod' };
+  return undefined;
+}
+
+/** MR003: no container runs as the sidecar proxy's UID. */
+export const reservedUid: Rule = {
+  id: 'MR003',
+  slug: 'reserved-uid',
+  title: 'No container runs as UID 1337',
+  severity: 'error',
+  rationale:
+    'The sidecar proxy runs as UID 1337 and its traffic capture lets that UID’s traffic bypass the proxy, so an application running as 1337 escapes the mesh.',
+  remediation:
+    'Run the application as any other UID: set securityContext.runAsUser on the pod or container to a different value.',
+  remediationSnippet: `securityContext:
+  runAsUser: 1000
+  runAsNonRoot: true`,
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  istioAnalyzer: istioAnalyzer('IST0144', 'InvalidApplicationUID'),
+  onboardingOrder: 1,
+  check({ workload }) {
+    const offending: Evidence[] = [];
+    const seen = new Set<string>();
+    let containers = 0;
+    for (const pod of podViewsOf(workload)) {
+      for (const c of containersOf(pod)) {
+        containers++;
+        const run = effectiveRunAsUser(c.container, pod.spec);
+        if (!run || Number(run.uid) !== PROXY_UID) continue;
+        const key = `${c.group}/${c.name}/${run.from}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        offending.push({
+          kind: pod.source === 'template' ? workload.kind : 'Pod',
+          namespace: pod.namespace,
+          name: pod.name,
+          field:
+            run.from === 'container'
+              ? `${c.path}.securityContext.runAsUser`
+              : `${pod.specPath}.securityContext.runAsUser`,
+          detail: `${c.group === 'containers' ? 'container' : c.group.replace(/s$/, '')} "${c.name}" runs as UID 1337 (set on the ${run.from})`,
+        });
+      }
+    }
+    if (containers === 0) return skip('The workload declares no containers.');
+    if (offending.length > 0) {
+      return fail(
+        `${offending.length} container${offending.length === 1 ? '' : 's'} run${
+          offending.length === 1 ? 's' : ''
+        } as UID 1337, the sidecar proxy's UID.`,
+        offending,
+      );
+    }
+    return pass(
+      'No container sets runAsUser 1337. (An image’s default user is not visible here.)',
+    );
+  },
+};

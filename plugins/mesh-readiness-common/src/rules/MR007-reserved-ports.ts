@@ -1,0 +1,91 @@
+import { Evidence } from '../types';
+import {
+  containerPortsOf,
+  containersOf,
+  PROBE_KINDS,
+  resolveProbePort,
+} from '../kube/containers';
+import { isRecord } from '../kube/objects';
+import { podViewsOf } from '../kube/workloads';
+import { fail, pass, Rule, skip } from './rule';
+import { servicePortsReaching } from './servicePorts';
+
+/** Ports the sidecar takes inside the pod. */
+export const RESERVED_PORTS = new Set([
+  15000, 15001, 15002, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090,
+]);
+
+/** On live pods the injector rewrites HTTP probes to the agent's port 15020. */
+function isRewrittenProbe(probe: Record<string, any>, port: number): boolean {
+  return (
+    port === 15020 &&
+    isRecord(probe.httpGet) &&
+    typeof probe.httpGet.path === 'string' &&
+    probe.httpGet.path.startsWith('/app-health/')
+  );
+}
+
+/** MR007: the workload leaves the sidecar's ports alone. */
+export const reservedPorts: Rule = {
+  id: 'MR007',
+  slug: 'reserved-ports',
+  title: 'No port collides with the sidecar’s ports',
+  severity: 'error',
+  rationale:
+    'The sidecar listens on ports 15000 to 15090 inside the pod; an application port, Service target or probe on one of them collides with Envoy or the Istio agent.',
+  remediation:
+    'Move the application’s container ports, Service targetPorts and probes off 15000, 15001, 15002, 15004, 15006, 15008, 15009, 15020, 15021, 15053 and 15090.',
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  onboardingOrder: 7,
+  check({ workload, index }) {
+    const evidence = new Map<string, Evidence>();
+    let checked = 0;
+    const add = (key: string, e: Evidence) => evidence.set(key, e);
+    for (const pod of podViewsOf(workload)) {
+      const kind = pod.source === 'template' ? workload.kind : 'Pod';
+      for (const p of containerPortsOf(pod)) {
+        checked++;
+        if (!RESERVED_PORTS.has(p.port)) continue;
+        add(`container/${p.container.name}/${p.port}`, {
+          kind, namespace: pod.namespace, name: pod.name, field: p.path,
+          detail: `container "${p.container.name}" declares port ${p.port}`,
+        });
+      }
+      for (const use of servicePortsReaching(pod, index)) {
+        if (use.podPort === undefined) continue;
+        checked++;
+        if (!RESERVED_PORTS.has(use.podPort)) continue;
+        add(`service/${use.serviceName}/${use.index}`, {
+          kind: 'Service', namespace: pod.namespace, name: use.serviceName, field: `spec.ports[${use.index}].targetPort`,
+          detail: `targets pod port ${use.podPort}${use.targetName ? ` (named "${use.targetName}")` : ''}`,
+        });
+      }
+      for (const c of containersOf(pod)) {
+        for (const probeKind of PROBE_KINDS) {
+          const probe = c.container[probeKind];
+          if (!isRecord(probe)) continue;
+          const resolved = resolveProbePort(probe, c);
+          if (!resolved) continue;
+          if (pod.source === 'pod' && index.isLive && isRewrittenProbe(probe, resolved.port)) continue;
+          checked++;
+          if (!RESERVED_PORTS.has(resolved.port)) continue;
+          add(`probe/${c.name}/${probeKind}`, {
+            kind, namespace: pod.namespace, name: pod.name, field: `${c.path}.${probeKind}.${resolved.handler}.port`,
+            detail: `container "${c.name}" ${probeKind} uses port ${resolved.port}${resolved.portName ? ` (named "${resolved.portName}")` : ''}`,
+          });
+        }
+      }
+    }
+    if (checked === 0) {
+      return skip('The workload declares no container ports, probes or Service targets.');
+    }
+    if (evidence.size > 0) {
+      const ports = [...new Set([...evidence.values()].map(e => e.detail.match(/port (\d+)/)?.[1]))].filter(Boolean);
+      return fail(
+        `The workload uses port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}, reserved for the sidecar.`,
+        [...evidence.values()],
+      );
+    }
+    return pass(`None of the ${checked} ports the workload uses is reserved for the sidecar.`);
+  },
+};

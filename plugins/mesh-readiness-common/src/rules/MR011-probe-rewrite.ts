@@ -1,0 +1,55 @@
+import { Evidence } from '../types';
+import { containersOf, PROBE_KINDS } from '../kube/containers';
+import { isRecord } from '../kube/objects';
+import { fail, pass, Rule, skip } from './rule';
+
+const REWRITE_ANNOTATION = 'sidecar.istio.io/rewriteAppHTTPProbers';
+
+/** Go's strconv.ParseBool false values, which Istio uses to read the annotation. */
+const FALSE_VALUES = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
+
+/** MR011: HTTP probes keep working under mTLS. */
+export const probeRewrite: Rule = {
+  id: 'MR011',
+  slug: 'probe-rewrite',
+  title: 'HTTP probes are rewritten by the sidecar',
+  severity: 'info',
+  rationale:
+    'Under strict mTLS the kubelet’s plain HTTP probes fail unless the sidecar rewrites them to its agent, which it does by default.',
+  remediation:
+    'Remove sidecar.istio.io/rewriteAppHTTPProbers: "false" from the pod template, or use exec or TCP probes.',
+  remediationSnippet: `metadata:
+  annotations:
+    sidecar.istio.io/rewriteAppHTTPProbers: "true"`,
+  docsUrl: 'https://istio.io/latest/docs/ops/configuration/mesh/app-health-check/',
+  onboardingOrder: 10,
+  check({ workload }) {
+    const pod = workload.template;
+    const probes: Evidence[] = [];
+    for (const c of containersOf(pod)) {
+      for (const kind of PROBE_KINDS) {
+        const probe = c.container[kind];
+        if (isRecord(probe) && isRecord(probe.httpGet)) {
+          probes.push({
+            kind: workload.kind,
+            namespace: workload.namespace,
+            name: workload.name,
+            field: `${c.path}.${kind}.httpGet`,
+            detail: `container "${c.name}" has an HTTP ${kind}`,
+          });
+        }
+      }
+    }
+    if (probes.length === 0) return skip('The workload has no HTTP probes.');
+    const value = pod.annotations[REWRITE_ANNOTATION];
+    if (value !== undefined && FALSE_VALUES.has(value.trim())) {
+      return fail(
+        `Probe rewriting is off (${REWRITE_ANNOTATION}: "${value}"), so ${probes.length} HTTP probe${
+          probes.length === 1 ? '' : 's'
+        } will fail under strict mTLS.`,
+        probes,
+      );
+    }
+    return pass(`The sidecar rewrites the workload’s ${probes.length} HTTP probe${probes.length === 1 ? '' : 's'}.`);
+  },
+};

@@ -1,0 +1,66 @@
+/*
+ * The Service ports that reach a workload's pods, with their protocols:
+ * shared by MR002, MR006, MR007 and MR010.
+ */
+import { KubeObject } from '../types';
+import { resolveTargetPort } from '../kube/containers';
+import { asArray, asPortNumber, asString, isRecord, nameOf } from '../kube/objects';
+import { ProtocolSelection, selectProtocol, transportOf } from '../kube/protocol';
+import { SnapshotIndex } from '../kube/snapshotIndex';
+import { PodView } from '../kube/workloads';
+
+export interface ServicePortUse {
+  service: KubeObject;
+  serviceName: string;
+  index: number;
+  name?: string;
+  port?: number;
+  transport: 'TCP' | 'UDP' | 'SCTP';
+  selection: ProtocolSelection;
+  /** The pod port it reaches on this pod, when it reaches one. */
+  podPort?: number;
+  /** The named targetPort that was resolved, if it was a name. */
+  targetName?: string;
+  pod: PodView;
+}
+
+/** Every port of every Service selecting the pod, resolved against it. */
+export function servicePortsReaching(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
+  const uses: ServicePortUse[] = [];
+  for (const service of index.servicesSelecting(pod)) {
+    asArray(service.spec?.ports).forEach((raw, i) => {
+      if (!isRecord(raw)) return;
+      const target = resolveTargetPort(raw, pod);
+      uses.push({
+        service,
+        serviceName: nameOf(service),
+        index: i,
+        name: asString(raw.name),
+        port: asPortNumber(raw.port),
+        transport: transportOf(raw.protocol),
+        selection: selectProtocol(raw),
+        podPort: target?.port,
+        targetName: target?.portName,
+        pod,
+      });
+    });
+  }
+  return uses;
+}
+
+export function describePort(use: ServicePortUse): string {
+  const name = use.name ? ` "${use.name}"` : ' (unnamed)';
+  return `port${name} ${use.port ?? '?'}/${use.transport}`;
+}
+
+export function describeProtocol(selection: ProtocolSelection): string {
+  if (!selection.protocol) return 'unspecified (sniffed)';
+  const by: Record<ProtocolSelection['source'], string> = {
+    protocol: 'from protocol: UDP',
+    appProtocol: 'from appProtocol',
+    name: 'from the port name',
+    port: 'from the port number',
+    none: '',
+  };
+  return `${selection.protocol} (${by[selection.source]})`;
+}

@@ -1,0 +1,44 @@
+/*
+ * The fixture format shared by the engine's tests and the `check` command's
+ * tests (see src/rules/__fixtures__/README.md). Pure: takes text.
+ */
+import { ClusterEnvironment, FindingStatus } from './types';
+
+export interface FixtureExpectation {
+  /** `Kind/namespace/name` */
+  workload: string;
+  status: FindingStatus;
+  /** Text the finding's message must contain. */
+  messageContains?: string;
+}
+
+export interface FixtureHeader {
+  expectations: FixtureExpectation[];
+  source: 'live' | 'manifests';
+  environment?: ClusterEnvironment;
+}
+
+const EXPECT = /^#\s*expect:\s*(\S+)\s+(pass|fail|warn|skip|unknown|waived)(?:\s+"((?:[^"\\]|\\.)*)")?\s*$/;
+
+/** Reads the `# expect:`, `# source:` and `# env:` comment lines of a fixture. */
+export function parseFixtureHeader(text: string): FixtureHeader {
+  const header: FixtureHeader = { expectations: [], source: 'manifests' };
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.startsWith('#')) continue;
+    const expect = line.match(EXPECT);
+    if (expect) {
+      header.expectations.push({
+        workload: expect[1],
+        status: expect[2] as FindingStatus,
+        messageContains: expect[3]?.replace(/\\"/g, '"'),
+      });
+      continue;
+    }
+    if (/^#\s*expect:/.test(line)) throw new Error(`Cannot read fixture line: ${line}`);
+    const source = line.match(/^#\s*source:\s*(live|manifests)\s*$/);
+    if (source) header.source = source[1] as 'live' | 'manifests';
+    const env = line.match(/^#\s*env:\s*(\{.*\})\s*$/);
+    if (env) header.environment = JSON.parse(env[1]);
+  }
+  return header;
+}
