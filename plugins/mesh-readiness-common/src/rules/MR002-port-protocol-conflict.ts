@@ -65,12 +65,12 @@ ports:
     const messages = new Set<string>();
     const evidence = new Map<string, Evidence>();
     for (const [key, group] of byPodPort) {
-      const protocols = [...new Set(group.map(u => u.selection.protocol))].join(' and ');
+      const protocols = [...new Set(group.map(u => u.selection.protocol))].sort().join(' and ');
       messages.add(`Pod port ${key} is reached as ${protocols}.`);
       for (const u of group) evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
     }
     for (const [key, group] of byServicePort) {
-      const protocols = [...new Set(group.map(u => u.selection.protocol))].join(' and ');
+      const protocols = [...new Set(group.map(u => u.selection.protocol))].sort().join(' and ');
       messages.add(`Service port ${key} is declared as ${protocols}.`);
       for (const u of group) evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
     }

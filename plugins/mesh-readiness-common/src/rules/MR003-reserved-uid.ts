@@ -6,6 +6,12 @@ import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
 
 const PROXY_UID = 1337;
 
+const GROUP_NAMES = {
+  containers: 'container',
+  initContainers: 'init container',
+  ephemeralContainers: 'ephemeral container',
+} as const;
+
 /** The UID a container runs as: its own securityContext over the pod's. */
 function effectiveRunAsUser(
   container: Record<string, any>,
@@ -54,16 +60,15 @@ export const reservedUid: Rule = {
             run.from === 'container'
               ? `${c.path}.securityContext.runAsUser`
               : `${pod.specPath}.securityContext.runAsUser`,
-          detail: `${c.group === 'containers' ? 'container' : c.group.replace(/s$/, '')} "${c.name}" runs as UID 1337 (set on the ${run.from})`,
+          detail: `${GROUP_NAMES[c.group]} "${c.name}" runs as UID 1337 (set on the ${run.from})`,
         });
       }
     }
     if (containers === 0) return skip('The workload declares no containers.');
     if (offending.length > 0) {
+      const names = [...new Set(offending.map(e => e.detail.replace(/ runs as.*/, '')))];
       return fail(
-        `${offending.length} container${offending.length === 1 ? '' : 's'} run${
-          offending.length === 1 ? 's' : ''
-        } as UID 1337, the sidecar proxy's UID.`,
+        `${names.join(', ')} run${names.length === 1 ? 's' : ''} as UID 1337, the sidecar proxy’s UID.`,
         offending,
       );
     }

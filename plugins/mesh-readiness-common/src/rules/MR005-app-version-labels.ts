@@ -66,7 +66,7 @@ export const appVersionLabels: Rule = {
   check({ workload, index }) {
     const { name, revision } = canonicalOf(workload);
     const field = workload.template.specPath.replace(/\.spec$/, '.metadata.labels');
-    const missing = [!name.value && 'an app (name)', !revision.value && 'a version (revision)'].filter(Boolean);
+    const missing = [!name.value && 'app', !revision.value && 'version'].filter(Boolean);
     const evidence: Evidence[] = [];
     if (name.value) {
       evidence.push({ kind: workload.kind, namespace: workload.namespace, name: workload.name, field, detail: `name "${name.value}" from label ${name.label}` });
@@ -103,6 +103,9 @@ export const appVersionLabels: Rule = {
         ],
       );
     }
-    return pass(`Canonical name "${name.value}", revision "${revision.value}".`, evidence);
+    return pass(
+      `Canonical name "${name.value}" (from label ${name.label}), revision "${revision.value}" (from label ${revision.label}).`,
+      evidence,
+    );
   },
 };

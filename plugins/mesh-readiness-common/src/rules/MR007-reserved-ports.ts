@@ -40,13 +40,17 @@ export const reservedPorts: Rule = {
   check({ workload, index }) {
     const evidence = new Map<string, Evidence>();
     let checked = 0;
-    const add = (key: string, e: Evidence) => evidence.set(key, e);
+    const reserved = new Set<number>();
+    const add = (key: string, port: number, e: Evidence) => {
+      reserved.add(port);
+      evidence.set(key, e);
+    };
     for (const pod of podViewsOf(workload)) {
       const kind = pod.source === 'template' ? workload.kind : 'Pod';
       for (const p of containerPortsOf(pod)) {
         checked++;
         if (!RESERVED_PORTS.has(p.port)) continue;
-        add(`container/${p.container.name}/${p.port}`, {
+        add(`container/${p.container.name}/${p.port}`, p.port, {
           kind, namespace: pod.namespace, name: pod.name, field: p.path,
           detail: `container "${p.container.name}" declares port ${p.port}`,
         });
@@ -55,7 +59,7 @@ export const reservedPorts: Rule = {
         if (use.podPort === undefined) continue;
         checked++;
         if (!RESERVED_PORTS.has(use.podPort)) continue;
-        add(`service/${use.serviceName}/${use.index}`, {
+        add(`service/${use.serviceName}/${use.index}`, use.podPort, {
           kind: 'Service', namespace: pod.namespace, name: use.serviceName, field: `spec.ports[${use.index}].targetPort`,
           detail: `targets pod port ${use.podPort}${use.targetName ? ` (named "${use.targetName}")` : ''}`,
         });
@@ -69,7 +73,7 @@ export const reservedPorts: Rule = {
           if (pod.source === 'pod' && index.isLive && isRewrittenProbe(probe, resolved.port)) continue;
           checked++;
           if (!RESERVED_PORTS.has(resolved.port)) continue;
-          add(`probe/${c.name}/${probeKind}`, {
+          add(`probe/${c.name}/${probeKind}`, resolved.port, {
             kind, namespace: pod.namespace, name: pod.name, field: `${c.path}.${probeKind}.${resolved.handler}.port`,
             detail: `container "${c.name}" ${probeKind} uses port ${resolved.port}${resolved.portName ? ` (named "${resolved.portName}")` : ''}`,
           });
@@ -80,7 +84,7 @@ export const reservedPorts: Rule = {
       return skip('The workload declares no container ports, probes or Service targets.');
     }
     if (evidence.size > 0) {
-      const ports = [...new Set([...evidence.values()].map(e => e.detail.match(/port (\d+)/)?.[1]))].filter(Boolean);
+      const ports = [...reserved].sort((a, b) => a - b);
       return fail(
         `The workload uses port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}, reserved for the sidecar.`,
         [...evidence.values()],
