@@ -1,7 +1,8 @@
 import { Evidence } from '../types';
 import { containersOf } from '../kube/containers';
 import { decideInjection } from '../kube/injection';
-import { fail, istioAnalyzer, pass, Rule, skip, unknown } from './rule';
+import { formatSelector } from '../kube/labels';
+import { fail, istioAnalyzer, pass, Rule, skip, unknown, workloadEvidence } from './rule';
 
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
 
@@ -36,7 +37,22 @@ kubectl rollout restart deployment/my-app -n my-namespace`,
       );
     }
     if (decision.state === 'off') {
-      return fail(`No sidecar will be injected: ${decision.reason}.`);
+      const evidence: Evidence[] = [
+        workloadEvidence(
+          workload,
+          `pod labels {${formatSelector(workload.template.labels) || 'none'}}`,
+          workload.template.specPath.replace(/\.spec$/, '.metadata'),
+        ),
+      ];
+      if (namespace) {
+        evidence.push({
+          kind: 'Namespace',
+          name: namespace.name,
+          field: 'metadata.labels',
+          detail: `labels {${formatSelector(namespace.labels) || 'none'}}`,
+        });
+      }
+      return fail(`No sidecar will be injected: ${decision.reason}.`, evidence);
     }
     if (!index.isLive || workload.pods.length === 0) {
       return pass(
