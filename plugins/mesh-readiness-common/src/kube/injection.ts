@@ -96,8 +96,8 @@ export function decideInjection(
   const annotationOnly = pod.annotations[INJECT_KEY] !== undefined;
   return {
     state: 'off',
-    reason:
-      `namespace "${namespace.name}" has no ${INJECTION_NAMESPACE_LABEL} or ${REVISION_LABEL} label` +
-      (annotationOnly ? ` and the ${INJECT_KEY} annotation alone turns nothing on` : ''),
+    reason: `namespace "${namespace.name}" has no ${INJECTION_NAMESPACE_LABEL} or ${REVISION_LABEL} label${
+      annotationOnly ? ` and the ${INJECT_KEY} annotation alone turns nothing on` : ''
+    }`,
   };
 }

@@ -105,32 +105,31 @@ export function parseLabelSelector(text: string): LabelSelector {
   }
   parts.push(current);
   const key = '([A-Za-z0-9][-A-Za-z0-9_./]*)';
+  const equality = new RegExp(`^${key}\\s*(==?|!=)\\s*([-A-Za-z0-9_.]*)$`);
+  const set = new RegExp(`^${key}\\s+(in|notin)\\s*\\(([^)]*)\\)$`);
+  const absent = new RegExp(`^!\\s*${key}$`);
+  const present = new RegExp(`^${key}$`);
   for (const raw of parts) {
     const part = raw.trim();
     if (!part) continue;
-    let m: RegExpMatchArray | null;
-    if ((m = part.match(new RegExp(`^${key}\\s*(==?|!=)\\s*([-A-Za-z0-9_.]*)$`)))) {
-      if (m[2] === '!=') {
-        matchExpressions.push({ key: m[1], operator: 'NotIn', values: [m[3]] });
-      } else {
-        matchLabels[m[1]] = m[3];
-      }
-    } else if (
-      (m = part.match(new RegExp(`^${key}\\s+(in|notin)\\s*\\(([^)]*)\\)$`)))
-    ) {
-      const values = m[3]
+    const eq = part.match(equality);
+    const inSet = eq ? null : part.match(set);
+    const not = eq || inSet ? null : part.match(absent);
+    const has = eq || inSet || not ? null : part.match(present);
+    if (eq && eq[2] === '!=') {
+      matchExpressions.push({ key: eq[1], operator: 'NotIn', values: [eq[3]] });
+    } else if (eq) {
+      matchLabels[eq[1]] = eq[3];
+    } else if (inSet) {
+      const values = inSet[3]
         .split(',')
         .map(v => v.trim())
         .filter(Boolean);
-      matchExpressions.push({
-        key: m[1],
-        operator: m[2] === 'in' ? 'In' : 'NotIn',
-        values,
-      });
-    } else if ((m = part.match(new RegExp(`^!\\s*${key}$`)))) {
-      matchExpressions.push({ key: m[1], operator: 'DoesNotExist' });
-    } else if ((m = part.match(new RegExp(`^${key}$`)))) {
-      matchExpressions.push({ key: m[1], operator: 'Exists' });
+      matchExpressions.push({ key: inSet[1], operator: inSet[2] === 'in' ? 'In' : 'NotIn', values });
+    } else if (not) {
+      matchExpressions.push({ key: not[1], operator: 'DoesNotExist' });
+    } else if (has) {
+      matchExpressions.push({ key: has[1], operator: 'Exists' });
     } else {
       throw new Error(`Invalid label selector "${text}": cannot read "${part}"`);
     }

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseFixtureHeader } from '@mesh-readiness/plugin-mesh-readiness-common/testUtils';
+import { check } from './check';
+
+const MIXED = path.resolve(__dirname, '../__fixtures__/mixed');
+const RULE_FIXTURES = path.resolve(
+  require.resolve('@mesh-readiness/plugin-mesh-readiness-common/package.json'),
+  '../src/rules/__fixtures__',
+);
+
+const json = { format: 'json' as const, istioCni: false, ambient: false };
+
+describe('check on a folder a user might hand it', () => {
+  it('reports every readable workload, names each broken file and line, and exits 2', async () => {
+    const result = await check([MIXED], json);
+    const output = JSON.parse(result.stdout);
+
+    expect(result.exitCode).toBe(2);
+    expect(output.workloads.map((w: any) => `${w.kind}/${w.namespace}/${w.name}`)).toEqual([
+      'CronJob/shop/shop-cleanup',
+      'Deployment/shop/web',
+      'StatefulSet/shop/redis',
+    ]);
+    expect(output.errors).toEqual([
+      expect.objectContaining({ file: path.join(MIXED, '01-broken.yaml'), line: 11 }),
+      expect.objectContaining({ file: path.join(MIXED, '04-statefulset.yml'), line: 38 }),
+    ]);
+    // The Deployment came from a kind: List, its Namespace too (injection on).
+    const web = output.workloads.find((w: any) => w.name === 'web');
+    expect(web).toMatchObject({ ready: true, level: 3, score: 100 });
+    // The Helm CronJob runs as the proxy's UID.
+    const cleanup = output.workloads.find((w: any) => w.name === 'shop-cleanup');
+    expect(cleanup.ready).toBe(false);
+    expect(cleanup.findings.find((f: any) => f.ruleId === 'MR003')).toMatchObject({
+      status: 'fail',
+      severity: 'error',
+      docsUrl: expect.stringMatching(/^https:\/\/istio\.io\//),
+      evidence: [expect.objectContaining({ name: 'shop-cleanup', detail: expect.stringContaining('cleanup') })],
+    });
+    // The Secret in the Helm output is never read into the report.
+    expect(result.stdout).not.toContain('do-not-print-me');
+    expect(result.stdout).not.toContain('shop-db');
+  });
+
+  it('gives every workload one finding per rule in the documented JSON shape', async () => {
+    const result = await check([path.join(MIXED, '02-kubectl-list.yaml')], json);
+    const output = JSON.parse(result.stdout);
+    expect(result.exitCode).toBe(0);
+    expect(output.errors).toEqual([]);
+    const [web] = output.workloads;
+    expect(Object.keys(web)).toEqual(
+      expect.arrayContaining(['kind', 'namespace', 'name', 'ready', 'level', 'score', 'findings']),
+    );
+    expect(web.findings.map((f: any) => f.ruleId)).toEqual([
+      'MR001', 'MR002', 'MR003', 'MR004', 'MR005', 'MR006', 'MR007', 'MR008', 'MR009', 'MR010', 'MR011',
+    ]);
+    for (const f of web.findings) {
+      expect(Object.keys(f)).toEqual(
+        expect.arrayContaining(['ruleId', 'status', 'severity', 'message', 'evidence', 'docsUrl']),
+      );
+    }
+  });
+
+  it('defaults a manifest without a namespace to "default" and exits 1 when a workload is not ready', async () => {
+    const file = path.join(RULE_FIXTURES, 'MR001', 'edge-portless-service-cronjob-and-pod.yaml');
+    const result = await check([file], json);
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).workloads.map((w: any) => w.namespace)).toEqual(['default', 'default']);
+  });
+
+  it('takes --istio-cni into account for MR004', async () => {
+    const file = path.join(RULE_FIXTURES, 'MR004', 'fail-baseline-namespace.yaml');
+    const without = JSON.parse((await check([file], json)).stdout);
+    const withCni = JSON.parse((await check([file], { ...json, istioCni: true })).stdout);
+    const mr004 = (o: any) => o.workloads[0].findings.find((f: any) => f.ruleId === 'MR004').status;
+    expect(mr004(without)).toBe('fail');
+    expect(mr004(withCni)).toBe('pass');
+  });
+
+  it('prints a table grouped by workload with a summary line', async () => {
+    const result = await check([path.join(MIXED, '02-kubectl-list.yaml')], { ...json, format: 'table' });
+    expect(result.stdout).toMatch(/Deployment shop\/web\s+ready\s+level 3 Meshed/);
+    expect(result.stdout).toContain('MR001');
+    expect(result.stdout.trim().split('\n').pop()).toMatch(/^1 workload in 1 file · 1 ready · 0 not ready/);
+  });
+
+  it('reports a path that does not exist as an input error', async () => {
+    const result = await check([path.join(MIXED, 'missing.yaml')], json);
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout).errors[0]).toMatchObject({ message: expect.stringContaining('ENOENT') });
+  });
+});
+
+describe('check on every rule fixture', () => {
+  const cases: Array<[string, string]> = [];
+  for (const rule of fs.readdirSync(RULE_FIXTURES).filter(d => /^MR\d{3}$/.test(d)).sort()) {
+    for (const file of fs.readdirSync(path.join(RULE_FIXTURES, rule)).filter(f => f.endsWith('.yaml')).sort()) {
+      cases.push([`${rule}/${file}`, path.join(RULE_FIXTURES, rule, file)]);
+    }
+  }
+
+  it('covers all eleven rules', () => {
+    expect(new Set(cases.map(([name]) => name.split('/')[0])).size).toBe(11);
+  });
+
+  // Running pods and SubjectAccessReview answers exist only on live clusters.
+  const manifestCases = cases.filter(([, file]) => {
+    const header = parseFixtureHeader(fs.readFileSync(file, 'utf8'));
+    const env = header.environment ?? {};
+    return header.source === 'manifests' && Object.keys(env).every(k => k === 'istioCni' || k === 'ambient');
+  });
+
+  it('runs most fixtures, leaving out only the live-cluster ones', () => {
+    expect(manifestCases.length).toBeGreaterThan(cases.length - 8);
+  });
+
+  it.each(manifestCases)('%s gives the finding the engine test expects', async (name, file) => {
+    const header = parseFixtureHeader(fs.readFileSync(file, 'utf8'));
+    const env = header.environment ?? {};
+    const ruleId = name.split('/')[0];
+    const result = await check([file], { format: 'json', istioCni: !!env.istioCni, ambient: !!env.ambient });
+    const output = JSON.parse(result.stdout);
+    expect(output.errors).toEqual([]);
+    const actual = Object.fromEntries(
+      output.workloads.map((w: any) => [
+        `${w.kind}/${w.namespace}/${w.name}`,
+        w.findings.find((f: any) => f.ruleId === ruleId),
+      ]),
+    );
+    for (const e of header.expectations) {
+      expect({ workload: e.workload, status: actual[e.workload]?.status }).toEqual({
+        workload: e.workload,
+        status: e.status,
+      });
+      expect(actual[e.workload].message).toContain(e.messageContains ?? '');
+    }
+  });
+});

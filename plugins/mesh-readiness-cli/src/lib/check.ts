@@ -1,0 +1,59 @@
+/*
+ * `mesh-readiness check PATH...`: the engine on manifests, the same rules
+ * the portal runs on clusters, so a pull request can be gated on them.
+ */
+import {
+  evaluate,
+  Report,
+  summarize,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { readInputs } from './readInputs';
+import { formatTable } from './formatTable';
+
+export interface CheckOptions {
+  format: 'table' | 'json';
+  istioCni: boolean;
+  ambient: boolean;
+}
+
+export interface CheckResult {
+  exitCode: 0 | 1 | 2;
+  stdout: string;
+  report: Report;
+}
+
+export interface Output {
+  /** Progress for people watching a terminal; never on stdout. */
+  progress?: (message: string) => void;
+}
+
+/** 2 when an input could not be read, 1 when a workload is not ready, else 0. */
+export function exitCodeOf(report: Report): 0 | 1 | 2 {
+  if (report.errors.length > 0) return 2;
+  return report.workloads.every(w => w.ready) ? 0 : 1;
+}
+
+export async function check(
+  paths: string[],
+  options: CheckOptions,
+  output: Output = {},
+): Promise<CheckResult> {
+  const inputs = await readInputs(paths, (done, total) => {
+    if (total >= 20 && (done === total || done % Math.ceil(total / 10) === 0)) {
+      output.progress?.(`read ${done}/${total} files`);
+    }
+  });
+  if (inputs.files >= 20) output.progress?.(`evaluating ${inputs.objects.length} objects`);
+  const evaluated = evaluate({
+    cluster: 'manifests',
+    source: 'manifests',
+    objects: inputs.objects,
+    environment: { istioCni: options.istioCni, ambient: options.ambient },
+  });
+  const report: Report = { workloads: evaluated.workloads, errors: inputs.errors };
+  const stdout =
+    options.format === 'json'
+      ? JSON.stringify({ ...report, summary: summarize(report.workloads) }, null, 2)
+      : formatTable(report, inputs.files);
+  return { exitCode: exitCodeOf(report), stdout, report };
+}

@@ -1,0 +1,89 @@
+/*
+ * The human-readable report: grouped by workload, coloured by status, the
+ * evidence, fix and docs link under every finding that needs action.
+ */
+import chalk from 'chalk';
+import {
+  Finding,
+  FindingStatus,
+  LEVEL_NAMES,
+  Report,
+  WorkloadReport,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+
+const STATUS: Record<FindingStatus, { icon: string; colour: chalk.Chalk; label: string }> = {
+  pass: { icon: '✔', colour: chalk.green, label: 'pass' },
+  fail: { icon: '✖', colour: chalk.red, label: 'fail' },
+  warn: { icon: '▲', colour: chalk.yellow, label: 'warn' },
+  skip: { icon: '–', colour: chalk.gray, label: 'n/a' },
+  unknown: { icon: '?', colour: chalk.magenta, label: 'unknown' },
+  waived: { icon: '~', colour: chalk.cyan, label: 'waived' },
+};
+
+/** A ten-cell bar for a 0-100 score. */
+export function scoreBar(score: number): string {
+  const filled = Math.round(Math.max(0, Math.min(100, score)) / 10);
+  let colour = chalk.red;
+  if (score >= 90) colour = chalk.green;
+  else if (score >= 60) colour = chalk.yellow;
+  return colour('█'.repeat(filled)) + chalk.gray('░'.repeat(10 - filled));
+}
+
+function needsAction(f: Finding): boolean {
+  return f.status === 'fail' || f.status === 'warn' || f.status === 'unknown';
+}
+
+function formatFinding(f: Finding): string[] {
+  const s = STATUS[f.status];
+  const lines = [`  ${s.colour(`${s.icon} ${s.label.padEnd(7)}`)} ${chalk.bold(f.ruleId)} ${f.title}: ${f.message}`];
+  if (f.status === 'waived' && f.waiver) {
+    lines.push(chalk.cyan(`      waived (${f.waivedStatus}): ${f.waiver.reason} — ${f.waiver.source}`));
+  }
+  if (needsAction(f)) {
+    for (const e of f.evidence) {
+      const where = `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}${e.field ? ` ${e.field}` : ''}`;
+      lines.push(chalk.gray(`      • ${where}: `) + e.detail);
+    }
+    lines.push(`      ${chalk.bold('fix:')} ${f.remediation}`);
+    lines.push(`      ${chalk.bold('docs:')} ${chalk.underline(f.docsUrl)}`);
+  }
+  return lines;
+}
+
+function formatWorkload(w: WorkloadReport): string[] {
+  const readiness = w.ready ? chalk.green.bold('ready') : chalk.red.bold('not ready');
+  return [
+    `${chalk.bold(`${w.kind} ${w.namespace}/${w.name}`)}  ${readiness}  level ${w.level} ${LEVEL_NAMES[w.level]}  ${scoreBar(w.score)} ${w.score}`,
+    ...w.findings.map(formatFinding).flat(),
+    '',
+  ];
+}
+
+export function formatTable(report: Report, files: number): string {
+  const lines: string[] = [];
+  for (const w of report.workloads) lines.push(...formatWorkload(w));
+  if (report.errors.length > 0) {
+    lines.push(chalk.red.bold(`Inputs that could not be read (${report.errors.length}):`));
+    for (const e of report.errors) {
+      lines.push(`  ${chalk.red('✖')} ${e.file ?? e.cluster ?? ''}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(report, files));
+  return lines.join('\n');
+}
+
+export function summaryLine(report: Report, files: number): string {
+  const ready = report.workloads.filter(w => w.ready).length;
+  const notReady = report.workloads.length - ready;
+  const count = (status: FindingStatus) =>
+    report.workloads.reduce((n, w) => n + w.findings.filter(f => f.status === status).length, 0);
+  const parts = [
+    `${report.workloads.length} workload${report.workloads.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`,
+    chalk.green(`${ready} ready`),
+    notReady > 0 ? chalk.red(`${notReady} not ready`) : `${notReady} not ready`,
+    `${count('fail')} failed, ${count('warn')} warned, ${count('unknown')} unknown, ${count('waived')} waived`,
+  ];
+  if (report.errors.length > 0) parts.push(chalk.red(`${report.errors.length} input error${report.errors.length === 1 ? '' : 's'}`));
+  return parts.join(' · ');
+}
