@@ -1,0 +1,176 @@
+import { evaluate } from './engine';
+import { parseManifests } from './manifests';
+import { RULE_DEFINITIONS } from './rules';
+import { levelOf, scoreOf, summarize } from './scoring';
+import { Finding } from './types';
+
+const NAMESPACE = `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio-injection: enabled
+`;
+
+function deployment(extra: { annotations?: string; labels?: string; runAsUser?: number } = {}) {
+  return `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+${extra.annotations ? `  annotations:\n${extra.annotations}` : ''}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels:
+        app: web
+${extra.labels ?? '        version: v1'}
+    spec:
+      containers:
+        - name: web
+          image: shop/web:1.0
+          ports: [{containerPort: 8080}]
+${extra.runAsUser ? `          securityContext: {runAsUser: ${extra.runAsUser}}` : ''}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+`;
+}
+
+function run(yaml: string) {
+  const parsed = parseManifests(yaml, 'test.yaml');
+  expect(parsed.errors).toEqual([]);
+  return evaluate({ source: 'manifests', objects: parsed.objects });
+}
+
+const finding = (report: ReturnType<typeof run>, id: string) =>
+  report.workloads[0].findings.find(f => f.ruleId === id)!;
+
+describe('evaluate', () => {
+  it('gives every workload one finding per rule, in catalogue order', () => {
+    const report = run(`${NAMESPACE}---${deployment()}`);
+    expect(report.workloads).toHaveLength(1);
+    expect(report.workloads[0].findings.map(f => f.ruleId)).toEqual(RULE_DEFINITIONS.map(r => r.id));
+  });
+
+  it('rates a fully compliant, injected workload Meshed with score 100', () => {
+    const [web] = run(`${NAMESPACE}---${deployment()}`).workloads;
+    expect(web).toMatchObject({ ready: true, level: 3, score: 100 });
+  });
+
+  it('rates a workload that only misses a warning rule Compatible', () => {
+    const [web] = run(`${NAMESPACE}---${deployment({ labels: '        tier: front' })}`).workloads;
+    expect(web.findings.find(f => f.ruleId === 'MR005')!.status).toBe('warn');
+    expect(web).toMatchObject({ ready: true, level: 1 });
+    expect(web.score).toBeLessThan(100);
+  });
+
+  it('makes a failing error rule block readiness', () => {
+    const [web] = run(`${NAMESPACE}---${deployment({ runAsUser: 1337 })}`).workloads;
+    expect(web).toMatchObject({ ready: false, level: 0 });
+  });
+
+  it('shows a waived finding as waived with its reason, never as pass, and lets it stop blocking', () => {
+    const report = run(
+      `${NAMESPACE}---${deployment({
+        runAsUser: 1337,
+        annotations: `    mesh-readiness.io/waive: "mr003, MR005"\n    mesh-readiness.io/waive-reason: "legacy image, fixed in Q3"`,
+      })}`,
+    );
+    const mr003 = finding(report, 'MR003');
+    expect(mr003).toMatchObject({
+      status: 'waived',
+      waivedStatus: 'fail',
+      waiver: { reason: 'legacy image, fixed in Q3', source: expect.stringContaining('Deployment shop/web') },
+    });
+    // MR005 passes anyway: a waiver never hides a pass either.
+    expect(finding(report, 'MR005').status).toBe('pass');
+    expect(report.workloads[0].ready).toBe(true);
+  });
+
+  it('honours Istio’s own analyze-suppress annotation for the matching rule', () => {
+    const report = run(
+      `${NAMESPACE}---${deployment({ runAsUser: 1337, annotations: '    galley.istio.io/analyze-suppress: "IST0144"' })}`,
+    );
+    expect(finding(report, 'MR003')).toMatchObject({
+      status: 'waived',
+      waiver: { reason: expect.stringContaining('IST0144') },
+    });
+  });
+
+  it('applies waivers passed by the caller, e.g. from the catalog entity', () => {
+    const parsed = parseManifests(`${NAMESPACE}---${deployment({ runAsUser: 1337 })}`, 't.yaml');
+    const report = evaluate(
+      { source: 'manifests', objects: parsed.objects },
+      { waivers: { MR003: { reason: 'accepted by the team', source: 'Component default/web' } } },
+    );
+    expect(finding(report, 'MR003').status).toBe('waived');
+  });
+
+  it('turns a kind the cluster would not let us read into unknown, never pass', () => {
+    const parsed = parseManifests(`${NAMESPACE}---${deployment()}`, 't.yaml');
+    const report = evaluate({
+      source: 'live',
+      objects: parsed.objects.filter(o => o.kind !== 'Service'),
+      unreadable: [{ kind: 'Service', reason: 'services is forbidden (403)' }],
+    });
+    for (const id of ['MR001', 'MR002', 'MR006', 'MR010']) {
+      expect(finding(report, id)).toMatchObject({ status: 'unknown', message: expect.stringContaining('403') });
+    }
+    expect(report.workloads[0].ready).toBe(false);
+  });
+
+  it('survives objects of the wrong shape without throwing', () => {
+    const report = evaluate({
+      source: 'manifests',
+      objects: [
+        { kind: 'Deployment', metadata: { name: 'odd' }, spec: { template: { spec: { containers: 'c' } } } },
+        { kind: 'Deployment', metadata: { name: 'null-spec' }, spec: null },
+        { kind: 'Service', metadata: { name: 's' }, spec: { selector: ['a'], ports: 'x' } },
+        { kind: 'Pod', metadata: { name: 'p', labels: ['x'] }, spec: { containers: [{ ports: [{ containerPort: 'abc' }] }] } },
+        null as any,
+        42 as any,
+      ],
+    });
+    expect(report.workloads.map(w => w.name)).toEqual(['null-spec', 'odd', 'p']);
+    for (const w of report.workloads) expect(w.findings).toHaveLength(RULE_DEFINITIONS.length);
+  });
+});
+
+describe('scoring', () => {
+  const f = (ruleId: string, severity: Finding['severity'], status: Finding['status']): Finding => ({
+    ruleId, severity, status, title: '', message: '', evidence: [], remediation: '', docsUrl: '',
+  });
+
+  it('weighs severities and leaves not-applicable and waived findings out', () => {
+    expect(scoreOf([f('A', 'error', 'pass'), f('B', 'warning', 'warn')])).toBe(71);
+    expect(scoreOf([f('A', 'error', 'pass'), f('B', 'warning', 'skip'), f('C', 'info', 'waived')])).toBe(100);
+    expect(scoreOf([f('A', 'error', 'unknown')])).toBe(0);
+  });
+
+  it('needs the data plane on for level 3', () => {
+    expect(levelOf([f('MR001', 'error', 'pass'), f('MR008', 'warning', 'pass')])).toBe(3);
+    expect(levelOf([f('MR001', 'error', 'pass'), f('MR008', 'warning', 'waived')])).toBe(2);
+    expect(levelOf([f('MR001', 'error', 'pass'), f('MR008', 'warning', 'unknown')])).toBe(1);
+    expect(levelOf([f('MR001', 'error', 'unknown')])).toBe(0);
+  });
+
+  it('rolls workloads up to the lowest level and the mean score', () => {
+    const summary = summarize([
+      { kind: 'Deployment', namespace: 'a', name: 'x', ready: true, level: 3, score: 100, findings: [f('A', 'error', 'pass')] },
+      { kind: 'Deployment', namespace: 'a', name: 'y', ready: false, level: 0, score: 51, findings: [f('A', 'error', 'fail')] },
+    ]);
+    expect(summary).toMatchObject({ workloads: 2, readyWorkloads: 1, level: 0, score: 76 });
+    expect(summary.statusCounts).toMatchObject({ pass: 1, fail: 1 });
+  });
+});

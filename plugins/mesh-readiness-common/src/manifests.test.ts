@@ -1,0 +1,65 @@
+import { parseManifests } from './manifests';
+
+describe('parseManifests on what users paste', () => {
+  it('reads multi-document files, Lists and Helm output, dropping Secrets unread', () => {
+    const { objects, errors } = parseManifests(
+      [
+        '# Source: chart/templates/a.yaml',
+        'apiVersion: v1\nkind: Service\nmetadata: {name: a}',
+        '---',
+        'apiVersion: v1\nkind: List\nitems:\n  - {kind: Pod, metadata: {name: p}}\n  - {kind: Secret, metadata: {name: s}, data: {k: dg==}}',
+        '---',
+        '',
+        '---',
+        'kind: ConfigMap\nmetadata: {name: c}',
+      ].join('\n'),
+      'f.yaml',
+    );
+    expect(errors).toEqual([]);
+    expect(objects.map(o => `${o.kind}/${o.metadata?.name}`)).toEqual(['Service/a', 'Pod/p']);
+  });
+
+  it('names the file and line of a malformed document and keeps the others', () => {
+    const { objects, errors } = parseManifests(
+      'kind: Pod\nmetadata: {name: ok}\n---\nkind: Pod\nmetadata:\n  name: [broken\n---\nkind: Service\nmetadata: {name: s}\n',
+      'bad.yaml',
+    );
+    expect(objects.map(o => o.metadata?.name)).toEqual(['ok', 's']);
+    expect(errors).toEqual([{ file: 'bad.yaml', line: expect.any(Number), message: expect.any(String) }]);
+    expect(errors[0].line).toBeGreaterThanOrEqual(4);
+  });
+
+  it('reports scalars, lists, missing kinds and duplicate keys as errors', () => {
+    const { errors } = parseManifests(
+      'just a string\n---\n- a\n- b\n---\nmetadata: {name: x}\n---\nkind: Pod\nkind: Service\nmetadata: {name: y}\n',
+      'odd.yaml',
+    );
+    expect(errors.map(e => e.message)).toEqual([
+      expect.stringContaining('found string'),
+      expect.stringContaining('found a list'),
+      'the document has no "kind"',
+      expect.stringMatching(/unique/i),
+    ]);
+  });
+
+  it('stops an alias bomb instead of expanding it', () => {
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+      'kind: Pod',
+    ].join('\n');
+    const { objects, errors } = parseManifests(bomb, 'bomb.yaml');
+    expect(objects).toEqual([]);
+    expect(errors[0].message).toMatch(/alias/i);
+  });
+
+  it('reads a file with a byte-order mark and Windows line ends', () => {
+    const { objects, errors } = parseManifests('\ufeffkind: Pod\r\nmetadata:\r\n  name: win\r\n', 'win.yaml');
+    expect(errors).toEqual([]);
+    expect(objects[0].metadata?.name).toBe('win');
+  });
+});
