@@ -1,0 +1,58 @@
+/*
+ * The rule catalogue as Markdown, for the README and docs/rules.md, so the
+ * documentation is generated from the same data the engine runs.
+ * `node scripts/rules-docs.js` rewrites both; a test fails when they are stale.
+ */
+import { RuleDefinition } from '../types';
+
+export function renderRuleTable(rules: RuleDefinition[]): string {
+  const rows = rules.map(
+    r =>
+      `| [${r.id}](docs/rules.md#${r.id.toLowerCase()}-${r.slug}) | ${r.title} | ${r.severity} | ${
+        r.istioAnalyzer ? `[${r.istioAnalyzer.code}](${r.istioAnalyzer.url})` : '–'
+      } | [Istio docs](${r.docsUrl}) |`,
+  );
+  return ['| id | checks | severity | istioctl | source |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+export function renderRuleReference(rules: RuleDefinition[]): string {
+  const sections = rules.map(r => {
+    const lines = [
+      `## ${r.id} ${r.slug}`,
+      '',
+      `**${r.title}** · severity \`${r.severity}\` · onboarding step ${r.onboardingOrder + 1}`,
+      '',
+      `Why: ${r.rationale}`,
+      '',
+      `Fix: ${r.remediation}`,
+    ];
+    if (r.remediationSnippet) lines.push('', '```yaml', r.remediationSnippet, '```');
+    lines.push('', `Istio documentation: ${r.docsUrl}`);
+    if (r.istioAnalyzer) {
+      lines.push('', `Nearest \`istioctl analyze\` message: [${r.istioAnalyzer.code} ${r.istioAnalyzer.name}](${r.istioAnalyzer.url})`);
+    }
+    return lines.join('\n');
+  });
+  return [
+    '# Mesh Readiness rules',
+    '',
+    '<!-- Generated from the rule catalogue by `node scripts/rules-docs.js`; do not edit by hand. -->',
+    '',
+    'Statuses: `pass`, `fail` (an error rule fails), `warn` (a warning or info rule fails),',
+    '`skip` (not applicable), `unknown` (could not be decided: never counted as a pass),',
+    '`waived` (accepted with a reason through `mesh-readiness.io/waive`).',
+    '',
+    ...sections.flatMap(s => [s, '']),
+  ].join('\n');
+}
+
+export const TABLE_START = '<!-- rules:start -->';
+export const TABLE_END = '<!-- rules:end -->';
+
+/** Replaces the generated table between the markers of a README. */
+export function withRuleTable(readme: string, rules: RuleDefinition[]): string {
+  const start = readme.indexOf(TABLE_START);
+  const end = readme.indexOf(TABLE_END);
+  if (start < 0 || end < start) return readme;
+  return `${readme.slice(0, start + TABLE_START.length)}\n${renderRuleTable(rules)}\n${readme.slice(end)}`;
+}

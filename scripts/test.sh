@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything from nothing and runs every check: type-check, lint,
+# the unit and integration tests (the store on SQLite and on a real
+# PostgreSQL server), and the suites that need real servers when they exist.
+# This is the README's test command and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CI=true
+
+bash scripts/system-deps.sh
+source scripts/bootstrap.sh
+yarn install --immutable
+
+echo "== type-check" >&2
+yarn tsc
+echo "== lint" >&2
+yarn backstage-cli repo lint
+
+source scripts/postgres.sh
+mr_postgres_start
+trap mr_postgres_stop EXIT
+
+echo "== unit and integration tests" >&2
+yarn backstage-cli repo test --ci
+
+# Suites that start real servers: a Kubernetes API server, the portal in a browser.
+for suite in test:cluster test:e2e test:reliability; do
+  if node -e "process.exit(require('./package.json').scripts['$suite'] ? 0 : 1)"; then
+    echo "== yarn $suite" >&2
+    yarn "$suite"
+  fi
+done
+echo "== all checks passed" >&2
