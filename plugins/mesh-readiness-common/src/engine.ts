@@ -26,8 +26,12 @@ for (const rule of RULES) {
   ruleIdsByIstioCode.set(rule.istioAnalyzer.code, ids);
 }
 
-function runCheck(rule: Rule, workload: Workload, index: SnapshotIndex): RuleOutcome {
-  const optOut = injectionOptOut(workload.template);
+function runCheck(
+  rule: Rule,
+  workload: Workload,
+  index: SnapshotIndex,
+  optOut: string | undefined,
+): RuleOutcome {
   if (optOut && !rule.appliesWhenOptedOut) {
     return {
       status: 'skip',
@@ -84,8 +88,9 @@ export function evaluateWorkload(
 ): WorkloadReport {
   const waivers = { ...(options.waivers ?? {}), ...workloadWaivers(workload) };
   const rules = options.rules ? RULES.filter(r => options.rules!.includes(r.id)) : RULES;
+  const optOut = injectionOptOut(workload.template);
   const findings = rules.map(rule =>
-    findingOf(rule, runCheck(rule, workload, index), waivers[rule.id]),
+    findingOf(rule, runCheck(rule, workload, index, optOut), waivers[rule.id]),
   );
   return {
     cluster: index.snapshot.cluster,

@@ -19,16 +19,28 @@ export interface ContainerRef {
 }
 
 /** Every container of the pod, init and ephemeral too, minus Istio's own. */
+const applicationContainers = new WeakMap<PodView, ContainerRef[]>();
+
 export function containersOf(
   pod: PodView,
   options: { includeIstio?: boolean } = {},
 ): ContainerRef[] {
+  if (options.includeIstio) return listContainers(pod, true);
+  let refs = applicationContainers.get(pod);
+  if (!refs) {
+    refs = listContainers(pod, false);
+    applicationContainers.set(pod, refs);
+  }
+  return refs;
+}
+
+function listContainers(pod: PodView, includeIstio: boolean): ContainerRef[] {
   const refs: ContainerRef[] = [];
   for (const group of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
     asArray(pod.spec[group]).forEach((container, index) => {
       if (!isRecord(container)) return;
       const name = asString(container.name) ?? `#${index}`;
-      if (!options.includeIstio && ISTIO_CONTAINERS.has(name)) return;
+      if (!includeIstio && ISTIO_CONTAINERS.has(name)) return;
       refs.push({ group, index, name, container, path: `${pod.specPath}.${group}[${index}]` });
     });
   }
@@ -52,7 +64,18 @@ export interface ContainerPort {
   path: string;
 }
 
+const containerPorts = new WeakMap<PodView, ContainerPort[]>();
+
 export function containerPortsOf(pod: PodView): ContainerPort[] {
+  let ports = containerPorts.get(pod);
+  if (!ports) {
+    ports = listContainerPorts(pod);
+    containerPorts.set(pod, ports);
+  }
+  return ports;
+}
+
+function listContainerPorts(pod: PodView): ContainerPort[] {
   const ports: ContainerPort[] = [];
   for (const c of servingContainersOf(pod)) {
     asArray(c.container.ports).forEach((p, i) => {

@@ -3,7 +3,7 @@
  * compare every pod with every Service.
  */
 import { ClusterSnapshot, KubeObject, UnreadableKind } from '../types';
-import { asLabels, Labels, serviceSelects } from './labels';
+import { asLabels, Labels } from './labels';
 import { isRecord, nameOf, namespaceOf } from './objects';
 import { findWorkloads, PodView, Workload } from './workloads';
 
@@ -16,8 +16,14 @@ export class SnapshotIndex {
   readonly workloads: Workload[];
   /** Namespace objects by name: absent means its labels are unknown. */
   private readonly namespaces = new Map<string, NamespaceInfo>();
-  /** Services by namespace, then by each `key=value` of their selector. */
-  private readonly servicesBySelectorPair = new Map<string, Map<string, KubeObject[]>>();
+  /** Services by namespace, then by one `key=value` of their selector. */
+  private readonly servicesBySelectorPair = new Map<
+    string,
+    Map<string, Array<{ service: KubeObject; selector: Array<[string, string]> }>>
+  >();
+  /** Per-pod answers several rules ask for: computed once per evaluation. */
+  private readonly selectingCache = new Map<PodView, KubeObject[]>();
+  private readonly podCache = new Map<string, Map<PodView, unknown>>();
   private readonly policies = new Map<string, KubeObject>();
 
   constructor(readonly snapshot: ClusterSnapshot) {
@@ -55,25 +61,46 @@ export class SnapshotIndex {
     }
     // Index each Service under one pair of its selector: a pod it selects
     // carries every pair, so looking up each of the pod's labels finds it.
-    const [first] = Object.entries(selector);
-    if (!first) return; // no selector: selects nothing
-    const key = `${first[0]}=${first[1]}`;
+    const pairs = Object.entries(selector);
+    if (pairs.length === 0) return; // no selector: selects nothing
+    const key = `${pairs[0][0]}=${pairs[0][1]}`;
     const list = byPair.get(key) ?? [];
-    list.push(service);
+    list.push({ service, selector: pairs });
     byPair.set(key, list);
   }
 
   /** The Services in the pod's namespace whose selector selects it. */
   servicesSelecting(pod: PodView): KubeObject[] {
-    const byPair = this.servicesBySelectorPair.get(pod.namespace);
-    if (!byPair) return [];
+    const cached = this.selectingCache.get(pod);
+    if (cached) return cached;
     const found: KubeObject[] = [];
-    for (const [k, v] of Object.entries(pod.labels)) {
-      for (const service of byPair.get(`${k}=${v}`) ?? []) {
-        if (serviceSelects(service.spec?.selector, pod.labels)) found.push(service);
+    const byPair = this.servicesBySelectorPair.get(pod.namespace);
+    if (byPair) {
+      for (const label in pod.labels) {
+        if (!Object.prototype.hasOwnProperty.call(pod.labels, label)) continue;
+        const candidates = byPair.get(`${label}=${pod.labels[label]}`);
+        if (!candidates) continue;
+        for (const { service, selector } of candidates) {
+          if (selector.every(([k, v]) => pod.labels[k] === v)) found.push(service);
+        }
       }
+      found.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
     }
-    return found.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+    this.selectingCache.set(pod, found);
+    return found;
+  }
+
+  /** Memoizes a per-pod computation for the life of this index. */
+  perPod<T>(pod: PodView, key: string, compute: () => T): T {
+    let values = this.podCache.get(key);
+    if (!values) {
+      values = new Map();
+      this.podCache.set(key, values);
+    }
+    if (values.has(pod)) return values.get(pod) as T;
+    const value = compute();
+    values.set(pod, value);
+    return value;
   }
 
   /** Services selecting any of the pods, each once. */

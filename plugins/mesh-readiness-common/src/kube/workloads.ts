@@ -163,7 +163,14 @@ export function compareWorkloads(
   );
 }
 
+const allPodViews = new WeakMap<Workload, PodView[]>();
+
 /** The template, then every live pod: what most rules look at. */
 export function podViewsOf(workload: Workload): PodView[] {
-  return [workload.template, ...workload.pods];
+  let views = allPodViews.get(workload);
+  if (!views) {
+    views = [workload.template, ...workload.pods];
+    allPodViews.set(workload, views);
+  }
+  return views;
 }

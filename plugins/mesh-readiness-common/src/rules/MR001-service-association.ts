@@ -36,7 +36,9 @@ spec:
     for (const pod of podViewsOf(workload)) {
       const services = index.servicesSelecting(pod);
       if (services.length === 0) unselected.push(pod);
-      for (const s of services) selecting.set(nameOf(s), formatSelector(s.spec?.selector));
+      for (const s of services) {
+        if (!selecting.has(nameOf(s))) selecting.set(nameOf(s), formatSelector(s.spec?.selector));
+      }
     }
     if (unselected.length > 0) {
       return fail(

@@ -26,6 +26,10 @@ export interface ServicePortUse {
 
 /** Every port of every Service selecting the pod, resolved against it. */
 export function servicePortsReaching(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
+  return index.perPod(pod, 'servicePorts', () => resolveServicePorts(pod, index));
+}
+
+function resolveServicePorts(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
   const uses: ServicePortUse[] = [];
   for (const service of index.servicesSelecting(pod)) {
     asArray(service.spec?.ports).forEach((raw, i) => {
