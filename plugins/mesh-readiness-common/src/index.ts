@@ -24,7 +24,7 @@ export {
   waiversFromAnnotations,
 } from './waivers';
 export { parseManifests, READ_KINDS } from './manifests';
-export type { ParsedManifests } from './manifests';
+export type { ParsedManifests, IgnoredObject } from './manifests';
 export {
   parseLabelSelector,
   labelSelectorMatches,

@@ -3,7 +3,7 @@
  * `kind: List` as `kubectl get -o yaml` prints it, Helm template output.
  * Pure: it takes text, not paths.
  */
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { KubeObject, ReportError } from './types';
 import { isRecord } from './kube/objects';
 
@@ -25,20 +25,22 @@ export const READ_KINDS = new Set([
 /** Kinds a manifest source never keeps, so no secret is ever stored. */
 const NEVER_KEPT = new Set(['Secret']);
 
+/** A document of a kind the rules do not read: listed, so a typo is seen. */
+export interface IgnoredObject {
+  file: string;
+  line?: number;
+  kind: string;
+  name?: string;
+}
+
 export interface ParsedManifests {
   objects: KubeObject[];
   errors: ReportError[];
+  ignored: IgnoredObject[];
 }
 
 /** Upper bounds that keep hostile input from eating the process. */
 const MAX_ALIAS_COUNT = 1000;
-
-function lineOf(text: string, offset: number | undefined): number | undefined {
-  if (offset === undefined || offset < 0) return undefined;
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
 
 /**
  * Parses one file's text. Each document that cannot be read gives one
@@ -47,12 +49,16 @@ function lineOf(text: string, offset: number | undefined): number | undefined {
 export function parseManifests(text: string, file: string): ParsedManifests {
   const objects: KubeObject[] = [];
   const errors: ReportError[] = [];
+  const ignored: IgnoredObject[] = [];
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lineCounter = new LineCounter();
+  const lineOf = (offset: number | undefined) =>
+    offset === undefined || offset < 0 ? undefined : lineCounter.linePos(offset).line;
   let docs;
   try {
-    docs = parseAllDocuments(clean, { prettyErrors: false, uniqueKeys: true });
+    docs = parseAllDocuments(clean, { prettyErrors: false, uniqueKeys: true, lineCounter });
   } catch (e) {
-    return { objects, errors: [{ file, message: `cannot read YAML: ${(e as Error).message}` }] };
+    return { objects, ignored, errors: [{ file, message: `cannot read YAML: ${(e as Error).message}` }] };
   }
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
@@ -60,12 +66,13 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     if (firstError) {
       errors.push({
         file,
-        line: firstError.linePos?.[0]?.line ?? lineOf(clean, firstError.pos?.[0]),
+        line: firstError.linePos?.[0]?.line ?? lineOf(firstError.pos?.[0]),
         message: firstError.message.split('\n')[0],
       });
       continue;
     }
-    const line = lineOf(clean, doc.range?.[0]);
+    const contents = doc.contents as { range?: [number, number, number] } | null;
+    const line = lineOf(contents?.range?.[0] ?? doc.range?.[0]);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -74,18 +81,21 @@ export function parseManifests(text: string, file: string): ParsedManifests {
       continue;
     }
     if (value === null || value === undefined) continue; // empty document
-    collect(value, file, line, objects, errors);
+    collect(value, { file, line, objects, errors, ignored });
   }
-  return { objects, errors };
+  return { objects, errors, ignored };
 }
 
-function collect(
-  value: unknown,
-  file: string,
-  line: number | undefined,
-  objects: KubeObject[],
-  errors: ReportError[],
-) {
+interface Sink {
+  file: string;
+  line?: number;
+  objects: KubeObject[];
+  errors: ReportError[];
+  ignored: IgnoredObject[];
+}
+
+function collect(value: unknown, sink: Sink) {
+  const { file, line, errors } = sink;
   if (!isRecord(value)) {
     errors.push({
       file,
@@ -103,16 +113,18 @@ function collect(
       errors.push({ file, line, message: `${value.kind} has no "items" list` });
       return;
     }
-    for (const item of value.items) collect(item, file, line, objects, errors);
+    for (const item of value.items) collect(item, sink);
     return;
   }
   if (NEVER_KEPT.has(value.kind)) return;
-  if (!isRecord(value.metadata) || typeof value.metadata.name !== 'string' || !value.metadata.name) {
-    if (READ_KINDS.has(value.kind)) {
-      errors.push({ file, line, message: `${value.kind} has no metadata.name` });
-    }
+  const name = isRecord(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
+  if (!READ_KINDS.has(value.kind)) {
+    sink.ignored.push({ file, line, kind: value.kind, ...(name ? { name } : {}) });
     return;
   }
-  if (!READ_KINDS.has(value.kind)) return;
-  objects.push(value as KubeObject);
+  if (!name) {
+    errors.push({ file, line, message: `${value.kind} has no metadata.name` });
+    return;
+  }
+  sink.objects.push(value as KubeObject);
 }

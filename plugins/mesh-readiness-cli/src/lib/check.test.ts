@@ -38,6 +38,8 @@ describe('check on a folder a user might hand it', () => {
       docsUrl: expect.stringMatching(/^https:\/\/istio\.io\//),
       evidence: [expect.objectContaining({ name: 'shop-cleanup', detail: expect.stringContaining('cleanup') })],
     });
+    // Kinds the rules do not read are listed, so a typo in a kind is seen.
+    expect(output.ignored).toEqual([expect.objectContaining({ kind: 'ConfigMap', name: 'shop-config' })]);
     // The Secret in the Helm output is never read into the report.
     expect(result.stdout).not.toContain('do-not-print-me');
     expect(result.stdout).not.toContain('shop-db');

@@ -53,7 +53,7 @@ export async function check(
   const report: Report = { workloads: evaluated.workloads, errors: inputs.errors };
   const stdout =
     options.format === 'json'
-      ? JSON.stringify({ ...report, summary: summarize(report.workloads) }, null, 2)
-      : formatTable(report, inputs.files);
+      ? JSON.stringify({ ...report, ignored: inputs.ignored, summary: summarize(report.workloads) }, null, 2)
+      : formatTable(report, inputs.files, inputs.ignored);
   return { exitCode: exitCodeOf(report), stdout, report };
 }

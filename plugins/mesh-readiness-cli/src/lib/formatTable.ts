@@ -6,6 +6,7 @@ import chalk from 'chalk';
 import {
   Finding,
   FindingStatus,
+  IgnoredObject,
   LEVEL_NAMES,
   Report,
   WorkloadReport,
@@ -59,9 +60,21 @@ function formatWorkload(w: WorkloadReport): string[] {
   ];
 }
 
-export function formatTable(report: Report, files: number): string {
+export function formatTable(report: Report, files: number, ignored: IgnoredObject[] = []): string {
   const lines: string[] = [];
   for (const w of report.workloads) lines.push(...formatWorkload(w));
+  if (ignored.length > 0) {
+    const byKind = new Map<string, number>();
+    for (const i of ignored) byKind.set(i.kind, (byKind.get(i.kind) ?? 0) + 1);
+    lines.push(
+      chalk.gray(
+        `Not checked (kinds the rules do not read): ${[...byKind]
+          .map(([kind, n]) => `${kind} ×${n}`)
+          .join(', ')}`,
+      ),
+      '',
+    );
+  }
   if (report.errors.length > 0) {
     lines.push(chalk.red.bold(`Inputs that could not be read (${report.errors.length}):`));
     for (const e of report.errors) {

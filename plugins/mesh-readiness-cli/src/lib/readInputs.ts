@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  IgnoredObject,
   KubeObject,
   parseManifests,
   ReportError,
@@ -15,6 +16,8 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 export interface Inputs {
   objects: KubeObject[];
   errors: ReportError[];
+  /** Documents of kinds the rules do not read (ConfigMaps, CRDs, typos). */
+  ignored: IgnoredObject[];
   files: number;
 }
 
@@ -60,6 +63,7 @@ export async function readInputs(
   const errors: ReportError[] = [];
   const files = listManifestFiles(paths, errors);
   const objects: KubeObject[] = [];
+  const ignored: IgnoredObject[] = [];
   let done = 0;
   for (const file of files) {
     let text: string;
@@ -74,13 +78,14 @@ export async function readInputs(
       errors.push({ file: name, message: 'not a text file (it contains NUL bytes)' });
     } else {
       const parsed = parseManifests(text, name);
-      objects.push(...parsed.objects);
+      for (const o of parsed.objects) objects.push(o);
       errors.push(...parsed.errors);
+      ignored.push(...parsed.ignored);
     }
     done++;
     onProgress?.(done, files.length, name);
   }
-  return { objects, errors, files: files.length };
+  return { objects, errors, ignored, files: files.length };
 }
 
 async function readStdin(): Promise<string> {

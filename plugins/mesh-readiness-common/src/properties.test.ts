@@ -1,0 +1,211 @@
+/*
+ * Property-based tests: generated workloads and Services, invariants that
+ * must hold for all of them.
+ */
+import fc from 'fast-check';
+import { evaluate } from './engine';
+import { RULE_DEFINITIONS } from './rules';
+import { KubeObject, Report } from './types';
+
+const APPS = ['web', 'api', 'db'];
+const NAMESPACES = ['shop', 'pay'];
+const PORT_NAMES = ['http', 'http-web', 'grpc', 'tcp', 'web', 'udp-dns', 'redis', '', 'HTTP2-x'];
+
+const labels = fc.record(
+  {
+    app: fc.constantFrom(...APPS),
+    version: fc.constantFrom('v1', 'v2'),
+    'sidecar.istio.io/inject': fc.constantFrom('true', 'false'),
+  },
+  { requiredKeys: [] },
+);
+
+const containerPort = fc.record({
+  name: fc.option(fc.constantFrom('http', 'admin', 'metrics'), { nil: undefined }),
+  containerPort: fc.oneof(fc.constantFrom(80, 8080, 15000, 15020, 9090), fc.integer({ min: -5, max: 70000 })),
+  protocol: fc.option(fc.constantFrom('TCP', 'UDP'), { nil: undefined }),
+});
+
+const container = fc.record({
+  name: fc.constantFrom('app', 'sidecar', 'istio-proxy'),
+  image: fc.constant('img:1'),
+  ports: fc.option(fc.array(containerPort, { maxLength: 3 }), { nil: undefined }),
+  securityContext: fc.option(fc.record({ runAsUser: fc.constantFrom(1000, 1337, 0) }), { nil: undefined }),
+  readinessProbe: fc.option(
+    fc.record({ httpGet: fc.record({ path: fc.constant('/'), port: fc.oneof(fc.constantFrom(8080, 15021), fc.constant('http')) }) }),
+    { nil: undefined },
+  ),
+});
+
+const namespaceObject = (name: string) =>
+  fc.record({
+    apiVersion: fc.constant('v1'),
+    kind: fc.constant('Namespace'),
+    metadata: fc.record({
+      name: fc.constant(name),
+      labels: fc.record(
+        {
+          'istio-injection': fc.constantFrom('enabled', 'disabled'),
+          'pod-security.kubernetes.io/enforce': fc.constantFrom('baseline', 'privileged'),
+        },
+        { requiredKeys: [] },
+      ),
+    }),
+  });
+
+const workload = fc
+  .record({
+    kind: fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'),
+    name: fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/),
+    namespace: fc.constantFrom(...NAMESPACES),
+    labels,
+    annotations: fc.record(
+      {
+        'mesh-readiness.io/waive': fc.constantFrom('MR001', 'MR005,MR006', 'MR003'),
+        'sidecar.istio.io/rewriteAppHTTPProbers': fc.constantFrom('false', 'true'),
+      },
+      { requiredKeys: [] },
+    ),
+    hostNetwork: fc.option(fc.boolean(), { nil: undefined }),
+    containers: fc.array(container, { maxLength: 3 }),
+  })
+  .map(w => {
+    const podSpec = { hostNetwork: w.hostNetwork, containers: w.containers };
+    const meta = { labels: w.labels, annotations: w.annotations };
+    const base = { apiVersion: 'apps/v1', kind: w.kind, metadata: { name: w.name, namespace: w.namespace, annotations: w.annotations } };
+    if (w.kind === 'Pod') return { ...base, metadata: { ...base.metadata, ...meta }, spec: podSpec } as KubeObject;
+    if (w.kind === 'CronJob') {
+      return { ...base, spec: { jobTemplate: { spec: { template: { metadata: meta, spec: podSpec } } } } } as KubeObject;
+    }
+    return { ...base, spec: { selector: { matchLabels: w.labels }, template: { metadata: meta, spec: podSpec } } } as KubeObject;
+  });
+
+const service = fc
+  .record({
+    name: fc.stringMatching(/^s-[a-z]{1,4}$/),
+    namespace: fc.constantFrom(...NAMESPACES),
+    headless: fc.boolean(),
+    selector: fc.record({ app: fc.constantFrom(...APPS), version: fc.constantFrom('v1', 'v2') }, { requiredKeys: [] }),
+    ports: fc.array(
+      fc.record({
+        name: fc.constantFrom(...PORT_NAMES),
+        port: fc.constantFrom(80, 53, 3306, 8080),
+        targetPort: fc.option(fc.oneof(fc.constantFrom(8080, 15020), fc.constantFrom('http', 'admin', 'nope')), { nil: undefined }),
+        protocol: fc.option(fc.constantFrom('TCP', 'UDP'), { nil: undefined }),
+        appProtocol: fc.option(fc.constantFrom('http', 'kubernetes.io/h2c', 'odd'), { nil: undefined }),
+      }),
+      { maxLength: 3 },
+    ),
+  })
+  .map(
+    s =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: s.name, namespace: s.namespace },
+        spec: { ...(s.headless ? { clusterIP: 'None' } : {}), selector: s.selector, ports: s.ports },
+      }) as KubeObject,
+  );
+
+const snapshotObjects = fc
+  .tuple(
+    fc.array(workload, { minLength: 1, maxLength: 6 }),
+    fc.array(service, { maxLength: 5 }),
+    fc.subarray(NAMESPACES).chain(names => fc.tuple(...names.map(namespaceObject))),
+  )
+  .map(([ws, ss, ns]) => [...ns, ...ws, ...ss] as KubeObject[]);
+
+const run = (objects: KubeObject[]): Report => evaluate({ cluster: 'p', source: 'manifests', objects });
+
+describe('engine properties', () => {
+  it('never throws and gives every workload exactly one finding per rule', () => {
+    fc.assert(
+      fc.property(snapshotObjects, objects => {
+        const report = run(objects);
+        for (const w of report.workloads) {
+          expect(w.findings.map(f => f.ruleId)).toEqual(RULE_DEFINITIONS.map(r => r.id));
+          expect(w.score).toBeGreaterThanOrEqual(0);
+          expect(w.score).toBeLessThanOrEqual(100);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never shows a waived finding as pass, and keeps what it would have been', () => {
+    fc.assert(
+      fc.property(snapshotObjects, objects => {
+        for (const w of run(objects).workloads) {
+          for (const f of w.findings.filter(x => x.status === 'waived')) {
+            expect(['fail', 'warn', 'unknown']).toContain(f.waivedStatus);
+            expect(f.waiver?.reason).toBeTruthy();
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('changes no finding when a Service that selects nothing is added', () => {
+    fc.assert(
+      fc.property(snapshotObjects, fc.constantFrom(...NAMESPACES), (objects, namespace) => {
+        const before = run(objects);
+        const after = run([
+          ...objects,
+          { apiVersion: 'v1', kind: 'Service', metadata: { name: 'manual', namespace }, spec: { ports: [{ name: 'tcp', port: 80 }] } },
+          { apiVersion: 'v1', kind: 'Service', metadata: { name: 'nobody', namespace }, spec: { selector: { app: 'nobody' }, ports: [{ port: 9 }] } },
+        ]);
+        expect(after).toEqual(before);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('does not depend on the order of the documents', () => {
+    fc.assert(
+      fc.property(
+        snapshotObjects.chain(objects => fc.tuple(fc.constant(objects), fc.shuffledSubarray(objects, { minLength: objects.length }))),
+        ([objects, shuffled]) => {
+          expect(run(shuffled)).toEqual(run(objects));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never passes a rule that needs Services when Services could not be read', () => {
+    fc.assert(
+      fc.property(snapshotObjects, objects => {
+        const report = evaluate({
+          source: 'live',
+          objects: objects.filter(o => o.kind !== 'Service'),
+          unreadable: [{ kind: 'Service', reason: 'forbidden' }],
+        });
+        for (const w of report.workloads) {
+          for (const f of w.findings.filter(x => ['MR001', 'MR002', 'MR006', 'MR010'].includes(x.ruleId))) {
+            expect(f.status).not.toBe('pass');
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('survives any value in any field the rules read', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), fc.anything(), (spec, labelsValue, ports) => {
+        const report = evaluate({
+          source: 'manifests',
+          objects: [
+            { kind: 'Deployment', metadata: { name: 'd', labels: labelsValue as any }, spec: spec as any },
+            { kind: 'Deployment', metadata: { name: 'e' }, spec: { template: { metadata: { labels: labelsValue as any }, spec: { containers: [{ name: 'c', ports: ports as any }] } } } },
+            { kind: 'Service', metadata: { name: 's' }, spec: { selector: labelsValue as any, ports: ports as any } },
+            { kind: 'Pod', metadata: { name: 'p', annotations: labelsValue as any }, spec: { containers: ports as any, initContainers: spec as any } },
+          ],
+        });
+        expect(report.workloads.map(w => w.name).sort()).toEqual(['d', 'e', 'p']);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
