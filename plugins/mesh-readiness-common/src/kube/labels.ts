@@ -19,6 +19,15 @@ export interface LabelSelector {
 /** Reads a labels map from untrusted input: anything else is empty. */
 export function asLabels(value: unknown): Labels {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  // Most input is already a map of strings: use it as it is.
+  let clean = true;
+  for (const key in value as Record<string, unknown>) {
+    if (typeof (value as Record<string, unknown>)[key] !== 'string') {
+      clean = false;
+      break;
+    }
+  }
+  if (clean && Object.getPrototypeOf(value) === Object.prototype) return value as Labels;
   const labels: Labels = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === null || v === undefined) continue;

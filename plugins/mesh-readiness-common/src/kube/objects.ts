@@ -47,3 +47,9 @@ export function annotationsOf(meta: unknown): Labels {
 export function objectRef(obj: KubeObject): string {
   return `${obj.kind ?? 'Object'} ${namespaceOf(obj)}/${nameOf(obj)}`;
 }
+
+/** Orders strings by code unit: stable, and far cheaper than localeCompare. */
+export function compareStrings(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}

@@ -4,7 +4,7 @@
  */
 import { ClusterSnapshot, KubeObject, UnreadableKind } from '../types';
 import { asLabels, Labels } from './labels';
-import { isRecord, nameOf, namespaceOf } from './objects';
+import { compareStrings, isRecord, nameOf, namespaceOf } from './objects';
 import { findWorkloads, PodView, Workload } from './workloads';
 
 export interface NamespaceInfo {
@@ -84,7 +84,7 @@ export class SnapshotIndex {
           if (selector.every(([k, v]) => pod.labels[k] === v)) found.push(service);
         }
       }
-      found.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+      found.sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
     }
     this.selectingCache.set(pod, found);
     return found;
@@ -107,7 +107,7 @@ export class SnapshotIndex {
   servicesSelectingAny(pods: PodView[]): KubeObject[] {
     const seen = new Set<KubeObject>();
     for (const pod of pods) for (const s of this.servicesSelecting(pod)) seen.add(s);
-    return [...seen].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+    return [...seen].sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
   }
 
   namespace(name: string): NamespaceInfo | undefined {

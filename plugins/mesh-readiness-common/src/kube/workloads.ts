@@ -5,6 +5,7 @@ import { KubeObject, WorkloadKind } from '../types';
 import {
   annotationsOf,
   asArray,
+  compareStrings,
   asString,
   isRecord,
   labelsOf,
@@ -157,9 +158,9 @@ export function compareWorkloads(
   b: { namespace: string; kind: string; name: string },
 ): number {
   return (
-    a.namespace.localeCompare(b.namespace) ||
-    a.kind.localeCompare(b.kind) ||
-    a.name.localeCompare(b.name)
+    compareStrings(a.namespace, b.namespace) ||
+    compareStrings(a.kind, b.kind) ||
+    compareStrings(a.name, b.name)
   );
 }
 

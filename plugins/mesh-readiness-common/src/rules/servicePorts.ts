@@ -24,6 +24,17 @@ export interface ServicePortUse {
   pod: PodView;
 }
 
+/** Protocol selection depends on the Service port alone: decide it once. */
+const selections = new WeakMap<object, ProtocolSelection>();
+function protocolOf(port: Record<string, any>): ProtocolSelection {
+  let selection = selections.get(port);
+  if (!selection) {
+    selection = selectProtocol(port);
+    selections.set(port, selection);
+  }
+  return selection;
+}
+
 /** Every port of every Service selecting the pod, resolved against it. */
 export function servicePortsReaching(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
   return index.perPod(pod, 'servicePorts', () => resolveServicePorts(pod, index));
@@ -42,7 +53,7 @@ function resolveServicePorts(pod: PodView, index: SnapshotIndex): ServicePortUse
         name: asString(raw.name),
         port: asPortNumber(raw.port),
         transport: transportOf(raw.protocol),
-        selection: selectProtocol(raw),
+        selection: protocolOf(raw),
         podPort: target?.port,
         targetName: target?.portName,
         pod,
