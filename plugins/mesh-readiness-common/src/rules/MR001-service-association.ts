@@ -24,7 +24,7 @@ spec:
     - name: http
       port: 80
       targetPort: 8080`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   istioAnalyzer: istioAnalyzer('IST0117', 'DeploymentRequiresServiceAssociated'),
   onboardingOrder: 3,
   check({ workload, index }) {

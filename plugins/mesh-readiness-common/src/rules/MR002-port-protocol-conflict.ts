@@ -43,7 +43,7 @@ ports:
   - name: http-web
     port: 80
     targetPort: 8080`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   istioAnalyzer: istioAnalyzer('IST0116', 'DeploymentAssociatedToMultipleServices'),
   onboardingOrder: 4,
   check({ workload, index }) {

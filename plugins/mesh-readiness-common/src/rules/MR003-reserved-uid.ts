@@ -37,7 +37,7 @@ export const reservedUid: Rule = {
   remediationSnippet: `securityContext:
   runAsUser: 1000
   runAsNonRoot: true`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   istioAnalyzer: istioAnalyzer('IST0144', 'InvalidApplicationUID'),
   onboardingOrder: 1,
   check({ workload }) {

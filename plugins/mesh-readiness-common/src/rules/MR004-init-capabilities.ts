@@ -24,7 +24,7 @@ export const initCapabilities: Rule = {
     'Install the Istio CNI plugin (or use ambient mode); otherwise let the workload’s service account use a policy that allows NET_ADMIN and NET_RAW, or relax the namespace’s Pod Security Admission level.',
   remediationSnippet: `# Istio CNI plugin, with istioctl
 istioctl install --set components.cni.enabled=true`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   onboardingOrder: 2,
   check({ workload, index }) {
     const env = index.snapshot.environment ?? {};

@@ -61,7 +61,7 @@ export const appVersionLabels: Rule = {
       labels:
         app: reviews
         version: v2`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   onboardingOrder: 6,
   check({ workload, index }) {
     const { name, revision } = canonicalOf(workload);

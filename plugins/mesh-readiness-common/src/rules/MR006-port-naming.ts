@@ -17,7 +17,7 @@ export const portNaming: Rule = {
   - name: http-web   # or: appProtocol: http
     port: 80
     targetPort: 8080`,
-  docsUrl: 'https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/',
+  docsUrl: 'https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/#explicit-protocol-selection',
   istioAnalyzer: istioAnalyzer('IST0118', 'PortNameIsNotUnderNamingConvention'),
   onboardingOrder: 5,
   check({ workload, index }) {

@@ -15,10 +15,13 @@ export const RESERVED_PORTS = new Set([
   15000, 15001, 15002, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090,
 ]);
 
-/** On live pods the injector rewrites HTTP probes to the agent's port 15020. */
+/**
+ * On live pods the injector rewrites HTTP probes to the Istio agent under
+ * /app-health/ (port 15020, or 15021 in some releases).
+ */
 function isRewrittenProbe(probe: Record<string, any>, port: number): boolean {
   return (
-    port === 15020 &&
+    (port === 15020 || port === 15021) &&
     isRecord(probe.httpGet) &&
     typeof probe.httpGet.path === 'string' &&
     probe.httpGet.path.startsWith('/app-health/')
@@ -35,7 +38,7 @@ export const reservedPorts: Rule = {
     'The sidecar listens on ports 15000 to 15090 inside the pod; an application port, Service target or probe on one of them collides with Envoy or the Istio agent.',
   remediation:
     'Move the application’s container ports, Service targetPorts and probes off 15000, 15001, 15002, 15004, 15006, 15008, 15009, 15020, 15021, 15053 and 15090.',
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio',
   onboardingOrder: 7,
   check({ workload, index }) {
     const evidence = new Map<string, Evidence>();

@@ -19,7 +19,7 @@ export const sidecarInjection: Rule = {
     'Label the namespace istio-injection=enabled (or istio.io/rev=<revision>, or istio.io/dataplane-mode=ambient) and restart the workload; remove any sidecar.istio.io/inject: "false".',
   remediationSnippet: `kubectl label namespace my-namespace istio-injection=enabled
 kubectl rollout restart deployment/my-app -n my-namespace`,
-  docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/',
+  docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
   istioAnalyzer: istioAnalyzer('IST0103', 'PodMissingProxy'),
   onboardingOrder: 9,
   check({ workload, index }) {

@@ -14,7 +14,7 @@ export const hostNetwork: Rule = {
   template:
     spec:
       hostNetwork: false`,
-  docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/',
+  docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
   onboardingOrder: 0,
   check({ workload }) {
     if (workload.template.spec.hostNetwork === true) {

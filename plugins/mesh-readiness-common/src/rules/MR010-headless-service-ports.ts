@@ -24,7 +24,7 @@ export const headlessServicePorts: Rule = {
   ports:
     - name: tcp-peer
       port: 7000`,
-  docsUrl: 'https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/',
+  docsUrl: 'https://istio.io/latest/docs/ops/configuration/traffic-management/traffic-routing/#headless-services',
   onboardingOrder: 8,
   check({ workload, index }) {
     const reason = index.unreadable('Service', workload.namespace);
