@@ -6,19 +6,14 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { KubeObject, ReportError } from './types';
 import { isRecord } from './kube/objects';
+import { WORKLOAD_KINDS } from './kube/workloads';
 
-/** Kinds the engine reads. Anything else is accepted and ignored. */
-export const READ_KINDS = new Set([
+/** Kinds the engine reads: workloads and what they depend on. Others are listed as ignored. */
+export const READ_KINDS = new Set<string>([
+  ...WORKLOAD_KINDS,
   'Namespace',
   'Service',
   'ServiceAccount',
-  'Pod',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Job',
-  'CronJob',
   'PodSecurityPolicy',
 ]);
 
