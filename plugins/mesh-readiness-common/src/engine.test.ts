@@ -1,4 +1,4 @@
-import { evaluate } from './engine';
+import { applyWaivers, evaluate } from './engine';
 import { parseManifests } from './manifests';
 import { RULE_DEFINITIONS } from './rules';
 import { levelOf, scoreOf, summarize } from './scoring';
@@ -115,6 +115,16 @@ describe('evaluate', () => {
       { waivers: { MR003: { reason: 'accepted by the team', source: 'Component default/web' } } },
     );
     expect(finding(report, 'MR003').status).toBe('waived');
+  });
+
+  it('applies waivers to an evaluated workload and re-scores it, as the backend does for entities', () => {
+    const [web] = run(`${NAMESPACE}---${deployment({ runAsUser: 1337 })}`).workloads;
+    expect(web.ready).toBe(false);
+    const waived = applyWaivers(web, { MR003: { reason: 'accepted', source: 'Component default/web' }, MR001: { reason: 'x', source: 'y' } });
+    expect(waived).toMatchObject({ ready: true, level: 3 });
+    expect(waived.findings.find(f => f.ruleId === 'MR003')).toMatchObject({ status: 'waived', waivedStatus: 'fail' });
+    expect(waived.findings.find(f => f.ruleId === 'MR001')!.status).toBe('pass');
+    expect(web.findings.find(f => f.ruleId === 'MR003')!.status).toBe('fail');
   });
 
   it('turns a kind the cluster would not let us read into unknown, never pass', () => {

@@ -51,10 +51,10 @@ function runCheck(
   }
 }
 
-function findingOf(rule: Rule, outcome: RuleOutcome, waiver: Waiver | undefined): Finding {
+function findingOf(rule: Rule, outcome: RuleOutcome): Finding {
   const status =
     outcome.status === 'fail' && rule.severity !== 'error' ? 'warn' : outcome.status;
-  const finding: Finding = {
+  return {
     ruleId: rule.id,
     status,
     severity: rule.severity,
@@ -64,12 +64,32 @@ function findingOf(rule: Rule, outcome: RuleOutcome, waiver: Waiver | undefined)
     remediation: rule.remediation,
     docsUrl: rule.docsUrl,
   };
-  if (waiver && status !== 'pass' && status !== 'skip') {
-    finding.waivedStatus = status;
-    finding.status = 'waived';
-    finding.waiver = waiver;
+}
+
+/**
+ * Marks findings that did not pass as waived. Passing and not-applicable
+ * findings stay as they are: a waiver never hides a pass, and never shows
+ * as one.
+ */
+export function waive(finding: Finding, waiver: Waiver | undefined): Finding {
+  if (!waiver || finding.status === 'pass' || finding.status === 'skip' || finding.status === 'waived') {
+    return finding;
   }
-  return finding;
+  return { ...finding, status: 'waived', waivedStatus: finding.status, waiver };
+}
+
+/** Applies waivers (e.g. a catalog entity's) to an evaluated workload and re-scores it. */
+export function applyWaivers(
+  workload: WorkloadReport,
+  waivers: Record<string, Waiver>,
+): WorkloadReport {
+  if (Object.keys(waivers).length === 0) return workload;
+  return withScores({ ...workload, findings: workload.findings.map(f => waive(f, waivers[f.ruleId])) });
+}
+
+function withScores(workload: WorkloadReport): WorkloadReport {
+  const { findings } = workload;
+  return { ...workload, ready: isReady(findings), level: levelOf(findings), score: scoreOf(findings) };
 }
 
 /** Waivers on the workload object and on its pod template. */
@@ -90,18 +110,18 @@ export function evaluateWorkload(
   const rules = options.rules ? RULES.filter(r => options.rules!.includes(r.id)) : RULES;
   const optOut = injectionOptOut(workload.template);
   const findings = rules.map(rule =>
-    findingOf(rule, runCheck(rule, workload, index, optOut), waivers[rule.id]),
+    waive(findingOf(rule, runCheck(rule, workload, index, optOut)), waivers[rule.id]),
   );
-  return {
+  return withScores({
     cluster: index.snapshot.cluster,
     kind: workload.kind,
     namespace: workload.namespace,
     name: workload.name,
-    ready: isReady(findings),
-    level: levelOf(findings),
-    score: scoreOf(findings),
+    ready: false,
+    level: 0,
+    score: 0,
     findings,
-  };
+  });
 }
 
 /**
