@@ -1,0 +1,84 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  MeshReadinessClusterSource,
+  meshReadinessClusterSourcesExtensionPoint,
+} from '@mesh-readiness/plugin-mesh-readiness-node';
+import { ManifestClusterSource, resolveFolder } from './service/ManifestClusterSource';
+import { ReadinessService } from './service/ReadinessService';
+import { ReadinessStore } from './service/ReadinessStore';
+import { Scanner } from './service/Scanner';
+import { createRouter } from './service/router';
+
+/**
+ * The Mesh Readiness backend plugin: maps catalog components to Kubernetes
+ * workloads, scans the clusters on the scheduler and serves the results.
+ *
+ * @public
+ */
+export const meshReadinessPlugin = createBackendPlugin({
+  pluginId: 'mesh-readiness',
+  register(env) {
+    const addedSources: MeshReadinessClusterSource[] = [];
+    env.registerExtensionPoint(meshReadinessClusterSourcesExtensionPoint, {
+      addClusterSource(...sources) {
+        addedSources.push(...sources);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      async init({ logger, config, database, scheduler, httpRouter, httpAuth, auth, catalog }) {
+        const sources: MeshReadinessClusterSource[] = [
+          ...(config.getOptionalConfigArray('meshReadiness.manifestSources') ?? []).map(
+            c =>
+              new ManifestClusterSource(c.getString('name'), resolveFolder(c.getString('path')), {
+                istioCni: c.getOptionalBoolean('istioCni'),
+                ambient: c.getOptionalBoolean('ambient'),
+              }),
+          ),
+          ...addedSources,
+        ];
+        const names = new Set<string>();
+        for (const s of sources) {
+          if (names.has(s.name)) throw new Error(`Two mesh-readiness cluster sources are named "${s.name}"`);
+          names.add(s.name);
+        }
+
+        const store = await ReadinessStore.create(database);
+        const timeoutMs = (config.getOptionalNumber('meshReadiness.clusterTimeoutSeconds') ?? 60) * 1000;
+        const scanner = new Scanner(sources, store, logger, timeoutMs);
+        const readiness = new ReadinessService(store, catalog);
+
+        await scheduler.scheduleTask({
+          id: 'mesh-readiness-scan',
+          frequency: { minutes: config.getOptionalNumber('meshReadiness.scanIntervalMinutes') ?? 10 },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 3 },
+          fn: async () => {
+            const outcomes = await scanner.scan();
+            const recorded = await readiness.recordHistory(await auth.getOwnServiceCredentials());
+            logger.info(
+              `Mesh readiness scan: ${outcomes.filter(o => o.ok).length}/${outcomes.length} clusters read, ${recorded} components recorded`,
+            );
+          },
+        });
+
+        httpRouter.use(createRouter({ httpAuth, catalog, readiness, scanner }));
+        logger.info(`Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}`);
+      },
+    });
+  },
+});

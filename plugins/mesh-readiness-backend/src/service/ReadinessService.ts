@@ -1,0 +1,225 @@
+/*
+ * Reports per entity, team and organisation, read from the store: the
+ * catalog decides what the caller may see.
+ */
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { Entity, RELATION_OWNED_BY, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  applyWaivers,
+  ClusterResult,
+  ComponentScore,
+  EntityReadinessResponse,
+  FailingRule,
+  GroupScorecardResponse,
+  OrganizationScorecardResponse,
+  RULE_DEFINITIONS,
+  summarize,
+  TeamSummary,
+  TrendPoint,
+  waiversFromAnnotations,
+  WorkloadReport,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { mappingOf, workloadMatches } from './entityMapping';
+import { HistoryRow, ReadinessStore, StoredCluster } from './ReadinessStore';
+
+const TREND_DAYS = 14;
+
+function ownersOf(entity: Entity): string[] {
+  return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
+}
+
+/** Rules that hold workloads back, most first. */
+export function topFailingRules(workloads: WorkloadReport[], limit = 5): FailingRule[] {
+  const counts = new Map<string, number>();
+  for (const w of workloads) {
+    for (const f of w.findings) {
+      if (f.status === 'fail' || f.status === 'warn' || f.status === 'unknown') {
+        counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+      }
+    }
+  }
+  return RULE_DEFINITIONS.filter(r => counts.has(r.id))
+    .map(r => ({ ruleId: r.id, title: r.title, severity: r.severity, workloads: counts.get(r.id)! }))
+    .sort((a, b) => b.workloads - a.workloads)
+    .slice(0, limit);
+}
+
+/** One point per scan: the entities' average score and ready count. */
+export function trendOf(rows: HistoryRow[]): TrendPoint[] {
+  const byScan = new Map<string, HistoryRow[]>();
+  for (const r of rows) byScan.set(r.scannedAt, [...(byScan.get(r.scannedAt) ?? []), r]);
+  return [...byScan]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([scannedAt, scan]) => ({
+      scannedAt,
+      components: scan.length,
+      readyComponents: scan.filter(r => r.ready).length,
+      averageScore: Math.round(scan.reduce((s, r) => s + r.score, 0) / scan.length),
+    }));
+}
+
+export class ReadinessService {
+  constructor(
+    private readonly store: ReadinessStore,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  /** The entity's report from stored cluster results. Pure over its inputs. */
+  static reportFor(entity: Entity, clusters: StoredCluster[]): EntityReadinessResponse {
+    const entityRef = stringifyEntityRef(entity);
+    const mapping = mappingOf(entity);
+    if (!mapping.mapped) {
+      return {
+        entityRef,
+        mapped: false,
+        notMappedReason: mapping.reason,
+        suggestedAnnotations: mapping.suggestedAnnotations,
+        summary: summarize([]),
+        clusters: [],
+        workloads: [],
+        errors: [],
+      };
+    }
+    const waivers = waiversFromAnnotations(entity.metadata.annotations ?? {}, `${entity.kind} ${entityRef}`);
+    const results: ClusterResult[] = clusters
+      .filter(c => !mapping.cluster || c.cluster === mapping.cluster)
+      .map(c => ({
+        cluster: c.cluster,
+        status: c.status,
+        ...(c.error ? { error: c.error } : {}),
+        ...(c.scannedAt ? { scannedAt: c.scannedAt } : {}),
+        ...(c.status === 'error' && c.scannedAt ? { stale: true } : {}),
+        workloads: c.workloads
+          .filter(w => workloadMatches(mapping, c.cluster, w.labels))
+          .map(w => applyWaivers(w.report, waivers)),
+      }));
+    const workloads = results.flatMap(r => r.workloads);
+    const scanned = results.map(r => r.scannedAt).filter((s): s is string => !!s).sort();
+    return {
+      entityRef,
+      mapped: true,
+      ...(scanned.length ? { scannedAt: scanned[scanned.length - 1] } : {}),
+      summary: summarize(workloads),
+      clusters: results,
+      workloads,
+      errors: [
+        ...clusters
+          .filter(c => c.status === 'error')
+          .map(c => ({ cluster: c.cluster, message: c.error ?? 'scan failed' })),
+        ...clusters.flatMap(c => c.warnings.map(message => ({ cluster: c.cluster, message }))),
+      ],
+    };
+  }
+
+  async entityReport(entity: Entity): Promise<EntityReadinessResponse> {
+    return ReadinessService.reportFor(entity, await this.store.clusters());
+  }
+
+  private static score(entity: Entity, report: EntityReadinessResponse): ComponentScore {
+    return {
+      entityRef: report.entityRef,
+      name: entity.metadata.name,
+      ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+      mapped: report.mapped,
+      ready: report.mapped && report.summary.workloads > 0 && report.summary.readyWorkloads === report.summary.workloads,
+      level: report.summary.level,
+      score: report.summary.score,
+      workloads: report.summary.workloads,
+      ...(report.scannedAt ? { scannedAt: report.scannedAt } : {}),
+    };
+  }
+
+  async componentsOwnedBy(groupRef: string, credentials: BackstageCredentials): Promise<Entity[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: 'Component', 'relations.ownedBy': groupRef } },
+      { credentials },
+    );
+    return items;
+  }
+
+  async groupScorecard(group: Entity, credentials: BackstageCredentials): Promise<GroupScorecardResponse> {
+    const groupRef = stringifyEntityRef(group);
+    const components = await this.componentsOwnedBy(groupRef, credentials);
+    const clusters = await this.store.clusters();
+    const reports = components.map(c => ({ entity: c, report: ReadinessService.reportFor(c, clusters) }));
+    const scores = reports
+      .map(({ entity, report }) => ReadinessService.score(entity, report))
+      .sort((a, b) => a.score - b.score || (a.name < b.name ? -1 : 1));
+    const mapped = scores.filter(s => s.mapped);
+    const distribution = { 0: 0, 1: 0, 2: 0, 3: 0, notMapped: 0 };
+    for (const s of scores) {
+      if (s.mapped) distribution[s.level]++;
+      else distribution.notMapped++;
+    }
+    const since = new Date(Date.now() - TREND_DAYS * 24 * 3600 * 1000);
+    return {
+      groupRef,
+      ...(group.metadata.title ? { title: group.metadata.title } : {}),
+      components: scores,
+      levelDistribution: distribution,
+      averageScore: mapped.length ? Math.round(mapped.reduce((s, c) => s + c.score, 0) / mapped.length) : 0,
+      readyComponents: scores.filter(s => s.ready).length,
+      topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
+      trend: trendOf(await this.store.history(mapped.map(s => s.entityRef), since)),
+    };
+  }
+
+  async organizationScorecard(credentials: BackstageCredentials): Promise<OrganizationScorecardResponse> {
+    const [{ items: groups }, { items: components }, clusters] = await Promise.all([
+      this.catalog.getEntities({ filter: { kind: 'Group' } }, { credentials }),
+      this.catalog.getEntities({ filter: { kind: 'Component' } }, { credentials }),
+      this.store.clusters(),
+    ]);
+    const reports = components.map(c => ({ entity: c, report: ReadinessService.reportFor(c, clusters) }));
+    const teams: TeamSummary[] = groups
+      .map(group => {
+        const groupRef = stringifyEntityRef(group);
+        const owned = reports.filter(r => ownersOf(r.entity).includes(groupRef));
+        const scores = owned.map(r => ReadinessService.score(r.entity, r.report));
+        const mapped = scores.filter(s => s.mapped);
+        const ready = scores.filter(s => s.ready).length;
+        return {
+          groupRef,
+          ...(group.metadata.title ? { title: group.metadata.title } : {}),
+          components: scores.length,
+          mappedComponents: mapped.length,
+          readyComponents: ready,
+          readyShare: scores.length ? ready / scores.length : 0,
+          averageScore: mapped.length ? Math.round(mapped.reduce((s, c) => s + c.score, 0) / mapped.length) : 0,
+        };
+      })
+      .filter(t => t.components > 0)
+      .sort((a, b) => b.readyShare - a.readyShare || (a.groupRef < b.groupRef ? -1 : 1));
+    const scanned = clusters.map(c => c.scannedAt).filter((s): s is string => !!s).sort();
+    return {
+      teams,
+      topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
+      ...(scanned.length ? { scannedAt: scanned[scanned.length - 1] } : {}),
+    };
+  }
+
+  /** After a scan: one history row per mapped component, for trends. */
+  async recordHistory(credentials: BackstageCredentials): Promise<number> {
+    const [{ items: components }, clusters] = await Promise.all([
+      this.catalog.getEntities({ filter: { kind: 'Component' } }, { credentials }),
+      this.store.clusters(),
+    ]);
+    const scannedAt = new Date().toISOString();
+    const rows: HistoryRow[] = [];
+    for (const c of components) {
+      const report = ReadinessService.reportFor(c, clusters);
+      if (!report.mapped) continue;
+      rows.push({
+        entityRef: report.entityRef,
+        scannedAt,
+        level: report.summary.level,
+        score: report.summary.score,
+        ready: report.summary.workloads > 0 && report.summary.readyWorkloads === report.summary.workloads,
+        workloads: report.summary.workloads,
+      });
+    }
+    await this.store.addHistory(rows);
+    return rows.length;
+  }
+}

@@ -1,0 +1,128 @@
+/*
+ * The plugin database: the latest result per cluster and history per
+ * entity. SQLite by default, PostgreSQL in production.
+ */
+import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { WorkloadLabels } from './entityMapping';
+
+const migrationsDir = resolvePackagePath(
+  '@mesh-readiness/plugin-mesh-readiness-backend',
+  'migrations',
+);
+
+export interface StoredWorkload {
+  report: WorkloadReport;
+  labels: WorkloadLabels;
+}
+
+export interface StoredCluster {
+  cluster: string;
+  status: 'ok' | 'error';
+  error?: string;
+  attemptedAt: string;
+  /** When the stored workloads were read; undefined when never. */
+  scannedAt?: string;
+  workloads: StoredWorkload[];
+  /** Problems that did not stop the scan (unreadable kinds or files). */
+  warnings: string[];
+}
+
+export interface HistoryRow {
+  entityRef: string;
+  scannedAt: string;
+  level: number;
+  score: number;
+  ready: boolean;
+  workloads: number;
+}
+
+const toIso = (value: unknown): string | undefined =>
+  value === null || value === undefined ? undefined : new Date(value as string).toISOString();
+
+export class ReadinessStore {
+  static async create(database: DatabaseService): Promise<ReadinessStore> {
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new ReadinessStore(client);
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  /** A good scan replaces the cluster's result in one statement. */
+  async saveClusterResult(cluster: string, at: Date, workloads: StoredWorkload[], warnings: string[]) {
+    await this.db('mesh_readiness_clusters')
+      .insert({
+        cluster,
+        status: 'ok',
+        error: null,
+        attempted_at: at,
+        scanned_at: at,
+        workloads: JSON.stringify({ workloads, warnings }),
+      })
+      .onConflict('cluster')
+      .merge();
+  }
+
+  /** A failed scan keeps the previous good workloads, which become stale. */
+  async saveClusterFailure(cluster: string, at: Date, error: string) {
+    await this.db('mesh_readiness_clusters')
+      .insert({ cluster, status: 'error', error, attempted_at: at, scanned_at: null, workloads: null })
+      .onConflict('cluster')
+      .merge(['status', 'error', 'attempted_at']);
+  }
+
+  async clusters(): Promise<StoredCluster[]> {
+    const rows = await this.db('mesh_readiness_clusters').select().orderBy('cluster');
+    return rows.map(row => {
+      const body = row.workloads ? JSON.parse(row.workloads) : { workloads: [], warnings: [] };
+      return {
+        cluster: row.cluster,
+        status: row.status,
+        error: row.error ?? undefined,
+        attemptedAt: toIso(row.attempted_at)!,
+        scannedAt: toIso(row.scanned_at),
+        workloads: body.workloads ?? [],
+        warnings: body.warnings ?? [],
+      };
+    });
+  }
+
+  async addHistory(rows: HistoryRow[]) {
+    if (rows.length === 0) return;
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += 200) {
+        await tx('mesh_readiness_history').insert(
+          rows.slice(i, i + 200).map(r => ({
+            entity_ref: r.entityRef,
+            scanned_at: new Date(r.scannedAt),
+            level: r.level,
+            score: r.score,
+            ready: r.ready,
+            workloads: r.workloads,
+          })),
+        );
+      }
+    });
+  }
+
+  /** History of these entities since a time, oldest first. */
+  async history(entityRefs: string[], since: Date): Promise<HistoryRow[]> {
+    if (entityRefs.length === 0) return [];
+    const rows = await this.db('mesh_readiness_history')
+      .whereIn('entity_ref', entityRefs)
+      .andWhere('scanned_at', '>=', since)
+      .orderBy('scanned_at', 'asc');
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      scannedAt: toIso(r.scanned_at)!,
+      level: Number(r.level),
+      score: Number(r.score),
+      ready: Boolean(r.ready),
+      workloads: Number(r.workloads),
+    }));
+  }
+}

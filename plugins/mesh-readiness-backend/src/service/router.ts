@@ -1,0 +1,70 @@
+/*
+ * The HTTP API under /api/mesh-readiness. Thin: validate, ask the catalog
+ * (as the caller) for what they may see, read the store, return JSON.
+ */
+import express from 'express';
+import Router from 'express-promise-router';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { RULE_DEFINITIONS, RulesResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { ReadinessService } from './ReadinessService';
+import { Scanner } from './Scanner';
+import { mappingOf } from './entityMapping';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+function refFrom(kind: string, namespace: string, name: string): string {
+  for (const [what, value] of [['kind', kind], ['namespace', namespace], ['name', name]]) {
+    if (!NAME.test(value)) throw new InputError(`Invalid entity ${what} "${value}"`);
+  }
+  return `${kind.toLowerCase()}:${namespace}/${name}`;
+}
+
+export function createRouter(options: {
+  httpAuth: HttpAuthService;
+  catalog: CatalogService;
+  readiness: ReadinessService;
+  scanner: Scanner;
+}): express.Router {
+  const { httpAuth, catalog, readiness, scanner } = options;
+  const router = Router();
+  router.use(express.json());
+
+  router.get('/rules', async (_req, res) => {
+    const body: RulesResponse = { rules: RULE_DEFINITIONS };
+    res.json(body);
+  });
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    const ref = refFrom(req.params.kind, req.params.namespace, req.params.name);
+    const refresh = req.query.refresh;
+    if (refresh !== undefined && refresh !== 'true' && refresh !== 'false') {
+      throw new InputError('refresh must be true or false');
+    }
+    const credentials = await httpAuth.credentials(req);
+    // Read as the caller: an entity they may not see is not found.
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) throw new NotFoundError(`No entity ${ref}`);
+    if (refresh === 'true') {
+      const mapping = mappingOf(entity);
+      if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined);
+    }
+    res.json(await readiness.entityReport(entity));
+  });
+
+  router.get('/groups/:namespace/:name/scorecard', async (req, res) => {
+    const ref = refFrom('group', req.params.namespace, req.params.name);
+    const credentials = await httpAuth.credentials(req);
+    const group = await catalog.getEntityByRef(ref, { credentials });
+    if (!group) throw new NotFoundError(`No group ${ref}`);
+    res.json(await readiness.groupScorecard(group, credentials));
+  });
+
+  router.get('/scorecards', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await readiness.organizationScorecard(credentials));
+  });
+
+  return router;
+}
