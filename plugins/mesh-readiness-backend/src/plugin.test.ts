@@ -1,0 +1,198 @@
+import path from 'node:path';
+import request from 'supertest';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Entity } from '@backstage/catalog-model';
+import { meshReadinessClusterSourcesExtensionPoint } from '@mesh-readiness/plugin-mesh-readiness-node';
+import { EntityReadinessResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessPlugin } from './plugin';
+
+const FIXTURES = path.resolve(__dirname, 'service/__fixtures__');
+
+const component = (name: string, owner: string, annotations: Record<string, string> = {}): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', owner },
+  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+});
+const group = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+});
+
+const ENTITIES = [
+  group('shop-team'),
+  component('web', 'shop-team', { 'backstage.io/kubernetes-id': 'web' }),
+  component('cart', 'shop-team', { 'backstage.io/kubernetes-label-selector': 'app=cart' }),
+  component('cart-waived', 'shop-team', {
+    'backstage.io/kubernetes-label-selector': 'app=cart',
+    'mesh-readiness.io/waive': 'MR003',
+    'mesh-readiness.io/waive-reason': 'image fixed next sprint',
+  }),
+  component('legacy', 'shop-team'),
+];
+
+/** A cluster source a module adds: hangs forever, or answers 403 on Services. */
+const extraSources = (sources: Array<'hangs' | 'forbids-services'>) =>
+  createBackendModule({
+    pluginId: 'mesh-readiness',
+    moduleId: 'test-sources',
+    register(env) {
+      env.registerInit({
+        deps: { sources: meshReadinessClusterSourcesExtensionPoint },
+        async init({ sources: ep }) {
+          for (const kind of sources) {
+            ep.addClusterSource({
+              name: kind,
+              readSnapshot: () =>
+                kind === 'hangs'
+                  ? new Promise(() => {})
+                  : Promise.resolve({
+                      source: 'live' as const,
+                      objects: [
+                        { kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } },
+                        {
+                          kind: 'Deployment',
+                          metadata: { name: 'web', namespace: 'shop' },
+                          spec: { template: { metadata: { labels: { 'backstage.io/kubernetes-id': 'web', app: 'web', version: 'v1' } }, spec: { containers: [{ name: 'web' }] } } },
+                        },
+                      ],
+                      unreadable: [{ kind: 'Service', reason: 'services is forbidden: User "system:serviceaccount:backstage:reader" cannot list resource "services" (403)' }],
+                    }),
+            });
+          }
+        },
+      });
+    },
+  });
+
+async function startWith(options: { entities?: Entity[]; sources?: Array<'hangs' | 'forbids-services'>; manifestSources?: any[] } = {}) {
+  const { server } = await startTestBackend({
+    features: [
+      meshReadinessPlugin,
+      extraSources(options.sources ?? []),
+      mockServices.rootConfig.factory({
+        data: {
+          meshReadiness: {
+            clusterTimeoutSeconds: 1,
+            manifestSources: options.manifestSources ?? [
+              { name: 'cluster-a', path: path.join(FIXTURES, 'cluster-a') },
+              { name: 'cluster-b', path: path.join(FIXTURES, 'cluster-b') },
+              { name: 'gone', path: path.join(FIXTURES, 'does-not-exist') },
+            ],
+          },
+        },
+      }),
+      catalogServiceMock.factory({ entities: options.entities ?? ENTITIES }),
+    ],
+  });
+  const get = (url: string) =>
+    request(server).get(`/api/mesh-readiness${url}`).set('Authorization', mockCredentials.user.header());
+  return { server, get };
+}
+
+describe('the mesh-readiness backend', () => {
+  it('serves the rule catalogue', async () => {
+    const { get } = await startWith();
+    const res = await get('/rules');
+    expect(res.status).toBe(200);
+    expect(res.body.rules.map((r: any) => r.id)).toEqual(
+      ['MR001', 'MR002', 'MR003', 'MR004', 'MR005', 'MR006', 'MR007', 'MR008', 'MR009', 'MR010', 'MR011'],
+    );
+  });
+
+  it('serves an entity’s workloads from every cluster, and reports the cluster that failed beside them', async () => {
+    const { get } = await startWith();
+    const res = await get('/entities/component/default/web?refresh=true');
+    expect(res.status).toBe(200);
+    const body: EntityReadinessResponse = res.body;
+    expect(body.mapped).toBe(true);
+    expect(body.workloads.map(w => `${w.cluster}/${w.namespace}/${w.name}`).sort()).toEqual([
+      'cluster-a/shop/web',
+      'cluster-b/staging/web',
+    ]);
+    expect(body.clusters.find(c => c.cluster === 'gone')).toMatchObject({
+      status: 'error',
+      error: expect.stringContaining('cannot read manifest folder'),
+      workloads: [],
+    });
+    // The broken document in cluster-b is reported, its other documents served.
+    expect(body.errors).toEqual(
+      expect.arrayContaining([
+        { cluster: 'gone', message: expect.stringContaining('ENOENT') },
+        { cluster: 'cluster-b', message: expect.stringContaining('other.yaml') },
+      ]),
+    );
+    expect(body.summary).toMatchObject({ workloads: 2, readyWorkloads: 2 });
+  });
+
+  it('maps by label selector and applies the entity’s waivers', async () => {
+    const { get } = await startWith();
+    await get('/entities/component/default/cart?refresh=true');
+    const cart = (await get('/entities/component/default/cart')).body as EntityReadinessResponse;
+    const waived = (await get('/entities/component/default/cart-waived')).body as EntityReadinessResponse;
+    const mr003 = (r: EntityReadinessResponse) => r.workloads[0].findings.find(f => f.ruleId === 'MR003')!;
+    expect(cart.workloads.map(w => w.name)).toEqual(['cart']);
+    expect(mr003(cart).status).toBe('fail');
+    expect(cart.summary.readyWorkloads).toBe(0);
+    expect(mr003(waived)).toMatchObject({ status: 'waived', waivedStatus: 'fail', waiver: { reason: 'image fixed next sprint' } });
+    expect(waived.summary.readyWorkloads).toBe(1);
+  });
+
+  it('tells how to map a component with no annotation', async () => {
+    const { get } = await startWith();
+    const body = (await get('/entities/component/default/legacy')).body;
+    expect(body).toMatchObject({ mapped: false, suggestedAnnotations: { 'backstage.io/kubernetes-id': 'legacy' }, workloads: [] });
+  });
+
+  it('finishes a scan when a cluster hangs past the timeout, serving the others', async () => {
+    const { get } = await startWith({ sources: ['hangs'] });
+    const started = Date.now();
+    const body = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(body.clusters.find(c => c.cluster === 'hangs')).toMatchObject({ status: 'error', error: 'timed out after 1 s' });
+    expect(body.workloads.length).toBe(2);
+  });
+
+  it('turns a 403 on one kind into unknown findings, never pass, and says why', async () => {
+    const { get } = await startWith({ sources: ['forbids-services'], manifestSources: [] });
+    const body = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+    const [web] = body.workloads;
+    expect(web.findings.find(f => f.ruleId === 'MR001')).toMatchObject({ status: 'unknown', message: expect.stringContaining('403') });
+    expect(web.findings.find(f => f.ruleId === 'MR003')!.status).toBe('pass');
+    expect(web.ready).toBe(false);
+    expect(body.errors).toEqual([{ cluster: 'forbids-services', message: expect.stringContaining('403') }]);
+  });
+
+  it('serves the team scorecard with levels, failing rules and a trend', async () => {
+    const { get } = await startWith();
+    await get('/entities/component/default/web?refresh=true');
+    const res = await get('/groups/default/shop-team/scorecard');
+    expect(res.status).toBe(200);
+    expect(res.body.components.map((c: any) => c.name).sort()).toEqual(['cart', 'cart-waived', 'legacy', 'web']);
+    expect(res.body.levelDistribution.notMapped).toBe(1);
+    expect(res.body.topFailingRules[0]).toMatchObject({ ruleId: 'MR003', workloads: 1 });
+    const org = await get('/scorecards');
+    expect(org.body.teams).toEqual([expect.objectContaining({ groupRef: 'group:default/shop-team', components: 4, mappedComponents: 3 })]);
+  });
+
+  it('shows nothing of an entity the catalog does not let the caller read', async () => {
+    const { get } = await startWith({ entities: [] });
+    expect((await get('/entities/component/default/web?refresh=true')).status).toBe(404);
+    expect((await get('/groups/default/shop-team/scorecard')).status).toBe(404);
+    expect((await get('/scorecards')).body.teams).toEqual([]);
+  });
+
+  it('rejects bad input and unauthenticated callers', async () => {
+    const { get, server } = await startWith();
+    expect((await get('/entities/component/default/web?refresh=yes')).status).toBe(400);
+    expect((await get('/entities/component/default/we%20b')).status).toBe(400);
+    expect(
+      (await request(server).get('/api/mesh-readiness/scorecards').set('Authorization', mockCredentials.none.header())).status,
+    ).toBe(401);
+  });
+});

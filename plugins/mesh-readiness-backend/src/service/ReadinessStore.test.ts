@@ -1,0 +1,69 @@
+import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { ReadinessStore, StoredWorkload } from './ReadinessStore';
+
+// SQLite always; PostgreSQL when a server is given (scripts/test.sh starts one).
+const POSTGRES: TestDatabaseId = 'POSTGRES_15';
+const ids: TestDatabaseId[] = [
+  'SQLITE_3',
+  ...(process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ? [POSTGRES] : []),
+];
+const databases = TestDatabases.create({ ids });
+
+const workload = (name: string, score: number): StoredWorkload => ({
+  report: { kind: 'Deployment', namespace: 'shop', name, ready: true, level: 3, score, findings: [] },
+  labels: { namespace: 'shop', podLabels: { app: name }, labels: {} },
+});
+
+async function storeOn(id: TestDatabaseId) {
+  const knex = await databases.init(id);
+  return ReadinessStore.create(mockServices.database({ knex, migrations: { skip: false } }));
+}
+
+describe('ReadinessStore', () => {
+  it('runs against a real PostgreSQL server in CI', () => {
+    expect(databases.supports(POSTGRES)).toBe(!!process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING);
+    expect(process.env.CI ? databases.supports(POSTGRES) : true).toBe(true);
+  });
+
+  it.each(databases.eachSupportedId())('keeps the last good result of a cluster that then fails, on %p', async id => {
+    const store = await storeOn(id);
+    await store.saveClusterResult('prod', new Date('2026-11-20T10:00:00Z'), [workload('web', 90)], ['DaemonSet: forbidden']);
+    await store.saveClusterFailure('prod', new Date('2026-11-20T10:10:00Z'), 'connect ECONNREFUSED');
+    await store.saveClusterFailure('dev', new Date('2026-11-20T10:10:00Z'), 'timed out after 60 s');
+
+    const clusters = await store.clusters();
+    expect(clusters).toEqual([
+      { cluster: 'dev', status: 'error', error: 'timed out after 60 s', attemptedAt: '2026-11-20T10:10:00.000Z', workloads: [], warnings: [] },
+      {
+        cluster: 'prod',
+        status: 'error',
+        error: 'connect ECONNREFUSED',
+        attemptedAt: '2026-11-20T10:10:00.000Z',
+        scannedAt: '2026-11-20T10:00:00.000Z',
+        workloads: [workload('web', 90)],
+        warnings: ['DaemonSet: forbidden'],
+      },
+    ]);
+
+    await store.saveClusterResult('prod', new Date('2026-11-20T10:20:00Z'), [workload('web', 100)], []);
+    const [, prod] = await store.clusters();
+    expect(prod).toMatchObject({ status: 'ok', scannedAt: '2026-11-20T10:20:00.000Z', workloads: [workload('web', 100)] });
+    expect(prod.error).toBeUndefined();
+  });
+
+  it.each(databases.eachSupportedId())('returns the history of the asked entities since a time, oldest first, on %p', async id => {
+    const store = await storeOn(id);
+    const row = (entityRef: string, scannedAt: string, score: number) => ({ entityRef, scannedAt, level: 1, score, ready: score > 80, workloads: 2 });
+    await store.addHistory([
+      row('component:default/web', '2026-11-01T00:00:00.000Z', 10),
+      row('component:default/web', '2026-11-20T00:00:00.000Z', 90),
+      row('component:default/web', '2026-11-10T00:00:00.000Z', 50),
+      row('component:default/cart', '2026-11-10T00:00:00.000Z', 70),
+    ]);
+    const rows = await store.history(['component:default/web'], new Date('2026-11-05T00:00:00Z'));
+    expect(rows.map(r => [r.scannedAt, r.score, r.ready])).toEqual([
+      ['2026-11-10T00:00:00.000Z', 50, false],
+      ['2026-11-20T00:00:00.000Z', 90, true],
+    ]);
+  });
+});
