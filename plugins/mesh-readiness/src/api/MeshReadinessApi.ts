@@ -1,0 +1,25 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  EntityReadinessResponse,
+  GroupScorecardResponse,
+  OrganizationScorecardResponse,
+  RulesResponse,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+
+export interface EntityRefParts {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** Every call the frontend makes to the Mesh Readiness backend. */
+export interface MeshReadinessApi {
+  getRules(): Promise<RulesResponse>;
+  getEntityReadiness(entity: EntityRefParts, options?: { refresh?: boolean }): Promise<EntityReadinessResponse>;
+  getGroupScorecard(group: { namespace: string; name: string }): Promise<GroupScorecardResponse>;
+  getOrganizationScorecard(): Promise<OrganizationScorecardResponse>;
+}
+
+export const meshReadinessApiRef = createApiRef<MeshReadinessApi>({
+  id: 'plugin.mesh-readiness.api',
+});

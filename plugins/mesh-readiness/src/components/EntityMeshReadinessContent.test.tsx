@@ -1,0 +1,89 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { RULE_DEFINITIONS } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { MeshReadinessApi, meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { EntityMeshReadinessContent } from './EntityMeshReadinessContent';
+import { mixedReport, notMappedReport } from './testData';
+
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'cart', namespace: 'default' },
+  spec: {},
+};
+
+function render(api: Partial<MeshReadinessApi>) {
+  const full = { getRules: async () => ({ rules: RULE_DEFINITIONS }), ...api } as MeshReadinessApi;
+  return renderInTestApp(
+    <TestApiProvider apis={[[meshReadinessApiRef, full]]}>
+      <EntityProvider entity={entity}>
+        <EntityMeshReadinessContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityMeshReadinessContent', () => {
+  it('shows progress while loading', async () => {
+    await render({ getEntityReadiness: () => new Promise(() => {}) });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows the error when the backend fails', async () => {
+    await render({ getEntityReadiness: async () => Promise.reject(new Error('backend exploded')) });
+    expect(await screen.findByText('Error: backend exploded')).toBeInTheDocument();
+  });
+
+  it('guides a component that is not mapped to the annotation to add', async () => {
+    await render({ getEntityReadiness: async () => notMappedReport });
+    expect(await screen.findByText('This component is not mapped to Kubernetes workloads')).toBeInTheDocument();
+    // The snippet is syntax-highlighted, so its text is split across elements.
+    expect(document.body.textContent).toContain('backstage.io/kubernetes-id: legacy');
+  });
+
+  it('lists every rule per workload with its status, message, evidence and docs link', async () => {
+    await render({ getEntityReadiness: async () => mixedReport });
+    expect(await screen.findByText('Deployment shop/cart')).toBeInTheDocument();
+    // The component's level at the top and the workload's on its card.
+    expect(screen.getAllByText('Level 0 · Not compatible', { selector: 'span' })).toHaveLength(2);
+    const row = screen.getByTestId('finding-MR002');
+    expect(within(row).getByText('fail')).toBeInTheDocument();
+    expect(within(row).getByText('Pod port 9000/TCP is reached as HTTP and TCP.')).toBeInTheDocument();
+    await userEvent.click(within(row).getByText(/MR002/));
+    expect(await within(row).findByText(/cart-internal/)).toBeInTheDocument();
+    expect(within(row).getByRole('link', { name: /Istio documentation for MR002/ })).toHaveAttribute(
+      'href',
+      expect.stringContaining('istio.io'),
+    );
+  });
+
+  it('shows a failed cluster’s error and the age of its stale result beside the others', async () => {
+    await render({ getEntityReadiness: async () => mixedReport });
+    await screen.findByText('Deployment shop/cart');
+    expect(document.body.textContent).toContain('Cluster prod-eu could not be read');
+    expect(document.body.textContent).toMatch(/ECONNREFUSED 10\.0\.0\.1:443\. Showing its last good result from \d+ (h|days) ago\./);
+  });
+
+  it('hides passing rules with "Failing only"', async () => {
+    await render({ getEntityReadiness: async () => mixedReport });
+    expect(await screen.findByTestId('finding-MR001')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Failing only'));
+    expect(screen.queryByTestId('finding-MR001')).not.toBeInTheDocument();
+    expect(screen.getByTestId('finding-MR002')).toBeInTheDocument();
+    expect(screen.getByTestId('finding-MR006')).toBeInTheDocument();
+  });
+
+  it('asks the backend for a fresh scan on "Scan now"', async () => {
+    const calls: Array<boolean | undefined> = [];
+    await render({
+      getEntityReadiness: async (_ref, options) => {
+        calls.push(options?.refresh);
+        return mixedReport;
+      },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Scan now' }));
+    await waitFor(() => expect(calls).toEqual([false, true]));
+  });
+});

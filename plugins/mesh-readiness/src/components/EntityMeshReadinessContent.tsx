@@ -1,0 +1,292 @@
+/*
+ * The Mesh Readiness tab of a component: its level and score, then per
+ * cluster and workload a checklist of every rule with evidence, fix and
+ * docs link.
+ */
+import { useMemo, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useAsync from 'react-use/esm/useAsync';
+import { useSearchParams } from 'react-router-dom';
+import {
+  CodeSnippet,
+  EmptyState,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Box,
+  Button,
+  FormControlLabel,
+  Grid,
+  MenuItem,
+  Select,
+  Switch,
+  Typography,
+} from '@material-ui/core';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import {
+  EntityReadinessResponse,
+  Finding,
+  RuleDefinition,
+  Severity,
+  WorkloadReport,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { LevelChip, ScoreBar, StatusIcon } from './visuals';
+
+const NEEDS_ACTION = new Set(['fail', 'warn', 'unknown']);
+
+function timeAgo(iso?: string): string {
+  if (!iso) return 'never';
+  const minutes = Math.round((Date.now() - new Date(iso).getTime()) / 60000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+export function NotMappedGuide({ report }: { report: EntityReadinessResponse }) {
+  const annotations = Object.entries(report.suggestedAnnotations ?? {})
+    .map(([k, v]) => `    ${k}: ${v}`)
+    .join('\n');
+  return (
+    <EmptyState
+      missing="field"
+      title="This component is not mapped to Kubernetes workloads"
+      description={report.notMappedReason}
+      action={
+        <>
+          <Typography variant="body1">Add this to the component's catalog-info.yaml:</Typography>
+          <CodeSnippet language="yaml" text={`metadata:\n  annotations:\n${annotations}`} showCopyCodeButton />
+          <Typography variant="body2">
+            and the same value as the label <code>backstage.io/kubernetes-id</code> on its pod template.
+          </Typography>
+        </>
+      }
+    />
+  );
+}
+
+function FindingRow({ finding, rule }: { finding: Finding; rule?: RuleDefinition }) {
+  return (
+    <Accordion data-testid={`finding-${finding.ruleId}`} TransitionProps={{ unmountOnExit: true }}>
+      <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+        <Box display="flex" alignItems="center" width="100%">
+          <Box width={150} flexShrink={0}>
+            <StatusIcon status={finding.status} />
+          </Box>
+          <Box>
+            <Typography variant="subtitle2">
+              {finding.ruleId} {finding.title}
+            </Typography>
+            <Typography variant="body2" color="textSecondary">
+              {finding.message}
+            </Typography>
+          </Box>
+        </Box>
+      </AccordionSummary>
+      <AccordionDetails>
+        <Box width="100%">
+          {finding.waiver && (
+            <Typography variant="body2" paragraph>
+              Waived (would be {finding.waivedStatus}): {finding.waiver.reason} — {finding.waiver.source}
+            </Typography>
+          )}
+          {finding.evidence.length > 0 && (
+            <>
+              <Typography variant="overline">Evidence</Typography>
+              <ul>
+                {finding.evidence.map((e, i) => (
+                  <li key={i}>
+                    <Typography variant="body2">
+                      <b>
+                        {e.kind} {e.namespace ? `${e.namespace}/` : ''}
+                        {e.name}
+                      </b>
+                      {e.field ? ` ${e.field}` : ''}: {e.detail}
+                    </Typography>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <Typography variant="overline">Fix</Typography>
+          <Typography variant="body2" paragraph>
+            {finding.remediation}
+          </Typography>
+          {rule?.remediationSnippet && NEEDS_ACTION.has(finding.status) && (
+            <CodeSnippet language="yaml" text={rule.remediationSnippet} showCopyCodeButton />
+          )}
+          <Typography variant="body2">
+            <Link to={finding.docsUrl}>Istio documentation for {finding.ruleId}</Link>
+            {rule?.istioAnalyzer && (
+              <>
+                {' · '}
+                <Link to={rule.istioAnalyzer.url}>
+                  istioctl {rule.istioAnalyzer.code} {rule.istioAnalyzer.name}
+                </Link>
+              </>
+            )}
+          </Typography>
+        </Box>
+      </AccordionDetails>
+    </Accordion>
+  );
+}
+
+function WorkloadChecklist(props: {
+  workload: WorkloadReport;
+  findings: Finding[];
+  rules: Map<string, RuleDefinition>;
+}) {
+  const { workload, findings, rules } = props;
+  return (
+    <InfoCard
+      title={`${workload.kind} ${workload.namespace}/${workload.name}`}
+      subheader={`cluster ${workload.cluster ?? 'unknown'} · ${workload.ready ? 'ready' : 'not ready'}`}
+      action={
+        <Box display="flex" alignItems="center" mt={2} mr={2}>
+          <LevelChip level={workload.level} />
+          <Box ml={2}>
+            <ScoreBar score={workload.score} label={`${workload.name} score ${workload.score}`} />
+          </Box>
+        </Box>
+      }
+    >
+      {findings.length === 0 ? (
+        <Typography variant="body2">Nothing matches the filters.</Typography>
+      ) : (
+        findings.map(f => <FindingRow key={f.ruleId} finding={f} rule={rules.get(f.ruleId)} />)
+      )}
+    </InfoCard>
+  );
+}
+
+export function EntityMeshReadinessContent() {
+  const { entity } = useEntity();
+  const api = useApi(meshReadinessApiRef);
+  const [searchParams] = useSearchParams();
+  const onlyRule = searchParams.get('rule');
+  const [refreshes, setRefreshes] = useState(0);
+  const [failingOnly, setFailingOnly] = useState(false);
+  const [severity, setSeverity] = useState<'all' | Severity>('all');
+  const ref = {
+    kind: entity.kind,
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+  };
+  const report = useAsyncRetry(
+    () => api.getEntityReadiness(ref, { refresh: refreshes > 0 }),
+    [api, ref.kind, ref.namespace, ref.name, refreshes],
+  );
+  const rules = useAsync(() => api.getRules(), [api]);
+  const ruleMap = useMemo(
+    () => new Map((rules.value?.rules ?? []).map(r => [r.id, r])),
+    [rules.value],
+  );
+
+  if (report.loading && !report.value) return <Progress />;
+  if (report.error) return <ResponseErrorPanel error={report.error} />;
+  const value = report.value!;
+  if (!value.mapped) return <NotMappedGuide report={value} />;
+
+  const visible = (f: Finding) =>
+    (!failingOnly || NEEDS_ACTION.has(f.status)) &&
+    (severity === 'all' || f.severity === severity) &&
+    (!onlyRule || f.ruleId === onlyRule);
+  const failedClusters = value.clusters.filter(c => c.status === 'error');
+
+  return (
+    <Grid container spacing={3} direction="column">
+      <Grid item>
+        <InfoCard title="Mesh readiness">
+          <Box display="flex" alignItems="center" flexWrap="wrap">
+            <Box mr={3}>
+              <LevelChip level={value.summary.level} />
+            </Box>
+            <Box mr={3}>
+              <ScoreBar score={value.summary.score} label={`component score ${value.summary.score}`} />
+            </Box>
+            <Box mr={3}>
+              <Typography variant="body1">
+                {value.summary.readyWorkloads} of {value.summary.workloads} workloads ready
+              </Typography>
+            </Box>
+            <Box mr={3}>
+              <Typography variant="body2" color="textSecondary">
+                Scanned {timeAgo(value.scannedAt)}
+              </Typography>
+            </Box>
+            <Button
+              variant="outlined"
+              color="primary"
+              disabled={report.loading}
+              onClick={() => setRefreshes(n => n + 1)}
+            >
+              {report.loading ? 'Scanning…' : 'Scan now'}
+            </Button>
+          </Box>
+          {report.loading && <Progress />}
+        </InfoCard>
+      </Grid>
+      {failedClusters.map(c => (
+        <Grid item key={c.cluster}>
+          <WarningPanel
+            severity="error"
+            title={`Cluster ${c.cluster} could not be read`}
+            message={`${(c.error ?? 'The scan failed').replace(/[.\s]*$/, '.')}${
+              c.stale ? ` Showing its last good result from ${timeAgo(c.scannedAt)}.` : ''
+            }`}
+          />
+        </Grid>
+      ))}
+      <Grid item>
+        <Box display="flex" alignItems="center">
+          <FormControlLabel
+            control={<Switch checked={failingOnly} onChange={e => setFailingOnly(e.target.checked)} />}
+            label="Failing only"
+          />
+          <Box ml={2}>
+            <Select
+              value={severity}
+              onChange={e => setSeverity(e.target.value as any)}
+              inputProps={{ 'aria-label': 'severity' }}
+            >
+              <MenuItem value="all">All severities</MenuItem>
+              <MenuItem value="error">Errors</MenuItem>
+              <MenuItem value="warning">Warnings</MenuItem>
+              <MenuItem value="info">Info</MenuItem>
+            </Select>
+          </Box>
+          {onlyRule && (
+            <Box ml={2}>
+              <Typography variant="body2">Showing {onlyRule} only</Typography>
+            </Box>
+          )}
+        </Box>
+      </Grid>
+      {value.workloads.length === 0 && (
+        <Grid item>
+          <EmptyState
+            missing="data"
+            title="No workloads found"
+            description="The component's annotations select no workload in any cluster that was read. Check the label on its pod template and the namespace and cluster annotations."
+          />
+        </Grid>
+      )}
+      {value.workloads.map(w => (
+        <Grid item key={`${w.cluster}/${w.kind}/${w.namespace}/${w.name}`}>
+          <WorkloadChecklist workload={w} findings={w.findings.filter(visible)} rules={ruleMap} />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

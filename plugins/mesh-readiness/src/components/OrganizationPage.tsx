@@ -1,0 +1,86 @@
+/*
+ * The organisation page: every team, how far along it is.
+ */
+import useAsync from 'react-use/esm/useAsync';
+import {
+  Content,
+  EmptyState,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Box, Grid, LinearProgress, Typography } from '@material-ui/core';
+import { TeamSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { TopFailingRules } from './GroupScorecardContent';
+
+const columns: TableColumn<TeamSummary>[] = [
+  {
+    title: 'Team',
+    field: 'groupRef',
+    render: t => <EntityRefLink entityRef={t.groupRef} defaultKind="group" title={t.title} />,
+  },
+  {
+    title: 'Ready components',
+    field: 'readyShare',
+    defaultSort: 'desc',
+    render: t => (
+      <Box display="flex" alignItems="center" minWidth={180}>
+        <Box flexGrow={1} mr={1}>
+          <LinearProgress variant="determinate" value={t.readyShare * 100} aria-label={`${t.groupRef} ready share`} />
+        </Box>
+        <Typography variant="body2">
+          {t.readyComponents}/{t.components}
+        </Typography>
+      </Box>
+    ),
+  },
+  { title: 'Average score', field: 'averageScore', type: 'numeric' },
+  { title: 'Mapped', field: 'mappedComponents', type: 'numeric' },
+  { title: 'Components', field: 'components', type: 'numeric' },
+];
+
+export function OrganizationContent() {
+  const api = useApi(meshReadinessApiRef);
+  const { value, loading, error } = useAsync(() => api.getOrganizationScorecard(), [api]);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value || value.teams.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No team owns a component yet"
+        description="Teams appear here once the catalog has components with an owner."
+      />
+    );
+  }
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={8}>
+        <Table title="Teams" options={{ paging: false, search: true }} columns={columns} data={value.teams} />
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="Rules blocking the most workloads">
+          <TopFailingRules rules={value.topFailingRules} />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}
+
+export function MeshReadinessPage() {
+  return (
+    <Page themeId="tool">
+      <Header title="Mesh Readiness" subtitle="How far every team is on its way onto the service mesh" />
+      <Content>
+        <OrganizationContent />
+      </Content>
+    </Page>
+  );
+}
