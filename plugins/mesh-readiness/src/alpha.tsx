@@ -12,7 +12,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import TrafficIcon from '@material-ui/icons/Traffic';
 import { meshReadinessApiRef } from './api/MeshReadinessApi';
 import { MeshReadinessClient } from './api/MeshReadinessClient';
@@ -24,7 +27,8 @@ export const meshReadinessApi = ApiBlueprint.make({
     defineParams({
       api: meshReadinessApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new MeshReadinessClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new MeshReadinessClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -36,7 +40,9 @@ export const meshReadinessEntityContent = EntityContentBlueprint.make({
     title: 'Mesh Readiness',
     filter: 'kind:component',
     loader: () =>
-      import('./components/EntityMeshReadinessContent').then(m => <m.EntityMeshReadinessContent />),
+      import('./components/EntityMeshReadinessContent').then(m => (
+        <m.EntityMeshReadinessContent />
+      )),
   },
 });
 
@@ -47,7 +53,10 @@ export const meshReadinessGroupContent = EntityContentBlueprint.make({
     path: '/mesh-readiness',
     title: 'Mesh Readiness',
     filter: 'kind:group',
-    loader: () => import('./components/GroupScorecardContent').then(m => <m.GroupMeshReadinessContent />),
+    loader: () =>
+      import('./components/GroupScorecardContent').then(m => (
+        <m.GroupMeshReadinessContent />
+      )),
   },
 });
 
@@ -56,7 +65,10 @@ export const meshReadinessChecklistCard = EntityCardBlueprint.make({
   name: 'onboarding-checklist',
   params: {
     filter: 'kind:component',
-    loader: () => import('./components/OnboardingChecklistCard').then(m => <m.OnboardingChecklistCard />),
+    loader: () =>
+      import('./components/OnboardingChecklistCard').then(m => (
+        <m.OnboardingChecklistCard />
+      )),
   },
 });
 
@@ -67,7 +79,10 @@ export const meshReadinessPage = PageBlueprint.make({
     title: 'Mesh Readiness',
     icon: <TrafficIcon />,
     routeRef: rootRouteRef,
-    loader: () => import('./components/OrganizationPage').then(m => <m.MeshReadinessPage />),
+    loader: () =>
+      import('./components/OrganizationPage').then(m => (
+        <m.MeshReadinessPage />
+      )),
   },
 });
 

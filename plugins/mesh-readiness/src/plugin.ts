@@ -21,7 +21,8 @@ export const meshReadinessPlugin = createPlugin({
     createApiFactory({
       api: meshReadinessApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new MeshReadinessClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new MeshReadinessClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { root: rootRouteRef },
@@ -31,7 +32,12 @@ export const meshReadinessPlugin = createPlugin({
 export const EntityMeshReadinessContent = meshReadinessPlugin.provide(
   createComponentExtension({
     name: 'EntityMeshReadinessContent',
-    component: { lazy: () => import('./components/EntityMeshReadinessContent').then(m => m.EntityMeshReadinessContent) },
+    component: {
+      lazy: () =>
+        import('./components/EntityMeshReadinessContent').then(
+          m => m.EntityMeshReadinessContent,
+        ),
+    },
   }),
 );
 
@@ -39,7 +45,12 @@ export const EntityMeshReadinessContent = meshReadinessPlugin.provide(
 export const EntityGroupMeshReadinessContent = meshReadinessPlugin.provide(
   createComponentExtension({
     name: 'EntityGroupMeshReadinessContent',
-    component: { lazy: () => import('./components/GroupScorecardContent').then(m => m.GroupMeshReadinessContent) },
+    component: {
+      lazy: () =>
+        import('./components/GroupScorecardContent').then(
+          m => m.GroupMeshReadinessContent,
+        ),
+    },
   }),
 );
 
@@ -47,7 +58,12 @@ export const EntityGroupMeshReadinessContent = meshReadinessPlugin.provide(
 export const EntityMeshReadinessChecklistCard = meshReadinessPlugin.provide(
   createComponentExtension({
     name: 'EntityMeshReadinessChecklistCard',
-    component: { lazy: () => import('./components/OnboardingChecklistCard').then(m => m.OnboardingChecklistCard) },
+    component: {
+      lazy: () =>
+        import('./components/OnboardingChecklistCard').then(
+          m => m.OnboardingChecklistCard,
+        ),
+    },
   }),
 );
 
@@ -55,7 +71,8 @@ export const EntityMeshReadinessChecklistCard = meshReadinessPlugin.provide(
 export const MeshReadinessPage = meshReadinessPlugin.provide(
   createRoutableExtension({
     name: 'MeshReadinessPage',
-    component: () => import('./components/OrganizationPage').then(m => m.MeshReadinessPage),
+    component: () =>
+      import('./components/OrganizationPage').then(m => m.MeshReadinessPage),
     mountPoint: rootRouteRef,
   }),
 );

@@ -15,8 +15,14 @@ export interface EntityRefParts {
 /** Every call the frontend makes to the Mesh Readiness backend. */
 export interface MeshReadinessApi {
   getRules(): Promise<RulesResponse>;
-  getEntityReadiness(entity: EntityRefParts, options?: { refresh?: boolean }): Promise<EntityReadinessResponse>;
-  getGroupScorecard(group: { namespace: string; name: string }): Promise<GroupScorecardResponse>;
+  getEntityReadiness(
+    entity: EntityRefParts,
+    options?: { refresh?: boolean },
+  ): Promise<EntityReadinessResponse>;
+  getGroupScorecard(group: {
+    namespace: string;
+    name: string;
+  }): Promise<GroupScorecardResponse>;
   getOrganizationScorecard(): Promise<OrganizationScorecardResponse>;
 }
 

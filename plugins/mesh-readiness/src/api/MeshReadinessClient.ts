@@ -3,7 +3,12 @@ import { ResponseError } from '@backstage/errors';
 import { EntityRefParts, MeshReadinessApi } from './MeshReadinessApi';
 
 export class MeshReadinessClient implements MeshReadinessApi {
-  constructor(private readonly options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+  constructor(
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
+  ) {}
 
   private async get<T>(path: string): Promise<T> {
     const base = await this.options.discoveryApi.getBaseUrl('mesh-readiness');
@@ -13,23 +18,34 @@ export class MeshReadinessClient implements MeshReadinessApi {
   }
 
   getRules() {
-    return this.get<Awaited<ReturnType<MeshReadinessApi['getRules']>>>('/rules');
+    return this.get<Awaited<ReturnType<MeshReadinessApi['getRules']>>>(
+      '/rules',
+    );
   }
 
-  getEntityReadiness(entity: EntityRefParts, options: { refresh?: boolean } = {}) {
-    const path = [entity.kind, entity.namespace, entity.name].map(encodeURIComponent).join('/');
-    return this.get<Awaited<ReturnType<MeshReadinessApi['getEntityReadiness']>>>(
-      `/entities/${path}${options.refresh ? '?refresh=true' : ''}`,
-    );
+  getEntityReadiness(
+    entity: EntityRefParts,
+    options: { refresh?: boolean } = {},
+  ) {
+    const path = [entity.kind, entity.namespace, entity.name]
+      .map(encodeURIComponent)
+      .join('/');
+    return this.get<
+      Awaited<ReturnType<MeshReadinessApi['getEntityReadiness']>>
+    >(`/entities/${path}${options.refresh ? '?refresh=true' : ''}`);
   }
 
   getGroupScorecard(group: { namespace: string; name: string }) {
     return this.get<Awaited<ReturnType<MeshReadinessApi['getGroupScorecard']>>>(
-      `/groups/${encodeURIComponent(group.namespace)}/${encodeURIComponent(group.name)}/scorecard`,
+      `/groups/${encodeURIComponent(group.namespace)}/${encodeURIComponent(
+        group.name,
+      )}/scorecard`,
     );
   }
 
   getOrganizationScorecard() {
-    return this.get<Awaited<ReturnType<MeshReadinessApi['getOrganizationScorecard']>>>('/scorecards');
+    return this.get<
+      Awaited<ReturnType<MeshReadinessApi['getOrganizationScorecard']>>
+    >('/scorecards');
   }
 }

@@ -5,7 +5,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { RULE_DEFINITIONS } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { MeshReadinessApi, meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { EntityMeshReadinessContent } from './EntityMeshReadinessContent';
-import { mixedReport, notMappedReport } from './testData';
+import { finding, mixedReport, notMappedReport, workload } from './testData';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -14,16 +14,50 @@ const entity = {
   spec: {},
 };
 
-function render(api: Partial<MeshReadinessApi>) {
-  const full = { getRules: async () => ({ rules: RULE_DEFINITIONS }), ...api } as MeshReadinessApi;
+function render(api: Partial<MeshReadinessApi>, url = '/') {
+  const full = {
+    getRules: async () => ({ rules: RULE_DEFINITIONS }),
+    ...api,
+  } as MeshReadinessApi;
   return renderInTestApp(
     <TestApiProvider apis={[[meshReadinessApiRef, full]]}>
       <EntityProvider entity={entity}>
         <EntityMeshReadinessContent />
       </EntityProvider>
     </TestApiProvider>,
+    { routeEntries: [url] },
   );
 }
+
+const waived = {
+  ...finding('MR005', 'waived', 'Canonical name "cart", no revision.'),
+  waivedStatus: 'warn' as const,
+  waiver: {
+    reason: 'versions come from the image tag',
+    source: 'Deployment shop/cart annotation',
+  },
+};
+const everyStatusReport = {
+  ...mixedReport,
+  workloads: [
+    workload('cart', [
+      finding('MR001', 'pass', 'Selected by Service "cart".'),
+      finding('MR002', 'fail', 'Pod port 9000/TCP is reached as HTTP and TCP.'),
+      finding(
+        'MR006',
+        'warn',
+        '1 of 3 Service ports declares no protocol by name or appProtocol.',
+      ),
+      finding('MR010', 'skip', 'No headless Service selects the workload.'),
+      finding(
+        'MR004',
+        'unknown',
+        'Could not read the namespace labels: forbidden.',
+      ),
+      waived,
+    ]),
+  ],
+};
 
 describe('EntityMeshReadinessContent', () => {
   it('shows progress while loading', async () => {
@@ -32,38 +66,56 @@ describe('EntityMeshReadinessContent', () => {
   });
 
   it('shows the error when the backend fails', async () => {
-    await render({ getEntityReadiness: async () => Promise.reject(new Error('backend exploded')) });
-    expect(await screen.findByText('Error: backend exploded')).toBeInTheDocument();
+    await render({
+      getEntityReadiness: async () =>
+        Promise.reject(new Error('backend exploded')),
+    });
+    expect(
+      await screen.findByText('Error: backend exploded'),
+    ).toBeInTheDocument();
   });
 
   it('guides a component that is not mapped to the annotation to add', async () => {
     await render({ getEntityReadiness: async () => notMappedReport });
-    expect(await screen.findByText('This component is not mapped to Kubernetes workloads')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'This component is not mapped to Kubernetes workloads',
+      ),
+    ).toBeInTheDocument();
     // The snippet is syntax-highlighted, so its text is split across elements.
-    expect(document.body.textContent).toContain('backstage.io/kubernetes-id: legacy');
+    expect(document.body.textContent).toContain(
+      'backstage.io/kubernetes-id: legacy',
+    );
   });
 
   it('lists every rule per workload with its status, message, evidence and docs link', async () => {
     await render({ getEntityReadiness: async () => mixedReport });
     expect(await screen.findByText('Deployment shop/cart')).toBeInTheDocument();
     // The component's level at the top and the workload's on its card.
-    expect(screen.getAllByText('Level 0 · Not compatible', { selector: 'span' })).toHaveLength(2);
+    expect(
+      screen.getAllByText('Level 0 · Not compatible', { selector: 'span' }),
+    ).toHaveLength(2);
     const row = screen.getByTestId('finding-MR002');
     expect(within(row).getByText('fail')).toBeInTheDocument();
-    expect(within(row).getByText('Pod port 9000/TCP is reached as HTTP and TCP.')).toBeInTheDocument();
+    expect(
+      within(row).getByText('Pod port 9000/TCP is reached as HTTP and TCP.'),
+    ).toBeInTheDocument();
     await userEvent.click(within(row).getByText(/MR002/));
     expect(await within(row).findByText(/cart-internal/)).toBeInTheDocument();
-    expect(within(row).getByRole('link', { name: /Istio documentation for MR002/ })).toHaveAttribute(
-      'href',
-      expect.stringContaining('istio.io'),
-    );
+    expect(
+      within(row).getByRole('link', { name: /Istio documentation for MR002/ }),
+    ).toHaveAttribute('href', expect.stringContaining('istio.io'));
   });
 
   it('shows a failed cluster’s error and the age of its stale result beside the others', async () => {
     await render({ getEntityReadiness: async () => mixedReport });
     await screen.findByText('Deployment shop/cart');
-    expect(document.body.textContent).toContain('Cluster prod-eu could not be read');
-    expect(document.body.textContent).toMatch(/ECONNREFUSED 10\.0\.0\.1:443\. Showing its last good result from \d+ (h|days) ago\./);
+    expect(document.body.textContent).toContain(
+      'Cluster prod-eu could not be read',
+    );
+    expect(document.body.textContent).toMatch(
+      /ECONNREFUSED 10\.0\.0\.1:443\. Showing its last good result from \d+ (h|days) ago\./,
+    );
   });
 
   it('hides passing rules with "Failing only"', async () => {
@@ -83,7 +135,86 @@ describe('EntityMeshReadinessContent', () => {
         return mixedReport;
       },
     });
-    await userEvent.click(await screen.findByRole('button', { name: 'Scan now' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Scan now' }),
+    );
     await waitFor(() => expect(calls).toEqual([false, true]));
+  });
+
+  it('names every status on its row: pass, fail, warning, not applicable, unknown, waived', async () => {
+    await render({ getEntityReadiness: async () => everyStatusReport });
+    const status = async (ruleId: string) =>
+      within(await screen.findByTestId(`finding-${ruleId}`));
+    expect((await status('MR001')).getByText('pass')).toBeInTheDocument();
+    expect((await status('MR002')).getByText('fail')).toBeInTheDocument();
+    expect((await status('MR006')).getByText('warning')).toBeInTheDocument();
+    expect(
+      (await status('MR010')).getByText('not applicable'),
+    ).toBeInTheDocument();
+    expect((await status('MR004')).getByText('unknown')).toBeInTheDocument();
+    const row = await status('MR005');
+    expect(row.getByText('waived')).toBeInTheDocument();
+    await userEvent.click(row.getByText(/MR005/));
+    expect(
+      await row.findByText(
+        /Waived \(would be warn\): versions come from the image tag/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the fix with its YAML snippet for a failing rule', async () => {
+    await render({ getEntityReadiness: async () => mixedReport });
+    const row = within(await screen.findByTestId('finding-MR002'));
+    await userEvent.click(row.getByText(/MR002/));
+    const rule = RULE_DEFINITIONS.find(r => r.id === 'MR002')!;
+    expect(await row.findByText(rule.remediation)).toBeInTheDocument();
+    // The first line of the snippet, whatever the highlighter does to the rest.
+    const firstLine = rule.remediationSnippet!.split('\n')[0].trim();
+    expect(
+      row.getByText(
+        (_, el) =>
+          el?.tagName === 'CODE' && !!el.textContent?.includes(firstLine),
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('filters rows by severity', async () => {
+    await render({ getEntityReadiness: async () => mixedReport });
+    await screen.findByTestId('finding-MR002');
+    await userEvent.click(screen.getByRole('button', { name: /Severity/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Warnings' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByTestId('finding-MR002')).not.toBeInTheDocument(),
+    );
+    expect(screen.queryByTestId('finding-MR001')).not.toBeInTheDocument();
+    expect(screen.getByTestId('finding-MR006')).toBeInTheDocument();
+  });
+
+  it('shows only the rule a checklist step links to, until the filter is cleared', async () => {
+    await render(
+      { getEntityReadiness: async () => mixedReport },
+      '/?rule=MR006',
+    );
+    expect(await screen.findByTestId('finding-MR006')).toBeInTheDocument();
+    expect(screen.queryByTestId('finding-MR002')).not.toBeInTheDocument();
+    const chip = screen
+      .getByText('Showing MR006 only')
+      .closest('.MuiChip-root')!;
+    await userEvent.click(chip.querySelector('.MuiChip-deleteIcon')!);
+    expect(await screen.findByTestId('finding-MR002')).toBeInTheDocument();
+  });
+
+  it('explains a mapped component whose annotations select no workload', async () => {
+    await render({
+      getEntityReadiness: async () => ({
+        ...mixedReport,
+        clusters: [],
+        workloads: [],
+      }),
+    });
+    expect(await screen.findByText('No workloads found')).toBeInTheDocument();
+    expect(screen.queryByTestId(/^finding-/)).not.toBeInTheDocument();
   });
 });

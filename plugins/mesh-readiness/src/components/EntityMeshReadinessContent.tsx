@@ -24,7 +24,10 @@ import {
   AccordionSummary,
   Box,
   Button,
+  Chip,
+  FormControl,
   FormControlLabel,
+  InputLabel,
   Grid,
   MenuItem,
   Select,
@@ -53,7 +56,11 @@ function timeAgo(iso?: string): string {
   return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
 }
 
-export function NotMappedGuide({ report }: { report: EntityReadinessResponse }) {
+export function NotMappedGuide({
+  report,
+}: {
+  report: EntityReadinessResponse;
+}) {
   const annotations = Object.entries(report.suggestedAnnotations ?? {})
     .map(([k, v]) => `    ${k}: ${v}`)
     .join('\n');
@@ -61,13 +68,24 @@ export function NotMappedGuide({ report }: { report: EntityReadinessResponse }) 
     <EmptyState
       missing="field"
       title="This component is not mapped to Kubernetes workloads"
-      description={report.notMappedReason}
+      // The reason often repeats the title as its first sentence.
+      description={report.notMappedReason?.replace(
+        /^This component is not mapped to Kubernetes workloads\.\s*/,
+        '',
+      )}
       action={
         <>
-          <Typography variant="body1">Add this to the component's catalog-info.yaml:</Typography>
-          <CodeSnippet language="yaml" text={`metadata:\n  annotations:\n${annotations}`} showCopyCodeButton />
+          <Typography variant="body1">
+            Add this to the component's catalog-info.yaml:
+          </Typography>
+          <CodeSnippet
+            language="yaml"
+            text={`metadata:\n  annotations:\n${annotations}`}
+            showCopyCodeButton
+          />
           <Typography variant="body2">
-            and the same value as the label <code>backstage.io/kubernetes-id</code> on its pod template.
+            and the same value as the label{' '}
+            <code>backstage.io/kubernetes-id</code> on its pod template.
           </Typography>
         </>
       }
@@ -75,9 +93,18 @@ export function NotMappedGuide({ report }: { report: EntityReadinessResponse }) 
   );
 }
 
-function FindingRow({ finding, rule }: { finding: Finding; rule?: RuleDefinition }) {
+function FindingRow({
+  finding,
+  rule,
+}: {
+  finding: Finding;
+  rule?: RuleDefinition;
+}) {
   return (
-    <Accordion data-testid={`finding-${finding.ruleId}`} TransitionProps={{ unmountOnExit: true }}>
+    <Accordion
+      data-testid={`finding-${finding.ruleId}`}
+      TransitionProps={{ unmountOnExit: true }}
+    >
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
         <Box display="flex" alignItems="center" width="100%">
           <Box width={150} flexShrink={0}>
@@ -97,7 +124,8 @@ function FindingRow({ finding, rule }: { finding: Finding; rule?: RuleDefinition
         <Box width="100%">
           {finding.waiver && (
             <Typography variant="body2" paragraph>
-              Waived (would be {finding.waivedStatus}): {finding.waiver.reason} — {finding.waiver.source}
+              Waived (would be {finding.waivedStatus}): {finding.waiver.reason}{' '}
+              — {finding.waiver.source}
             </Typography>
           )}
           {finding.evidence.length > 0 && (
@@ -123,10 +151,16 @@ function FindingRow({ finding, rule }: { finding: Finding; rule?: RuleDefinition
             {finding.remediation}
           </Typography>
           {rule?.remediationSnippet && NEEDS_ACTION.has(finding.status) && (
-            <CodeSnippet language="yaml" text={rule.remediationSnippet} showCopyCodeButton />
+            <CodeSnippet
+              language="yaml"
+              text={rule.remediationSnippet}
+              showCopyCodeButton
+            />
           )}
           <Typography variant="body2">
-            <Link to={finding.docsUrl}>Istio documentation for {finding.ruleId}</Link>
+            <Link to={finding.docsUrl}>
+              Istio documentation for {finding.ruleId}
+            </Link>
             {rule?.istioAnalyzer && (
               <>
                 {' · '}
@@ -151,12 +185,17 @@ function WorkloadChecklist(props: {
   return (
     <InfoCard
       title={`${workload.kind} ${workload.namespace}/${workload.name}`}
-      subheader={`cluster ${workload.cluster ?? 'unknown'} · ${workload.ready ? 'ready' : 'not ready'}`}
+      subheader={`cluster ${workload.cluster ?? 'unknown'} · ${
+        workload.ready ? 'ready' : 'not ready'
+      }`}
       action={
         <Box display="flex" alignItems="center" mt={2} mr={2}>
           <LevelChip level={workload.level} />
           <Box ml={2}>
-            <ScoreBar score={workload.score} label={`${workload.name} score ${workload.score}`} />
+            <ScoreBar
+              score={workload.score}
+              label={`${workload.name} score ${workload.score}`}
+            />
           </Box>
         </Box>
       }
@@ -164,7 +203,9 @@ function WorkloadChecklist(props: {
       {findings.length === 0 ? (
         <Typography variant="body2">Nothing matches the filters.</Typography>
       ) : (
-        findings.map(f => <FindingRow key={f.ruleId} finding={f} rule={rules.get(f.ruleId)} />)
+        findings.map(f => (
+          <FindingRow key={f.ruleId} finding={f} rule={rules.get(f.ruleId)} />
+        ))
       )}
     </InfoCard>
   );
@@ -173,7 +214,7 @@ function WorkloadChecklist(props: {
 export function EntityMeshReadinessContent() {
   const { entity } = useEntity();
   const api = useApi(meshReadinessApiRef);
-  const [searchParams] = useSearchParams();
+  const [searchParams, setSearchParams] = useSearchParams();
   const onlyRule = searchParams.get('rule');
   const [refreshes, setRefreshes] = useState(0);
   const [failingOnly, setFailingOnly] = useState(false);
@@ -213,11 +254,15 @@ export function EntityMeshReadinessContent() {
               <LevelChip level={value.summary.level} />
             </Box>
             <Box mr={3}>
-              <ScoreBar score={value.summary.score} label={`component score ${value.summary.score}`} />
+              <ScoreBar
+                score={value.summary.score}
+                label={`component score ${value.summary.score}`}
+              />
             </Box>
             <Box mr={3}>
               <Typography variant="body1">
-                {value.summary.readyWorkloads} of {value.summary.workloads} workloads ready
+                {value.summary.readyWorkloads} of {value.summary.workloads}{' '}
+                workloads ready
               </Typography>
             </Box>
             <Box mr={3}>
@@ -242,8 +287,13 @@ export function EntityMeshReadinessContent() {
           <WarningPanel
             severity="error"
             title={`Cluster ${c.cluster} could not be read`}
-            message={`${(c.error ?? 'The scan failed').replace(/[.\s]*$/, '.')}${
-              c.stale ? ` Showing its last good result from ${timeAgo(c.scannedAt)}.` : ''
+            message={`${(c.error ?? 'The scan failed').replace(
+              /[.\s]*$/,
+              '.',
+            )}${
+              c.stale
+                ? ` Showing its last good result from ${timeAgo(c.scannedAt)}.`
+                : ''
             }`}
           />
         </Grid>
@@ -251,24 +301,39 @@ export function EntityMeshReadinessContent() {
       <Grid item>
         <Box display="flex" alignItems="center">
           <FormControlLabel
-            control={<Switch checked={failingOnly} onChange={e => setFailingOnly(e.target.checked)} />}
+            control={
+              <Switch
+                checked={failingOnly}
+                onChange={e => setFailingOnly(e.target.checked)}
+              />
+            }
             label="Failing only"
           />
           <Box ml={2}>
-            <Select
-              value={severity}
-              onChange={e => setSeverity(e.target.value as any)}
-              inputProps={{ 'aria-label': 'severity' }}
-            >
-              <MenuItem value="all">All severities</MenuItem>
-              <MenuItem value="error">Errors</MenuItem>
-              <MenuItem value="warning">Warnings</MenuItem>
-              <MenuItem value="info">Info</MenuItem>
-            </Select>
+            <FormControl style={{ minWidth: 160 }}>
+              <InputLabel id="mesh-readiness-severity">Severity</InputLabel>
+              <Select
+                labelId="mesh-readiness-severity"
+                value={severity}
+                onChange={e => setSeverity(e.target.value as 'all' | Severity)}
+              >
+                <MenuItem value="all">All severities</MenuItem>
+                <MenuItem value="error">Errors</MenuItem>
+                <MenuItem value="warning">Warnings</MenuItem>
+                <MenuItem value="info">Info</MenuItem>
+              </Select>
+            </FormControl>
           </Box>
           {onlyRule && (
             <Box ml={2}>
-              <Typography variant="body2">Showing {onlyRule} only</Typography>
+              <Chip
+                label={`Showing ${onlyRule} only`}
+                onDelete={() => {
+                  const next = new URLSearchParams(searchParams);
+                  next.delete('rule');
+                  setSearchParams(next);
+                }}
+              />
             </Box>
           )}
         </Box>
@@ -284,7 +349,11 @@ export function EntityMeshReadinessContent() {
       )}
       {value.workloads.map(w => (
         <Grid item key={`${w.cluster}/${w.kind}/${w.namespace}/${w.name}`}>
-          <WorkloadChecklist workload={w} findings={w.findings.filter(visible)} rules={ruleMap} />
+          <WorkloadChecklist
+            workload={w}
+            findings={w.findings.filter(visible)}
+            rules={ruleMap}
+          />
         </Grid>
       ))}
     </Grid>

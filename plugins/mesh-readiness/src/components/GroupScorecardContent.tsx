@@ -14,34 +14,66 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { Box, Grid, LinearProgress, Typography } from '@material-ui/core';
-import { ComponentScore, FailingRule } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  ComponentScore,
+  FailingRule,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
-import { DistributionBar, levelParts, LevelChip, ScoreBar, Sparkline } from './visuals';
+import {
+  DistributionBar,
+  levelParts,
+  LevelChip,
+  ScoreBar,
+  Sparkline,
+} from './visuals';
 
 const columns: TableColumn<ComponentScore>[] = [
-  { title: 'Component', field: 'name', render: c => <EntityRefLink entityRef={c.entityRef} defaultKind="component" /> },
+  {
+    title: 'Component',
+    field: 'name',
+    render: c => (
+      <EntityRefLink entityRef={c.entityRef} defaultKind="component" />
+    ),
+  },
   {
     title: 'Level',
     field: 'level',
     render: c => <LevelChip level={c.level} mapped={c.mapped} />,
     customSort: (a, b) => (a.mapped ? a.level : -1) - (b.mapped ? b.level : -1),
   },
-  { title: 'Score', field: 'score', render: c => (c.mapped ? <ScoreBar score={c.score} label={`${c.name} score ${c.score}`} /> : '–') },
+  {
+    title: 'Score',
+    field: 'score',
+    render: c =>
+      c.mapped ? (
+        <ScoreBar score={c.score} label={`${c.name} score ${c.score}`} />
+      ) : (
+        '–'
+      ),
+  },
   { title: 'Workloads', field: 'workloads', type: 'numeric' },
   { title: 'Ready', field: 'ready', render: c => (c.ready ? 'yes' : 'no') },
 ];
 
 export function TopFailingRules({ rules }: { rules: FailingRule[] }) {
-  if (rules.length === 0) return <Typography variant="body2">No rule is failing. Well done.</Typography>;
+  if (rules.length === 0)
+    return (
+      <Typography variant="body2">No rule is failing. Well done.</Typography>
+    );
   const max = Math.max(...rules.map(r => r.workloads));
   return (
     <Box>
       {rules.map(r => (
         <Box key={r.ruleId} mb={1}>
           <Typography variant="body2">
-            <b>{r.ruleId}</b> {r.title} — {r.workloads} workload{r.workloads === 1 ? '' : 's'} ({r.severity})
+            <b>{r.ruleId}</b> {r.title} — {r.workloads} workload
+            {r.workloads === 1 ? '' : 's'} ({r.severity})
           </Typography>
-          <LinearProgress variant="determinate" value={(r.workloads / max) * 100} color="secondary" />
+          <LinearProgress
+            variant="determinate"
+            value={(r.workloads / max) * 100}
+            color="secondary"
+          />
         </Box>
       ))}
     </Box>
@@ -52,7 +84,11 @@ export function GroupMeshReadinessContent() {
   const { entity } = useEntity();
   const api = useApi(meshReadinessApiRef);
   const { value, loading, error } = useAsync(
-    () => api.getGroupScorecard({ namespace: entity.metadata.namespace ?? 'default', name: entity.metadata.name }),
+    () =>
+      api.getGroupScorecard({
+        namespace: entity.metadata.namespace ?? 'default',
+        name: entity.metadata.name,
+      }),
     [api, entity.metadata.namespace, entity.metadata.name],
   );
   if (loading) return <Progress />;
@@ -89,7 +125,8 @@ export function GroupMeshReadinessContent() {
           <Sparkline values={value.trend.map(t => t.averageScore)} />
           {value.trend.length > 0 && (
             <Typography variant="caption">
-              {value.trend.length} scan{value.trend.length === 1 ? '' : 's'}, latest {value.trend[value.trend.length - 1].averageScore}
+              {value.trend.length} scan{value.trend.length === 1 ? '' : 's'},
+              latest {value.trend[value.trend.length - 1].averageScore}
             </Typography>
           )}
         </InfoCard>

@@ -3,34 +3,74 @@
  * ordered steps, what is done, what is left, each linking into the tab.
  */
 import useAsync from 'react-use/esm/useAsync';
-import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { Box, LinearProgress, List, ListItem, ListItemIcon, ListItemText, Typography } from '@material-ui/core';
+import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  Box,
+  LinearProgress,
+  List,
+  ListItem,
+  ListItemIcon,
+  ListItemText,
+  Typography,
+} from '@material-ui/core';
 import DoneIcon from '@material-ui/icons/CheckCircle';
 import TodoIcon from '@material-ui/icons/RadioButtonUnchecked';
 import NaIcon from '@material-ui/icons/RemoveCircleOutline';
-import { EntityReadinessResponse, RuleDefinition } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  EntityReadinessResponse,
+  RuleDefinition,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 
 type StepState = 'done' | 'todo' | 'n/a';
 
 /** A step is done when no workload still needs it; not applicable when none is concerned. */
-export function stepsOf(rules: RuleDefinition[], report: EntityReadinessResponse) {
+export function stepsOf(
+  rules: RuleDefinition[],
+  report: EntityReadinessResponse,
+) {
   return [...rules]
     .sort((a, b) => a.onboardingOrder - b.onboardingOrder)
     .map(rule => {
-      const findings = report.workloads.flatMap(w => w.findings.filter(f => f.ruleId === rule.id));
+      const findings = report.workloads.flatMap(w =>
+        w.findings.filter(f => f.ruleId === rule.id),
+      );
       let state: StepState = 'n/a';
-      if (findings.some(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown')) state = 'todo';
-      else if (findings.some(f => f.status === 'pass' || f.status === 'waived')) state = 'done';
+      if (
+        findings.some(
+          f =>
+            f.status === 'fail' ||
+            f.status === 'warn' ||
+            f.status === 'unknown',
+        )
+      )
+        state = 'todo';
+      else if (findings.some(f => f.status === 'pass' || f.status === 'waived'))
+        state = 'done';
       return { rule, state };
     });
 }
 
-export function OnboardingChecklistCard({ tabPath = 'mesh-readiness' }: { tabPath?: string }) {
+/**
+ * The card sits on the overview; its links go to the component's Mesh
+ * Readiness tab by absolute path, so they work from whichever tab hosts it.
+ */
+export function OnboardingChecklistCard({
+  tabPath = 'mesh-readiness',
+}: {
+  tabPath?: string;
+}) {
   const { entity } = useEntity();
   const api = useApi(meshReadinessApiRef);
+  const entityLink = useEntityRefLink();
+  const tab = `${entityLink(entity).replace(/\/$/, '')}/${tabPath}`;
   const { value, loading, error } = useAsync(async () => {
     const [rules, report] = await Promise.all([
       api.getRules(),
@@ -49,8 +89,16 @@ export function OnboardingChecklistCard({ tabPath = 'mesh-readiness' }: { tabPat
   else if (!value!.report.mapped) {
     body = (
       <Typography variant="body2">
-        Step 0: map this component to its workloads with the <code>backstage.io/kubernetes-id</code> annotation.{' '}
-        <Link to={tabPath}>How</Link>
+        Step 0: map this component to its workloads with the{' '}
+        <code>backstage.io/kubernetes-id</code> annotation.{' '}
+        <Link to={tab}>How</Link>
+      </Typography>
+    );
+  } else if (value!.report.workloads.length === 0) {
+    body = (
+      <Typography variant="body2">
+        No workload of this component was found in any cluster yet, so no step
+        can be checked. <Link to={tab}>Details</Link>
       </Typography>
     );
   } else {
@@ -61,7 +109,11 @@ export function OnboardingChecklistCard({ tabPath = 'mesh-readiness' }: { tabPat
       <>
         <Box display="flex" alignItems="center" mb={1}>
           <Box flexGrow={1} mr={1}>
-            <LinearProgress variant="determinate" value={applicable.length ? (done / applicable.length) * 100 : 100} aria-label="onboarding progress" />
+            <LinearProgress
+              variant="determinate"
+              value={applicable.length ? (done / applicable.length) * 100 : 100}
+              aria-label="onboarding progress"
+            />
           </Box>
           <Typography variant="body2">
             {done} of {applicable.length} steps done
@@ -69,14 +121,28 @@ export function OnboardingChecklistCard({ tabPath = 'mesh-readiness' }: { tabPat
         </Box>
         <List dense>
           {steps.map(({ rule, state }, i) => (
-            <ListItem key={rule.id} data-testid={`step-${rule.id}`} data-state={state}>
+            <ListItem
+              key={rule.id}
+              data-testid={`step-${rule.id}`}
+              data-state={state}
+            >
               <ListItemIcon>
-                {state === 'done' && <DoneIcon style={{ color: '#2e7d32' }} titleAccess="done" />}
-                {state === 'todo' && <TodoIcon color="secondary" titleAccess="to do" />}
-                {state === 'n/a' && <NaIcon color="disabled" titleAccess="not applicable" />}
+                {state === 'done' && (
+                  <DoneIcon style={{ color: '#2e7d32' }} titleAccess="done" />
+                )}
+                {state === 'todo' && (
+                  <TodoIcon color="secondary" titleAccess="to do" />
+                )}
+                {state === 'n/a' && (
+                  <NaIcon color="disabled" titleAccess="not applicable" />
+                )}
               </ListItemIcon>
               <ListItemText
-                primary={<Link to={`${tabPath}?rule=${rule.id}`}>{`${i + 1}. ${rule.title}`}</Link>}
+                primary={
+                  <Link to={`${tab}?rule=${rule.id}`}>{`${i + 1}. ${
+                    rule.title
+                  }`}</Link>
+                }
                 secondary={state === 'todo' ? rule.remediation : undefined}
               />
             </ListItem>

@@ -7,6 +7,7 @@ import {
   EmptyState,
   Header,
   InfoCard,
+  Link,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -14,17 +15,28 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { Box, Grid, LinearProgress, Typography } from '@material-ui/core';
 import { TeamSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { TopFailingRules } from './GroupScorecardContent';
 
+const teamName = (t: TeamSummary) => t.title ?? parseEntityRef(t.groupRef).name;
+
+/** Straight to the team's scorecard tab, not to the group's overview. */
+function TeamScorecardLink({ team }: { team: TeamSummary }) {
+  const entityLink = useEntityRefLink();
+  const base = entityLink(team.groupRef).replace(/\/$/, '');
+  return <Link to={`${base}/mesh-readiness`}>{teamName(team)}</Link>;
+}
+
 const columns: TableColumn<TeamSummary>[] = [
   {
     title: 'Team',
     field: 'groupRef',
-    render: t => <EntityRefLink entityRef={t.groupRef} defaultKind="group" title={t.title} />,
+    customSort: (a, b) => teamName(a).localeCompare(teamName(b)),
+    render: t => <TeamScorecardLink team={t} />,
   },
   {
     title: 'Ready components',
@@ -33,7 +45,11 @@ const columns: TableColumn<TeamSummary>[] = [
     render: t => (
       <Box display="flex" alignItems="center" minWidth={180}>
         <Box flexGrow={1} mr={1}>
-          <LinearProgress variant="determinate" value={t.readyShare * 100} aria-label={`${t.groupRef} ready share`} />
+          <LinearProgress
+            variant="determinate"
+            value={t.readyShare * 100}
+            aria-label={`${t.groupRef} ready share`}
+          />
         </Box>
         <Typography variant="body2">
           {t.readyComponents}/{t.components}
@@ -48,7 +64,10 @@ const columns: TableColumn<TeamSummary>[] = [
 
 export function OrganizationContent() {
   const api = useApi(meshReadinessApiRef);
-  const { value, loading, error } = useAsync(() => api.getOrganizationScorecard(), [api]);
+  const { value, loading, error } = useAsync(
+    () => api.getOrganizationScorecard(),
+    [api],
+  );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.teams.length === 0) {
@@ -63,7 +82,12 @@ export function OrganizationContent() {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={8}>
-        <Table title="Teams" options={{ paging: false, search: true }} columns={columns} data={value.teams} />
+        <Table
+          title="Teams"
+          options={{ paging: false, search: true }}
+          columns={columns}
+          data={value.teams}
+        />
       </Grid>
       <Grid item xs={12} md={4}>
         <InfoCard title="Rules blocking the most workloads">
@@ -77,7 +101,10 @@ export function OrganizationContent() {
 export function MeshReadinessPage() {
   return (
     <Page themeId="tool">
-      <Header title="Mesh Readiness" subtitle="How far every team is on its way onto the service mesh" />
+      <Header
+        title="Mesh Readiness"
+        subtitle="How far every team is on its way onto the service mesh"
+      />
       <Content>
         <OrganizationContent />
       </Content>

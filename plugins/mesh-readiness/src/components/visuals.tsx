@@ -9,8 +9,18 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
-import { Box, Chip, LinearProgress, Tooltip, Typography } from '@material-ui/core';
-import { FindingStatus, LEVEL_NAMES, ReadinessLevel } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  Box,
+  Chip,
+  LinearProgress,
+  Tooltip,
+  Typography,
+} from '@material-ui/core';
+import {
+  FindingStatus,
+  LEVEL_NAMES,
+  ReadinessLevel,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 export const STATUS_LABELS: Record<FindingStatus, string> = {
   pass: 'pass',
@@ -44,8 +54,15 @@ const LEVEL_COLOURS: Record<ReadinessLevel, string> = {
   3: '#2e7d32',
 };
 
-export function LevelChip({ level, mapped = true }: { level: ReadinessLevel; mapped?: boolean }) {
-  if (!mapped) return <Chip size="small" label="Not mapped" variant="outlined" />;
+export function LevelChip({
+  level,
+  mapped = true,
+}: {
+  level: ReadinessLevel;
+  mapped?: boolean;
+}) {
+  if (!mapped)
+    return <Chip size="small" label="Not mapped" variant="outlined" />;
   return (
     <Chip
       size="small"
@@ -59,10 +76,17 @@ export function ScoreBar({ score, label }: { score: number; label?: string }) {
   let colour: 'primary' | 'secondary' = 'primary';
   if (score < 60) colour = 'secondary';
   return (
-    <Tooltip title={`Score ${score} of 100: passed over applicable checks, weighted by severity`}>
+    <Tooltip
+      title={`Score ${score} of 100: passed over applicable checks, weighted by severity`}
+    >
       <Box display="flex" alignItems="center" minWidth={140}>
         <Box flexGrow={1} mr={1}>
-          <LinearProgress variant="determinate" value={score} color={colour} aria-label={label ?? `score ${score}`} />
+          <LinearProgress
+            variant="determinate"
+            value={score}
+            color={colour}
+            aria-label={label ?? `score ${score}`}
+          />
         </Box>
         <Typography variant="body2">{score}</Typography>
       </Box>
@@ -71,21 +95,43 @@ export function ScoreBar({ score, label }: { score: number; label?: string }) {
 }
 
 /** A row of coloured segments, e.g. components per level. */
-export function DistributionBar({ parts }: { parts: Array<{ label: string; value: number; colour: string }> }) {
+export function DistributionBar({
+  parts,
+}: {
+  parts: Array<{ label: string; value: number; colour: string }>;
+}) {
   const total = parts.reduce((s, p) => s + p.value, 0) || 1;
   return (
     <Box>
-      <Box display="flex" height={16} borderRadius={4} overflow="hidden" aria-label="distribution">
-        {parts.filter(p => p.value > 0).map(p => (
-          <Tooltip key={p.label} title={`${p.label}: ${p.value}`}>
-            <Box style={{ width: `${(p.value / total) * 100}%`, backgroundColor: p.colour }} />
-          </Tooltip>
-        ))}
+      <Box
+        display="flex"
+        height={16}
+        borderRadius={4}
+        overflow="hidden"
+        aria-label="distribution"
+      >
+        {parts
+          .filter(p => p.value > 0)
+          .map(p => (
+            <Tooltip key={p.label} title={`${p.label}: ${p.value}`}>
+              <Box
+                style={{
+                  width: `${(p.value / total) * 100}%`,
+                  backgroundColor: p.colour,
+                }}
+              />
+            </Tooltip>
+          ))}
       </Box>
       <Box display="flex" flexWrap="wrap" mt={1}>
         {parts.map(p => (
           <Box key={p.label} display="flex" alignItems="center" mr={2}>
-            <Box width={10} height={10} mr={0.5} style={{ backgroundColor: p.colour }} />
+            <Box
+              width={10}
+              height={10}
+              mr={0.5}
+              style={{ backgroundColor: p.colour }}
+            />
             <Typography variant="caption">
               {p.label}: {p.value}
             </Typography>
@@ -96,7 +142,13 @@ export function DistributionBar({ parts }: { parts: Array<{ label: string; value
   );
 }
 
-export const levelParts = (distribution: { 0: number; 1: number; 2: number; 3: number; notMapped: number }) => [
+export const levelParts = (distribution: {
+  0: number;
+  1: number;
+  2: number;
+  3: number;
+  notMapped: number;
+}) => [
   { label: LEVEL_NAMES[3], value: distribution[3], colour: LEVEL_COLOURS[3] },
   { label: LEVEL_NAMES[2], value: distribution[2], colour: LEVEL_COLOURS[2] },
   { label: LEVEL_NAMES[1], value: distribution[1], colour: LEVEL_COLOURS[1] },
@@ -105,15 +157,41 @@ export const levelParts = (distribution: { 0: number; 1: number; 2: number; 3: n
 ];
 
 /** A small line of values over time, 0 to 100. */
-export function Sparkline({ values, width = 240, height = 48 }: { values: number[]; width?: number; height?: number }) {
-  if (values.length === 0) return <Typography variant="body2">No history yet: the trend appears after the next scans.</Typography>;
+export function Sparkline({
+  values,
+  width = 240,
+  height = 48,
+}: {
+  values: number[];
+  width?: number;
+  height?: number;
+}) {
+  if (values.length === 0)
+    return (
+      <Typography variant="body2">
+        No history yet: the trend appears after the next scans.
+      </Typography>
+    );
   const step = values.length > 1 ? width / (values.length - 1) : 0;
-  const points = values.map((v, i) => `${i * step},${height - (v / 100) * height}`).join(' ');
+  const points = values
+    .map((v, i) => `${i * step},${height - (v / 100) * height}`)
+    .join(' ');
   return (
-    <svg width={width} height={height} role="img" aria-label={`trend: ${values.join(', ')}`}>
+    <svg
+      width={width}
+      height={height}
+      role="img"
+      aria-label={`trend: ${values.join(', ')}`}
+    >
       <polyline points={points} fill="none" stroke="#1565c0" strokeWidth={2} />
       {values.map((v, i) => (
-        <circle key={i} cx={i * step} cy={height - (v / 100) * height} r={2.5} fill="#1565c0" />
+        <circle
+          key={i}
+          cx={i * step}
+          cy={height - (v / 100) * height}
+          r={2.5}
+          fill="#1565c0"
+        />
       ))}
     </svg>
   );
