@@ -8,6 +8,7 @@ import {
   meshReadinessClusterSourcesExtensionPoint,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { ManifestClusterSource, resolveFolder } from './service/ManifestClusterSource';
+import { KubernetesClusterSource } from './service/KubernetesClusterSource';
 import { ReadinessService } from './service/ReadinessService';
 import { ReadinessStore } from './service/ReadinessStore';
 import { Scanner } from './service/Scanner';
@@ -41,7 +42,11 @@ export const meshReadinessPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init({ logger, config, database, scheduler, httpRouter, httpAuth, auth, catalog }) {
+        // Live clusters: the same ones the Kubernetes plugin is configured with.
+        const live = KubernetesClusterSource.fromKubernetesConfig(config);
+        for (const reason of live.skipped) logger.warn(`Mesh readiness: ${reason}`);
         const sources: MeshReadinessClusterSource[] = [
+          ...live.sources,
           ...(config.getOptionalConfigArray('meshReadiness.manifestSources') ?? []).map(
             c =>
               new ManifestClusterSource(c.getString('name'), resolveFolder(c.getString('path')), {

@@ -1,0 +1,118 @@
+/*
+ * The live source against a stand-in Kubernetes API server on loopback:
+ * the cheapest faithful way to test pagination, a 403 on one kind and an
+ * unreachable cluster. (A real API server runs in the cluster suite.)
+ */
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { KubernetesClusterSource, PAGE_SIZE } from './KubernetesClusterSource';
+
+const PODS = Array.from({ length: 1203 }, (_, i) => ({
+  metadata: { name: `web-${i}`, namespace: 'shop', labels: { app: 'web' } },
+  spec: { containers: [{ name: 'web' }] },
+}));
+
+function standIn() {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url!);
+    const url = new URL(req.url!, 'http://x');
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.headers.authorization !== 'Bearer s3cret-token') return send(401, { kind: 'Status', code: 401 });
+    if (url.pathname === '/apis/apps/v1/daemonsets') {
+      return send(403, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'daemonsets.apps is forbidden' });
+    }
+    if (url.pathname === '/api/v1/pods') {
+      const limit = Number(url.searchParams.get('limit'));
+      const start = Number(url.searchParams.get('continue') ?? 0);
+      const items = PODS.slice(start, start + limit);
+      const next = start + limit < PODS.length ? String(start + limit) : undefined;
+      return send(200, { kind: 'PodList', apiVersion: 'v1', metadata: next ? { continue: next } : {}, items });
+    }
+    if (url.pathname === '/api/v1/namespaces') {
+      return send(200, { kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items: [{ metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } }] });
+    }
+    const list = url.pathname.split('/').pop();
+    return send(200, { kind: 'List', apiVersion: 'v1', metadata: {}, items: list === 'deployments' ? [{ metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web' }] } } } }] : [] });
+  });
+  return new Promise<{ url: string; requests: string[]; close: () => void }>(resolve =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        requests,
+        close: () => server.close(),
+      }),
+    ),
+  );
+}
+
+describe('KubernetesClusterSource', () => {
+  it('lists every kind cluster-wide, page by page, and never a Secret', async () => {
+    const api = await standIn();
+    try {
+      const source = new KubernetesClusterSource({ name: 'prod', url: api.url, token: 's3cret-token', skipTLSVerify: true });
+      const snapshot = await source.readSnapshot();
+      expect(snapshot.objects.filter(o => o.kind === 'Pod')).toHaveLength(1203);
+      expect(snapshot.objects.find(o => o.kind === 'Deployment')?.metadata?.name).toBe('web');
+      const podCalls = api.requests.filter(r => r.startsWith('/api/v1/pods'));
+      expect(podCalls).toHaveLength(Math.ceil(1203 / PAGE_SIZE));
+      expect(podCalls.every(r => r.includes(`limit=${PAGE_SIZE}`))).toBe(true);
+      // One list per kind (plus continuations): never one call per workload.
+      expect(api.requests.length).toBe(9 + podCalls.length - 1);
+      expect(api.requests.some(r => r.includes('secrets'))).toBe(false);
+    } finally {
+      api.close();
+    }
+  });
+
+  it('turns a 403 on one kind into an unreadable kind and keeps the rest', async () => {
+    const api = await standIn();
+    try {
+      const snapshot = await new KubernetesClusterSource({ name: 'prod', url: api.url, token: 's3cret-token', skipTLSVerify: true }).readSnapshot();
+      expect(snapshot.unreadable).toEqual([{ kind: 'DaemonSet', reason: expect.stringContaining('403') }]);
+      // Without DaemonSets the CNI plugin cannot be seen: unknown, not "absent".
+      expect(snapshot.environment?.istioCni).toBeUndefined();
+      expect(snapshot.objects.some(o => o.kind === 'Namespace')).toBe(true);
+    } finally {
+      api.close();
+    }
+  });
+
+  it('fails the whole cluster when it cannot be reached or refuses the token, naming no secret', async () => {
+    const api = await standIn();
+    try {
+      const wrongToken = new KubernetesClusterSource({ name: 'prod', url: api.url, token: 'wrong', skipTLSVerify: true });
+      await expect(wrongToken.readSnapshot()).rejects.toMatchObject({ code: 401 });
+    } finally {
+      api.close();
+    }
+    const down = new KubernetesClusterSource({ name: 'gone', url: 'http://127.0.0.1:9', token: 's3cret-token', skipTLSVerify: true });
+    const error = await down.readSnapshot().then(() => undefined, e => e);
+    expect(error).toBeDefined();
+    expect(String(error?.message)).not.toContain('s3cret-token');
+  });
+
+  it('reads the clusters of the Kubernetes plugin’s config locator and skips what it cannot use', () => {
+    const { ConfigReader } = require('@backstage/config');
+    const config = new ConfigReader({
+      kubernetes: {
+        clusterLocatorMethods: [
+          { type: 'config', clusters: [
+            { name: 'prod', url: 'https://prod.example:6443', authProvider: 'serviceAccount', serviceAccountToken: 't' },
+            { name: 'gke', url: 'https://gke.example', authProvider: 'google' },
+          ] },
+          { type: 'gke', projectId: 'p' },
+        ],
+      },
+    });
+    const { sources, skipped } = KubernetesClusterSource.fromKubernetesConfig(config);
+    expect(sources.map(s => s.name)).toEqual(['prod']);
+    expect(skipped).toEqual([
+      expect.stringContaining('auth provider "google"'),
+      expect.stringContaining('cluster locator "gke"'),
+    ]);
+  });
+});

@@ -1,0 +1,146 @@
+/*
+ * A live cluster, read through the Kubernetes API with
+ * @kubernetes/client-node: only the kinds the rules need, cluster-wide,
+ * paginated, never one call per workload, never a Secret.
+ */
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+} from '@kubernetes/client-node';
+import { Config } from '@backstage/config';
+import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
+import {
+  ClusterSnapshot,
+  KubeObject,
+  UnreadableKind,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+
+/** How many objects one list call asks for. */
+export const PAGE_SIZE = 500;
+
+export interface LiveClusterOptions {
+  name: string;
+  url: string;
+  /** A service account token; never logged, stored or returned. */
+  token?: string;
+  caData?: string;
+  skipTLSVerify?: boolean;
+}
+
+type Page = { items?: any[]; metadata?: { _continue?: string; continue?: string } };
+type Lister = (params: { limit: number; _continue?: string }) => Promise<Page>;
+
+/** Kubernetes answers that mean "this kind cannot be read here", not "the cluster is down". */
+function kindProblem(e: any): string | undefined {
+  const code = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
+  if (code === 403) return `forbidden (403): the cluster's service account may not list it`;
+  if (code === 404) return `not served by this cluster (404)`;
+  return undefined;
+}
+
+export class KubernetesClusterSource implements MeshReadinessClusterSource {
+  readonly name: string;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly batch: BatchV1Api;
+
+  constructor(options: LiveClusterOptions) {
+    this.name = options.name;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [
+        { name: options.name, server: options.url, caData: options.caData, skipTLSVerify: !!options.skipTLSVerify },
+      ],
+      users: [{ name: 'mesh-readiness', token: options.token }],
+      contexts: [{ name: options.name, cluster: options.name, user: 'mesh-readiness' }],
+      currentContext: options.name,
+    });
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.batch = kc.makeApiClient(BatchV1Api);
+  }
+
+  /**
+   * The clusters of the Kubernetes plugin's `config` cluster locator, with
+   * service account auth. Others are skipped with the reason returned.
+   */
+  static fromKubernetesConfig(config: Config): { sources: KubernetesClusterSource[]; skipped: string[] } {
+    const sources: KubernetesClusterSource[] = [];
+    const skipped: string[] = [];
+    for (const locator of config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []) {
+      if (locator.getString('type') !== 'config') {
+        skipped.push(`cluster locator "${locator.getString('type')}" is not read by mesh-readiness yet`);
+        continue;
+      }
+      for (const cluster of locator.getOptionalConfigArray('clusters') ?? []) {
+        const name = cluster.getString('name');
+        const auth = cluster.getOptionalString('authProvider') ?? 'serviceAccount';
+        if (auth !== 'serviceAccount') {
+          skipped.push(`cluster ${name}: auth provider "${auth}" is not supported by mesh-readiness yet`);
+          continue;
+        }
+        sources.push(
+          new KubernetesClusterSource({
+            name,
+            url: cluster.getString('url'),
+            token: cluster.getOptionalString('serviceAccountToken'),
+            caData: cluster.getOptionalString('caData'),
+            skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify'),
+          }),
+        );
+      }
+    }
+    return { sources, skipped };
+  }
+
+  /** Every page of one list, following `continue`. */
+  private async listAll(kind: string, list: Lister, unreadable: UnreadableKind[], objects: KubeObject[]) {
+    let token: string | undefined;
+    try {
+      do {
+        const page = await list({ limit: PAGE_SIZE, ...(token ? { _continue: token } : {}) });
+        for (const item of page.items ?? []) objects.push({ ...item, kind });
+        token = page.metadata?._continue ?? page.metadata?.continue;
+      } while (token);
+    } catch (e) {
+      const problem = kindProblem(e);
+      if (!problem) throw e; // unreachable, timed out, unauthorised: the cluster fails
+      unreadable.push({ kind, reason: `${kind} ${problem}` });
+    }
+  }
+
+  async readSnapshot(): Promise<ClusterSnapshot> {
+    const objects: KubeObject[] = [];
+    const unreadable: UnreadableKind[] = [];
+    const lists: Array<[string, Lister]> = [
+      ['Namespace', p => this.core.listNamespace(p)],
+      ['Pod', p => this.core.listPodForAllNamespaces(p)],
+      ['Service', p => this.core.listServiceForAllNamespaces(p)],
+      ['Deployment', p => this.apps.listDeploymentForAllNamespaces(p)],
+      ['StatefulSet', p => this.apps.listStatefulSetForAllNamespaces(p)],
+      ['DaemonSet', p => this.apps.listDaemonSetForAllNamespaces(p)],
+      ['ReplicaSet', p => this.apps.listReplicaSetForAllNamespaces(p)],
+      ['Job', p => this.batch.listJobForAllNamespaces(p)],
+      ['CronJob', p => this.batch.listCronJobForAllNamespaces(p)],
+    ];
+    await Promise.all(lists.map(([kind, list]) => this.listAll(kind, list, unreadable, objects)));
+    const daemonSets = objects.filter(o => o.kind === 'DaemonSet').map(o => o.metadata?.name);
+    const daemonSetsKnown = !unreadable.some(u => u.kind === 'DaemonSet');
+    return {
+      cluster: this.name,
+      source: 'live',
+      objects,
+      environment: {
+        // Istio's CNI plugin and ambient's ztunnel run as DaemonSets.
+        istioCni: daemonSetsKnown ? daemonSets.includes('istio-cni-node') : undefined,
+        ambient: daemonSetsKnown ? daemonSets.includes('ztunnel') : undefined,
+        // Pod security policies were removed in Kubernetes 1.25; clusters
+        // that still serve them are not asked yet (see the README).
+        podSecurityPolicyApi: false,
+      },
+      unreadable,
+    };
+  }
+}
