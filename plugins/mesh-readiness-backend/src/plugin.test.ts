@@ -1,6 +1,8 @@
 import path from 'node:path';
 import request from 'supertest';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { createBackendModule, createServiceFactory } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
@@ -71,8 +73,10 @@ const extraSources = (sources: Array<'hangs' | 'forbids-services'>) =>
   });
 
 async function startWith(options: { entities?: Entity[]; sources?: Array<'hangs' | 'forbids-services'>; manifestSources?: any[] } = {}) {
+  const actions = actionsRegistryServiceMock();
   const { server } = await startTestBackend({
     features: [
+      createServiceFactory({ service: actionsRegistryServiceRef, deps: {}, factory: () => actions }),
       meshReadinessPlugin,
       extraSources(options.sources ?? []),
       mockServices.rootConfig.factory({
@@ -92,7 +96,7 @@ async function startWith(options: { entities?: Entity[]; sources?: Array<'hangs'
   });
   const get = (url: string) =>
     request(server).get(`/api/mesh-readiness${url}`).set('Authorization', mockCredentials.user.header());
-  return { server, get };
+  return { server, get, actions };
 }
 
 describe('the mesh-readiness backend', () => {
@@ -185,6 +189,22 @@ describe('the mesh-readiness backend', () => {
     expect((await get('/entities/component/default/web?refresh=true')).status).toBe(404);
     expect((await get('/groups/default/shop-team/scorecard')).status).toBe(404);
     expect((await get('/scorecards')).body.teams).toEqual([]);
+  });
+
+  it('serves an entity’s readiness as an action for the MCP endpoint', async () => {
+    const { get, actions } = await startWith();
+    await get('/entities/component/default/cart?refresh=true');
+    const { output } = (await actions.invoke({
+      id: 'test:get-mesh-readiness',
+      input: { entityRef: 'component:default/cart' },
+    })) as { output: any };
+    expect(output).toMatchObject({ entityRef: 'component:default/cart', mapped: true, levelName: 'Not compatible', readyWorkloads: 0 });
+    expect(output.issues).toEqual([
+      expect.objectContaining({ ruleId: 'MR003', status: 'fail', docsUrl: expect.stringContaining('istio.io') }),
+    ]);
+    await expect(actions.invoke({ id: 'test:get-mesh-readiness', input: { entityRef: 'component:default/none' } })).rejects.toThrow(
+      'No entity component:default/none',
+    );
   });
 
   it('rejects bad input and unauthenticated callers', async () => {

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   MeshReadinessClusterSource,
@@ -13,6 +14,7 @@ import { ReadinessService } from './service/ReadinessService';
 import { ReadinessStore } from './service/ReadinessStore';
 import { Scanner } from './service/Scanner';
 import { createRouter } from './service/router';
+import { registerReadinessAction } from './service/readinessAction';
 
 /**
  * The Mesh Readiness backend plugin: maps catalog components to Kubernetes
@@ -40,8 +42,9 @@ export const meshReadinessPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({ logger, config, database, scheduler, httpRouter, httpAuth, auth, catalog }) {
+      async init({ logger, config, database, scheduler, httpRouter, httpAuth, auth, catalog, actionsRegistry }) {
         // Live clusters: the same ones the Kubernetes plugin is configured with.
         const live = KubernetesClusterSource.fromKubernetesConfig(config);
         for (const reason of live.skipped) logger.warn(`Mesh readiness: ${reason}`);
@@ -82,6 +85,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         });
 
         httpRouter.use(createRouter({ httpAuth, catalog, readiness, scanner }));
+        registerReadinessAction({ actionsRegistry, catalog, readiness });
         logger.info(`Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}`);
       },
     });

@@ -1,0 +1,82 @@
+/*
+ * "get-mesh-readiness": the entity report as an action in Backstage's
+ * actions registry, so the portal's MCP endpoint can serve it to agents.
+ */
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { NotFoundError } from '@backstage/errors';
+import { LEVEL_NAMES } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { ReadinessService } from './ReadinessService';
+
+export function registerReadinessAction(options: {
+  actionsRegistry: ActionsRegistryService;
+  catalog: CatalogService;
+  readiness: ReadinessService;
+}) {
+  const { actionsRegistry, catalog, readiness } = options;
+  actionsRegistry.register({
+    name: 'get-mesh-readiness',
+    title: 'Get the mesh readiness of a catalog entity',
+    description:
+      'Returns whether the Kubernetes workloads of a catalog component are ready for the Istio service mesh: level, score, and every failing, warning or unknown rule with its message, fix and Istio docs link.',
+    attributes: { readOnly: true, idempotent: true, destructive: false },
+    schema: {
+      input: z =>
+        z.object({
+          entityRef: z.string().describe('The entity, e.g. component:default/cart'),
+        }),
+      output: z =>
+        z.object({
+          entityRef: z.string(),
+          mapped: z.boolean(),
+          notMappedReason: z.string().optional(),
+          level: z.number(),
+          levelName: z.string(),
+          score: z.number(),
+          workloads: z.number(),
+          readyWorkloads: z.number(),
+          issues: z.array(
+            z.object({
+              workload: z.string(),
+              ruleId: z.string(),
+              status: z.string(),
+              severity: z.string(),
+              message: z.string(),
+              remediation: z.string(),
+              docsUrl: z.string(),
+            }),
+          ),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      const entity = await catalog.getEntityByRef(input.entityRef, { credentials });
+      if (!entity) throw new NotFoundError(`No entity ${input.entityRef}`);
+      const report = await readiness.entityReport(entity);
+      return {
+        output: {
+          entityRef: report.entityRef,
+          mapped: report.mapped,
+          ...(report.notMappedReason ? { notMappedReason: report.notMappedReason } : {}),
+          level: report.summary.level,
+          levelName: LEVEL_NAMES[report.summary.level],
+          score: report.summary.score,
+          workloads: report.summary.workloads,
+          readyWorkloads: report.summary.readyWorkloads,
+          issues: report.workloads.flatMap(w =>
+            w.findings
+              .filter(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown')
+              .map(f => ({
+                workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
+                ruleId: f.ruleId,
+                status: f.status,
+                severity: f.severity,
+                message: f.message,
+                remediation: f.remediation,
+                docsUrl: f.docsUrl,
+              })),
+          ),
+        },
+      };
+    },
+  });
+}
