@@ -12,6 +12,7 @@ import {
   EntityReadinessResponse,
   FailingRule,
   GroupScorecardResponse,
+  LabelSelector,
   OrganizationScorecardResponse,
   RULE_DEFINITIONS,
   summarize,
@@ -21,9 +22,38 @@ import {
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { mappingOf, workloadMatches } from './entityMapping';
-import { HistoryRow, ReadinessStore, StoredCluster } from './ReadinessStore';
+import { HistoryRow, ReadinessStore, StoredCluster, StoredWorkload } from './ReadinessStore';
 
 const TREND_DAYS = 14;
+
+/**
+ * Stored workloads of a cluster by each `key=value` of their pod or own
+ * labels, built once per stored result, so a component finds its workloads
+ * without comparing its selector with every workload.
+ */
+const workloadsByLabel = new WeakMap<StoredCluster, Map<string, StoredWorkload[]>>();
+
+function candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredWorkload[] {
+  const [pair] = Object.entries(selector.matchLabels ?? {});
+  if (!pair) return cluster.workloads;
+  let index = workloadsByLabel.get(cluster);
+  if (!index) {
+    index = new Map();
+    for (const w of cluster.workloads) {
+      const keys = new Set([
+        ...Object.entries(w.labels.podLabels).map(([k, v]) => `${k}=${v}`),
+        ...Object.entries(w.labels.labels).map(([k, v]) => `${k}=${v}`),
+      ]);
+      for (const key of keys) {
+        const list = index.get(key);
+        if (list) list.push(w);
+        else index.set(key, [w]);
+      }
+    }
+    workloadsByLabel.set(cluster, index);
+  }
+  return index.get(`${pair[0]}=${pair[1]}`) ?? [];
+}
 
 function ownersOf(entity: Entity): string[] {
   return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
@@ -48,7 +78,11 @@ export function topFailingRules(workloads: WorkloadReport[], limit = 5): Failing
 /** One point per scan: the entities' average score and ready count. */
 export function trendOf(rows: HistoryRow[]): TrendPoint[] {
   const byScan = new Map<string, HistoryRow[]>();
-  for (const r of rows) byScan.set(r.scannedAt, [...(byScan.get(r.scannedAt) ?? []), r]);
+  for (const r of rows) {
+    const scan = byScan.get(r.scannedAt);
+    if (scan) scan.push(r);
+    else byScan.set(r.scannedAt, [r]);
+  }
   return [...byScan]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([scannedAt, scan]) => ({
@@ -90,7 +124,7 @@ export class ReadinessService {
         ...(c.error ? { error: c.error } : {}),
         ...(c.scannedAt ? { scannedAt: c.scannedAt } : {}),
         ...(c.status === 'error' && c.scannedAt ? { stale: true } : {}),
-        workloads: c.workloads
+        workloads: candidatesFor(c, mapping.selector)
           .filter(w => workloadMatches(mapping, c.cluster, w.labels))
           .map(w => applyWaivers(w.report, waivers)),
       }));

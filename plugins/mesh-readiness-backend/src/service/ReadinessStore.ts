@@ -75,10 +75,31 @@ export class ReadinessStore {
       .merge(['status', 'error', 'attempted_at']);
   }
 
+  /**
+   * Parsed workloads by cluster, with the scan time they belong to: the
+   * blob is read and parsed again only when another scan (on any replica)
+   * replaced it.
+   */
+  private readonly parsed = new Map<string, { scannedAt?: string; body: { workloads: StoredWorkload[]; warnings: string[] } }>();
+
   async clusters(): Promise<StoredCluster[]> {
-    const rows = await this.db('mesh_readiness_clusters').select().orderBy('cluster');
+    const rows = await this.db('mesh_readiness_clusters')
+      .select('cluster', 'status', 'error', 'attempted_at', 'scanned_at')
+      .orderBy('cluster');
+    const stale = rows.filter(r => this.parsed.get(r.cluster)?.scannedAt !== toIso(r.scanned_at) || !this.parsed.has(r.cluster));
+    if (stale.length > 0) {
+      const blobs = await this.db('mesh_readiness_clusters')
+        .select('cluster', 'scanned_at', 'workloads')
+        .whereIn('cluster', stale.map(r => r.cluster));
+      for (const b of blobs) {
+        this.parsed.set(b.cluster, {
+          scannedAt: toIso(b.scanned_at),
+          body: b.workloads ? JSON.parse(b.workloads) : { workloads: [], warnings: [] },
+        });
+      }
+    }
     return rows.map(row => {
-      const body = row.workloads ? JSON.parse(row.workloads) : { workloads: [], warnings: [] };
+      const body = this.parsed.get(row.cluster)?.body ?? { workloads: [], warnings: [] };
       return {
         cluster: row.cluster,
         status: row.status,

@@ -1,0 +1,40 @@
+/*
+ * The backend's own classes wired for benchmarks: a real SQLite store
+ * (better-sqlite3 in memory, the plugin's migrations), the scanner, and a
+ * catalog that answers from a list.
+ */
+import path from 'node:path';
+import knexFactory from 'knex';
+import { ReadinessStore } from '../plugins/mesh-readiness-backend/src/service/ReadinessStore';
+import { ReadinessService } from '../plugins/mesh-readiness-backend/src/service/ReadinessService';
+import { Scanner } from '../plugins/mesh-readiness-backend/src/service/Scanner';
+import type { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
+
+export async function harness(sources: MeshReadinessClusterSource[], entities: any[]) {
+  const db = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+  await db.migrate.latest({ directory: path.resolve(__dirname, '../plugins/mesh-readiness-backend/migrations') });
+  const store = new ReadinessStore(db);
+  const quiet = { info() {}, warn() {}, error() {}, debug() {}, child() { return quiet; } } as any;
+  const catalog = {
+    async getEntities(request: any) {
+      const filter = request?.filter ?? {};
+      return {
+        items: entities.filter(
+          e =>
+            (!filter.kind || e.kind.toLowerCase() === String(filter.kind).toLowerCase()) &&
+            (!filter['relations.ownedBy'] || e.relations?.some((r: any) => r.targetRef === filter['relations.ownedBy'])),
+        ),
+      };
+    },
+    async getEntityByRef(ref: string) {
+      return entities.find(e => `${e.kind.toLowerCase()}:${e.metadata.namespace}/${e.metadata.name}` === ref);
+    },
+  } as any;
+  return {
+    db,
+    store,
+    scanner: new Scanner(sources, store, quiet, 120_000),
+    readiness: new ReadinessService(store, catalog),
+    credentials: { $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'bench' } } as any,
+  };
+}
