@@ -12,16 +12,33 @@ const PODS = Array.from({ length: 1203 }, (_, i) => ({
   spec: { containers: [{ name: 'web' }] },
 }));
 
-function standIn() {
+/** With `psp`, the stand-in is a pre-1.25 cluster: the "web" account may use "istio", nobody else anything. */
+function standIn(options: { psp?: boolean } = {}) {
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const reviews: any[] = [];
+  const server = http.createServer(async (req, res) => {
     requests.push(req.url!);
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
     const url = new URL(req.url!, 'http://x');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
     if (req.headers.authorization !== 'Bearer s3cret-token') return send(401, { kind: 'Status', code: 401 });
+    if (url.pathname === '/apis/policy/v1beta1/podsecuritypolicies') {
+      if (!options.psp) return send(404, { kind: 'Status', code: 404, reason: 'NotFound' });
+      return send(200, { kind: 'PodSecurityPolicyList', metadata: {}, items: [
+        { metadata: { name: 'istio' }, spec: { allowedCapabilities: ['NET_ADMIN', 'NET_RAW'] } },
+        { metadata: { name: 'restricted' }, spec: { allowedCapabilities: [] } },
+      ] });
+    }
+    if (url.pathname === '/apis/authorization.k8s.io/v1/subjectaccessreviews') {
+      const review = JSON.parse(raw);
+      reviews.push(review.spec);
+      const allowed = review.spec.user === 'system:serviceaccount:shop:web' && review.spec.resourceAttributes.name === 'istio';
+      return send(201, { ...review, status: { allowed } });
+    }
     if (url.pathname === '/apis/apps/v1/daemonsets') {
       return send(403, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'daemonsets.apps is forbidden' });
     }
@@ -36,13 +53,18 @@ function standIn() {
       return send(200, { kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items: [{ metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } }] });
     }
     const list = url.pathname.split('/').pop();
-    return send(200, { kind: 'List', apiVersion: 'v1', metadata: {}, items: list === 'deployments' ? [{ metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web' }] } } } }] : [] });
+    return send(200, { kind: 'List', apiVersion: 'v1', metadata: {}, items: list === 'deployments' ? [
+      { metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { serviceAccountName: 'web', containers: [{ name: 'web' }] } } } },
+      { metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api' }] } } } },
+      { metadata: { name: 'api-v2', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api2' } }, template: { metadata: { labels: { app: 'api2' } }, spec: { containers: [{ name: 'api' }] } } } },
+    ] : [] });
   });
-  return new Promise<{ url: string; requests: string[]; close: () => void }>(resolve =>
+  return new Promise<{ url: string; requests: string[]; reviews: any[]; close: () => void }>(resolve =>
     server.listen(0, '127.0.0.1', () =>
       resolve({
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         requests,
+        reviews,
         close: () => server.close(),
       }),
     ),
@@ -60,9 +82,39 @@ describe('KubernetesClusterSource', () => {
       const podCalls = api.requests.filter(r => r.startsWith('/api/v1/pods'));
       expect(podCalls).toHaveLength(Math.ceil(1203 / PAGE_SIZE));
       expect(podCalls.every(r => r.includes(`limit=${PAGE_SIZE}`))).toBe(true);
-      // One list per kind (plus continuations): never one call per workload.
-      expect(api.requests.length).toBe(9 + podCalls.length - 1);
+      // One list per kind (plus continuations and the policy API check): never one call per workload.
+      expect(api.requests.length).toBe(10 + podCalls.length - 1);
+      expect(snapshot.environment?.podSecurityPolicyApi).toBe(false);
       expect(api.requests.some(r => r.includes('secrets'))).toBe(false);
+    } finally {
+      api.close();
+    }
+  });
+
+  it('asks, as each service account, which pod security policies it may use', async () => {
+    const api = await standIn({ psp: true });
+    try {
+      const snapshot = await new KubernetesClusterSource({ name: 'old', url: api.url, token: 's3cret-token', skipTLSVerify: true }).readSnapshot();
+      expect(snapshot.environment?.podSecurityPolicyApi).toBe(true);
+      expect(snapshot.environment?.pspUse).toHaveLength(2);
+      expect(snapshot.environment?.pspUse).toEqual(
+        expect.arrayContaining([
+          { namespace: 'shop', serviceAccount: 'web', policies: ['istio'] },
+          { namespace: 'shop', serviceAccount: 'default', policies: [] },
+        ]),
+      );
+      // Two accounts times two policies: per account, not per workload (1,206 workloads).
+      expect(api.reviews).toHaveLength(4);
+      expect(api.reviews.find(r => r.user.endsWith(':web') && r.resourceAttributes.name === 'istio')).toMatchObject({
+        user: 'system:serviceaccount:shop:web',
+        resourceAttributes: { verb: 'use', group: 'policy', resource: 'podsecuritypolicies', name: 'istio' },
+      });
+      // The engine then decides MR004 from these answers.
+      const { evaluate } = require('@mesh-readiness/plugin-mesh-readiness-common');
+      const mr004 = Object.fromEntries(
+        evaluate(snapshot).workloads.filter((w: any) => w.kind === 'Deployment').map((w: any) => [w.name, w.findings.find((f: any) => f.ruleId === 'MR004').status]),
+      );
+      expect(mr004).toEqual({ web: 'pass', api: 'fail', 'api-v2': 'fail' });
     } finally {
       api.close();
     }

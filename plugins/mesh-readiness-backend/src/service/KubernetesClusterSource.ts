@@ -5,14 +5,18 @@
  */
 import {
   AppsV1Api,
+  AuthorizationV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
 import {
+  ClusterEnvironment,
   ClusterSnapshot,
+  findWorkloads,
   KubeObject,
   UnreadableKind,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -45,6 +49,8 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly batch: BatchV1Api;
+  private readonly custom: CustomObjectsApi;
+  private readonly authorization: AuthorizationV1Api;
 
   constructor(options: LiveClusterOptions) {
     this.name = options.name;
@@ -60,6 +66,8 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.batch = kc.makeApiClient(BatchV1Api);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+    this.authorization = kc.makeApiClient(AuthorizationV1Api);
   }
 
   /**
@@ -128,6 +136,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     await Promise.all(lists.map(([kind, list]) => this.listAll(kind, list, unreadable, objects)));
     const daemonSets = objects.filter(o => o.kind === 'DaemonSet').map(o => o.metadata?.name);
     const daemonSetsKnown = !unreadable.some(u => u.kind === 'DaemonSet');
+    const psp = await this.podSecurityPolicies(objects, unreadable);
     return {
       cluster: this.name,
       source: 'live',
@@ -136,11 +145,71 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
         // Istio's CNI plugin and ambient's ztunnel run as DaemonSets.
         istioCni: daemonSetsKnown ? daemonSets.includes('istio-cni-node') : undefined,
         ambient: daemonSetsKnown ? daemonSets.includes('ztunnel') : undefined,
-        // Pod security policies were removed in Kubernetes 1.25; clusters
-        // that still serve them are not asked yet (see the README).
-        podSecurityPolicyApi: false,
+        ...psp,
       },
       unreadable,
     };
+  }
+
+  /**
+   * Where the cluster still serves pod security policies (before 1.25):
+   * the policies, and for each service account the workloads use, which
+   * policies it may `use`, asked as SubjectAccessReviews exactly as
+   * `kubectl auth can-i use psp/NAME --as=system:serviceaccount:NS:SA`.
+   * One review per service account and policy, never per workload.
+   */
+  private async podSecurityPolicies(
+    objects: KubeObject[],
+    unreadable: UnreadableKind[],
+  ): Promise<Pick<ClusterEnvironment, 'podSecurityPolicyApi' | 'pspUse'>> {
+    let policies: KubeObject[];
+    try {
+      const list = await this.custom.listClusterCustomObject({
+        group: 'policy',
+        version: 'v1beta1',
+        plural: 'podsecuritypolicies',
+      });
+      policies = (list?.items ?? []).map((p: any) => ({ ...p, kind: 'PodSecurityPolicy' }));
+    } catch (e) {
+      const code = (e as any)?.code;
+      if (code === 404) return { podSecurityPolicyApi: false }; // Kubernetes 1.25+
+      const problem = kindProblem(e);
+      if (!problem) throw e;
+      unreadable.push({ kind: 'PodSecurityPolicy', reason: `PodSecurityPolicy ${problem}` });
+      return { podSecurityPolicyApi: true };
+    }
+    objects.push(...policies);
+    const accounts = new Map<string, { namespace: string; serviceAccount: string }>();
+    for (const w of findWorkloads(objects)) {
+      const spec = w.template.spec;
+      const serviceAccount = String(spec.serviceAccountName || spec.serviceAccount || 'default');
+      accounts.set(`${w.namespace}/${serviceAccount}`, { namespace: w.namespace, serviceAccount });
+    }
+    const pspUse: NonNullable<ClusterEnvironment['pspUse']> = [];
+    for (const { namespace, serviceAccount } of accounts.values()) {
+      const allowed: string[] = [];
+      try {
+        for (const policy of policies) {
+          const name = String(policy.metadata?.name);
+          const review = await this.authorization.createSubjectAccessReview({
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SubjectAccessReview',
+              spec: {
+                user: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+                resourceAttributes: { verb: 'use', group: 'policy', resource: 'podsecuritypolicies', name },
+              },
+            },
+          });
+          if (review.status?.allowed) allowed.push(name);
+        }
+        pspUse.push({ namespace, serviceAccount, policies: allowed });
+      } catch (e) {
+        // Without an answer the rule says unknown for this account.
+        if (!kindProblem(e)) throw e;
+      }
+    }
+    return { podSecurityPolicyApi: true, pspUse };
   }
 }
