@@ -2,7 +2,7 @@
  * The fixture format shared by the engine's tests and the `check` command's
  * tests (see src/rules/__fixtures__/README.md). Pure: takes text.
  */
-import { ClusterEnvironment, FindingStatus } from './types';
+import { ClusterEnvironment, FindingStatus, UnreadableKind } from './types';
 
 export interface FixtureExpectation {
   /** `Kind/namespace/name` */
@@ -16,6 +16,8 @@ export interface FixtureHeader {
   expectations: FixtureExpectation[];
   source: 'live' | 'manifests';
   environment?: ClusterEnvironment;
+  /** Kinds the cluster would not let us read: `# unreadable: DaemonSet 403 forbidden` */
+  unreadable?: UnreadableKind[];
 }
 
 const EXPECT = /^#\s*expect:\s*(\S+)\s+(pass|fail|warn|skip|unknown|waived)(?:\s+"((?:[^"\\]|\\.)*)")?\s*$/;
@@ -39,6 +41,8 @@ export function parseFixtureHeader(text: string): FixtureHeader {
     if (source) header.source = source[1] as 'live' | 'manifests';
     const env = line.match(/^#\s*env:\s*(\{.*\})\s*$/);
     if (env) header.environment = JSON.parse(env[1]);
+    const unreadable = line.match(/^#\s*unreadable:\s*(\S+)\s+(.+)$/);
+    if (unreadable) header.unreadable = [...(header.unreadable ?? []), { kind: unreadable[1], reason: unreadable[2].trim() }];
   }
   return header;
 }

@@ -84,6 +84,9 @@ istioctl install --set components.cni.enabled=true`,
       );
     }
     const level = namespace.labels[PSA_ENFORCE_LABEL];
+    // The CNI plugin runs as a DaemonSet: when those could not be read,
+    // a namespace that forbids the capabilities may still be fine.
+    const daemonSets = index.unreadable('DaemonSet');
     const evidence: Evidence[] = [
       {
         kind: 'Namespace',
@@ -95,6 +98,12 @@ istioctl install --set components.cni.enabled=true`,
     if (!level || level === 'privileged') {
       return pass(
         `Namespace "${namespace.name}" enforces no Pod Security Admission level that forbids NET_ADMIN and NET_RAW.`,
+        evidence,
+      );
+    }
+    if (daemonSets) {
+      return unknown(
+        `Namespace "${namespace.name}" enforces Pod Security "${level}", which forbids NET_ADMIN and NET_RAW unless the Istio CNI plugin is installed, and whether it is cannot be seen: ${daemonSets.reason}`,
         evidence,
       );
     }

@@ -36,7 +36,13 @@ export function describeRuleFixtures(ruleId: string) {
     expect(header.expectations.length).toBeGreaterThan(0);
 
     const report = evaluate(
-      { cluster: 'fixtures', source: header.source, objects: parsed.objects, environment: header.environment },
+      {
+        cluster: 'fixtures',
+        source: header.source,
+        objects: parsed.objects,
+        environment: header.environment,
+        unreadable: header.unreadable,
+      },
       { rules: [ruleId] },
     );
     const actual = Object.fromEntries(
