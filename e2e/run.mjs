@@ -1,8 +1,16 @@
 #!/usr/bin/env node
 /*
- * End-to-end tests in a real browser (Debian's chromium via playwright-core)
- * against the demo portal started the README's way (scripts/start.sh).
- * Saves screenshots under docs/screenshots/. Exits non-zero on failure.
+ * End-to-end tests of the Mesh Readiness plugin in a real browser: Debian's
+ * chromium (apt-get install chromium) driven by playwright-core, against the
+ * demo portal started as the README starts it (`yarn start` at the repo
+ * root; scripts/start.sh is that after an install). Saves the screenshots the
+ * README shows under docs/screenshots/, stops the portal, and exits non-zero
+ * when a check fails.
+ *
+ *   yarn test:e2e
+ *
+ * When a portal already answers on :3000 and :7007 it is used as it is and
+ * left running. CHROMIUM_PATH overrides /usr/bin/chromium.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -14,35 +22,105 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shots = path.join(root, 'docs', 'screenshots');
 const APP = 'http://localhost:3000';
 const BACKEND = 'http://localhost:7007';
+const STARTUP_SECONDS = Number(process.env.E2E_STARTUP_SECONDS ?? 420);
+// Screenshots of failures are for debugging, not for the docs.
+const failures = path.join(root, 'node_modules', '.cache', 'e2e');
 mkdirSync(shots, { recursive: true });
+mkdirSync(failures, { recursive: true });
 
-async function waitFor(url, seconds) {
+const answers = async url => {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(5000) })).ok;
+  } catch {
+    return false;
+  }
+};
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+async function waitFor(url, seconds, portal) {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not up yet
+    if (await answers(url)) return;
+    if (portal && portal.exitCode !== null) {
+      throw new Error(
+        `the portal exited with ${portal.exitCode} before ${url} answered`,
+      );
     }
-    await new Promise(r => setTimeout(r, 2000));
+    await sleep(2000);
   }
   throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
-const portal = spawn('bash', ['scripts/start.sh'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-let log = '';
-portal.stdout.on('data', d => (log += d));
-portal.stderr.on('data', d => (log += d));
-const stop = () => {
-  try {
-    process.kill(-portal.pid, 'SIGTERM');
-  } catch {
-    // already gone
+/**
+ * The backend is ready before the catalog has read the demo entities and
+ * before the first scan; wait until a demo component can be read.
+ */
+async function waitForDemoCatalog(seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    try {
+      const guest = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+      const token = (await guest.json()).backstageIdentity?.token;
+      const headers = { Authorization: `Bearer ${token}` };
+      const readiness = await fetch(
+        `${BACKEND}/api/mesh-readiness/entities/component/default/cart`,
+        { headers },
+      );
+      if (readiness.ok && (await readiness.json()).workloads?.length) return;
+    } catch {
+      // not yet
+    }
+    await sleep(2000);
   }
-};
+  throw new Error(`the demo catalog was not read within ${seconds} s`);
+}
 
-let browser;
+/* ---------------------------------------------------------------- portal */
+
+const health = `${BACKEND}/.backstage/health/v1/readiness`;
+const reuse = (await answers(health)) && (await answers(APP));
+let portal;
+let log = '';
+if (reuse) {
+  console.log('Using the portal already running on :3000 and :7007.');
+} else {
+  console.log('Starting the portal with `yarn start`…');
+  // Its own process group, so that stopping it stops the frontend and
+  // backend it spawns too.
+  portal = spawn(
+    'bash',
+    ['-c', 'source scripts/bootstrap.sh && exec yarn start'],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  portal.stdout.on('data', d => (log += d));
+  portal.stderr.on('data', d => (log += d));
+}
+
+async function stopPortal() {
+  if (!portal || portal.exitCode !== null) return;
+  const signal = sig => {
+    try {
+      process.kill(-portal.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + 20_000;
+  while (
+    Date.now() < deadline &&
+    ((await answers(health)) || (await answers(APP)))
+  )
+    await sleep(500);
+  signal('SIGKILL');
+}
+
+/* ---------------------------------------------------------------- checks */
+
 const results = [];
 async function check(name, fn) {
   const started = Date.now();
@@ -52,75 +130,162 @@ async function check(name, fn) {
     console.log(`✔ ${name} (${Date.now() - started} ms)`);
   } catch (e) {
     results.push({ name, ok: false });
-    console.log(`✖ ${name}: ${e.message}`);
+    console.log(`✖ ${name}\n  ${String(e.message).split('\n').join('\n  ')}`);
+    const file = path.join(failures, `failure-${results.length}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.log(`  (page at failure: ${path.relative(root, file)})`);
   }
 }
 
+let browser;
+let page;
 try {
-  await waitFor(`${BACKEND}/.backstage/health/v1/readiness`, 300);
-  await waitFor(APP, 300);
+  await waitFor(health, STARTUP_SECONDS, portal);
+  await waitFor(APP, STARTUP_SECONDS, portal);
+  await waitForDemoCatalog(STARTUP_SECONDS);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+    ],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(60_000);
 
-  // The demo signs in as a guest; the session then lasts for the page.
+  // The demo signs in as a guest; sign in once, then open pages directly.
   await page.goto(APP);
   const enter = page.getByRole('button', { name: 'Enter' });
-  await enter.waitFor({ timeout: 180_000 });
-  await enter.click();
-  await page.getByText('Mesh Readiness').first().waitFor();
-  const open = async url => {
-    await page.goto(`${APP}${url}`);
-    await enter.waitFor({ timeout: 3000 }).then(() => enter.click(), () => undefined);
+  // The sidebar's <nav> has no box of its own; its links do.
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  const catalogLink = nav.getByRole('link', { name: 'Catalog', exact: true });
+  await enter.or(catalogLink).first().waitFor();
+  if (await enter.isVisible()) await enter.click();
+  await catalogLink.waitFor();
+
+  const open = url => page.goto(`${APP}${url}`);
+  // The entity page's tab (the sidebar has a link of the same name).
+  const openTab = async entityPath => {
+    const tab = page.locator(`a[href="${entityPath}/mesh-readiness"]`);
+    await tab.getByText('Mesh Readiness', { exact: true }).click();
+    await page.waitForURL(`${APP}${entityPath}/mesh-readiness`);
   };
 
-  await check('a demo component shows the Mesh Readiness tab with a failing rule and its docs link', async () => {
-    await open('/catalog/default/component/cart/mesh-readiness');
-    await page.getByText('Deployment storefront/cart').waitFor();
-    const row = page.getByTestId('finding-MR002');
-    await row.getByText('fail', { exact: true }).waitFor();
-    await row.getByText(/Pod port 9000\/TCP is reached as HTTP and TCP/).waitFor();
-    await row.click();
-    const link = row.getByRole('link', { name: /Istio documentation for MR002/ });
-    const href = await link.getAttribute('href');
-    if (!href?.startsWith('https://istio.io/latest/docs/')) throw new Error(`docs link is ${href}`);
-    await page.screenshot({ path: path.join(shots, 'entity-tab.png'), fullPage: true });
+  await check('the sidebar links to the organisation page', async () => {
+    const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+    const link = nav.getByRole('link', { name: /Mesh Readiness/ });
+    if ((await link.getAttribute('href')) !== '/mesh-readiness')
+      throw new Error('no sidebar link to /mesh-readiness');
   });
+
+  await check(
+    'a demo component shows the Mesh Readiness tab with a failing rule and its docs link',
+    async () => {
+      await open('/catalog/default/component/cart');
+      await openTab('/catalog/default/component/cart');
+      await page.getByText('Deployment storefront/cart').waitFor();
+      await page
+        .getByText(/Level 0 · Not compatible/)
+        .first()
+        .waitFor();
+      const row = page.getByTestId('finding-MR002');
+      await row.getByText('fail', { exact: true }).waitFor();
+      await row
+        .getByText('Pod port 9000/TCP is reached as HTTP and TCP.')
+        .waitFor();
+      await row.getByText(/MR002 No port is used with two protocols/).click();
+      await row.getByText('Service storefront/cart-internal').waitFor();
+      const link = row.getByRole('link', {
+        name: /Istio documentation for MR002/,
+      });
+      await link.waitFor();
+      const href = await link.getAttribute('href');
+      if (!href?.startsWith('https://istio.io/latest/docs/'))
+        throw new Error(`docs link is ${href}`);
+      await page.waitForTimeout(500); // let the row finish opening
+      await page.screenshot({
+        path: path.join(shots, 'entity-tab.png'),
+        fullPage: true,
+      });
+
+      await page.getByText('Failing only').click();
+      await page.getByTestId('finding-MR001').waitFor({ state: 'detached' });
+      await row.waitFor();
+    },
+  );
 
   await check('an unmapped component gets the annotation to add', async () => {
     await open('/catalog/default/component/legacy-billing/mesh-readiness');
-    await page.getByText('This component is not mapped to Kubernetes workloads').waitFor();
+    await page
+      .getByText('This component is not mapped to Kubernetes workloads')
+      .waitFor();
+    await page
+      .getByText('backstage.io/kubernetes-id: legacy-billing')
+      .waitFor();
   });
 
-  await check('the overview shows the onboarding checklist', async () => {
-    await open('/catalog/default/component/payment-gateway');
-    await page.getByText('Mesh onboarding checklist').waitFor();
-    await page.getByText(/steps done/).waitFor();
-    await page.screenshot({ path: path.join(shots, 'onboarding-checklist.png'), fullPage: true });
-  });
+  await check(
+    'the overview shows the onboarding checklist, whose steps lead into the tab',
+    async () => {
+      await open('/catalog/default/component/payment-gateway');
+      const card = page.getByTestId('mesh-onboarding-checklist');
+      await card.getByText(/\d+ of \d+ steps done/).waitFor();
+      await card.scrollIntoViewIfNeeded();
+      await card.screenshot({
+        path: path.join(shots, 'onboarding-checklist.png'),
+      });
+      await card
+        .getByRole('link', { name: /istio-init may add NET_ADMIN and NET_RAW/ })
+        .click();
+      await page.waitForURL(
+        /\/component\/payment-gateway\/mesh-readiness\?rule=MR004$/,
+      );
+      await page.getByText('Showing MR004 only').waitFor();
+      await page.getByTestId('finding-MR004').waitFor();
+    },
+  );
 
   await check('a team shows its scorecard', async () => {
-    await open('/catalog/default/group/team-payments/mesh-readiness');
+    await open('/catalog/default/group/team-payments');
+    await openTab('/catalog/default/group/team-payments');
     await page.getByText('Rules blocking the most workloads').waitFor();
-    await page.getByText('ledger').first().waitFor();
-    await page.screenshot({ path: path.join(shots, 'team-scorecard.png'), fullPage: true });
+    await page.getByRole('link', { name: 'ledger' }).waitFor();
+    await page.getByText('Not mapped', { exact: true }).first().waitFor();
+    await page.getByRole('img', { name: /^trend: / }).waitFor();
+    await page.screenshot({
+      path: path.join(shots, 'team-scorecard.png'),
+      fullPage: true,
+    });
   });
 
-  await check('the organisation page lists every team', async () => {
-    await open('/mesh-readiness');
-    for (const team of ['Web', 'Payments', 'Platform']) await page.getByRole('link', { name: team }).first().waitFor();
-    await page.screenshot({ path: path.join(shots, 'organisation.png'), fullPage: true });
-  });
+  await check(
+    'the organisation page lists every team and links to its scorecard',
+    async () => {
+      await open('/');
+      await page
+        .getByRole('navigation', { name: 'sidebar nav' })
+        .getByRole('link', { name: /Mesh Readiness/ })
+        .click();
+      for (const team of ['Web', 'Payments', 'Platform'])
+        await page.getByRole('link', { name: team, exact: true }).waitFor();
+      await page.screenshot({
+        path: path.join(shots, 'organisation.png'),
+        fullPage: true,
+      });
+      await page.getByRole('link', { name: 'Payments', exact: true }).click();
+      await page.waitForURL(/\/group\/team-payments\/mesh-readiness$/);
+      await page.getByText('Rules blocking the most workloads').waitFor();
+    },
+  );
 } catch (e) {
   console.log(`✖ setup: ${e.message}`);
-  console.log(log.split('\n').slice(-30).join('\n'));
+  if (log) console.log(log.split('\n').slice(-40).join('\n'));
   results.push({ name: 'setup', ok: false });
 } finally {
   await browser?.close();
-  stop();
+  await stopPortal();
 }
 
 const failed = results.filter(r => !r.ok).length;

@@ -124,9 +124,12 @@ export function GroupMeshReadinessContent() {
         <InfoCard title="Average score over recent scans">
           <Sparkline values={value.trend.map(t => t.averageScore)} />
           {value.trend.length > 0 && (
-            <Typography variant="caption">
-              {value.trend.length} scan{value.trend.length === 1 ? '' : 's'},
-              latest {value.trend[value.trend.length - 1].averageScore}
+            <Typography variant="body2" color="textSecondary" component="p">
+              {value.trend.length === 1
+                ? `One scan so far, average ${value.trend[0].averageScore}; the line grows with the next scans.`
+                : `${value.trend.length} scans, from ${
+                    value.trend[0].averageScore
+                  } to ${value.trend[value.trend.length - 1].averageScore}`}
             </Typography>
           )}
         </InfoCard>

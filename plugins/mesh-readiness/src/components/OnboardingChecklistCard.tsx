@@ -144,6 +144,9 @@ export function OnboardingChecklistCard({
                   }`}</Link>
                 }
                 secondary={state === 'todo' ? rule.remediation : undefined}
+                secondaryTypographyProps={{
+                  style: { whiteSpace: 'normal', overflowWrap: 'anywhere' },
+                }}
               />
             </ListItem>
           ))}
@@ -151,5 +154,9 @@ export function OnboardingChecklistCard({
       </>
     );
   }
-  return <InfoCard title="Mesh onboarding checklist">{body}</InfoCard>;
+  return (
+    <div data-testid="mesh-onboarding-checklist">
+      <InfoCard title="Mesh onboarding checklist">{body}</InfoCard>
+    </div>
+  );
 }

@@ -43,7 +43,7 @@ const columns: TableColumn<TeamSummary>[] = [
     field: 'readyShare',
     defaultSort: 'desc',
     render: t => (
-      <Box display="flex" alignItems="center" minWidth={180}>
+      <Box display="flex" alignItems="center" minWidth={120}>
         <Box flexGrow={1} mr={1}>
           <LinearProgress
             variant="determinate"
@@ -81,7 +81,7 @@ export function OrganizationContent() {
   }
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12} md={8}>
+      <Grid item xs={12} lg={8}>
         <Table
           title="Teams"
           options={{ paging: false, search: true }}
@@ -89,7 +89,7 @@ export function OrganizationContent() {
           data={value.teams}
         />
       </Grid>
-      <Grid item xs={12} md={4}>
+      <Grid item xs={12} lg={4}>
         <InfoCard title="Rules blocking the most workloads">
           <TopFailingRules rules={value.topFailingRules} />
         </InfoCard>

@@ -156,7 +156,7 @@ export const levelParts = (distribution: {
   { label: 'Not mapped', value: distribution.notMapped, colour: '#9e9e9e' },
 ];
 
-/** A small line of values over time, 0 to 100. */
+/** A small line of values over time, 0 to 100, oldest on the left. */
 export function Sparkline({
   values,
   width = 240,
@@ -172,10 +172,14 @@ export function Sparkline({
         No history yet: the trend appears after the next scans.
       </Typography>
     );
-  const step = values.length > 1 ? width / (values.length - 1) : 0;
-  const points = values
-    .map((v, i) => `${i * step},${height - (v / 100) * height}`)
-    .join(' ');
+  // Room for the dots at the edges.
+  const pad = 4;
+  const x = (i: number) =>
+    values.length > 1
+      ? pad + (i * (width - 2 * pad)) / (values.length - 1)
+      : width / 2;
+  const y = (v: number) => pad + (1 - v / 100) * (height - 2 * pad);
+  const points = values.map((v, i) => `${x(i)},${y(v)}`).join(' ');
   return (
     <svg
       width={width}
@@ -183,15 +187,10 @@ export function Sparkline({
       role="img"
       aria-label={`trend: ${values.join(', ')}`}
     >
+      <rect x={0} y={0} width={width} height={height} fill="#f5f5f5" rx={4} />
       <polyline points={points} fill="none" stroke="#1565c0" strokeWidth={2} />
       {values.map((v, i) => (
-        <circle
-          key={i}
-          cx={i * step}
-          cy={height - (v / 100) * height}
-          r={2.5}
-          fill="#1565c0"
-        />
+        <circle key={i} cx={x(i)} cy={y(v)} r={3} fill="#1565c0" />
       ))}
     </svg>
   );
