@@ -26,8 +26,12 @@ function standIn(options: { psp?: boolean } = {}) {
       res.end(JSON.stringify(body));
     };
     if (req.headers.authorization !== 'Bearer s3cret-token') return send(401, { kind: 'Status', code: 401 });
-    if (url.pathname === '/apis/policy/v1beta1/podsecuritypolicies') {
+    if (url.pathname === '/apis/policy/v1beta1') {
       if (!options.psp) return send(404, { kind: 'Status', code: 404, reason: 'NotFound' });
+      return send(200, { kind: 'APIResourceList', groupVersion: 'policy/v1beta1', resources: [{ name: 'podsecuritypolicies', namespaced: false, kind: 'PodSecurityPolicy', verbs: ['list'] }] });
+    }
+    if (url.pathname === '/apis/policy/v1beta1/podsecuritypolicies') {
+      if (!options.psp) return send(403, { kind: 'Status', code: 403, reason: 'Forbidden' });
       return send(200, { kind: 'PodSecurityPolicyList', metadata: {}, items: [
         { metadata: { name: 'istio' }, spec: { allowedCapabilities: ['NET_ADMIN', 'NET_RAW'] } },
         { metadata: { name: 'restricted' }, spec: { allowedCapabilities: [] } },

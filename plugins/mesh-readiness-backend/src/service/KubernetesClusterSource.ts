@@ -162,6 +162,21 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     objects: KubeObject[],
     unreadable: UnreadableKind[],
   ): Promise<Pick<ClusterEnvironment, 'podSecurityPolicyApi' | 'pspUse'>> {
+    // Discovery first: every authenticated user may read it, while a list of
+    // a resource the server does not serve is still answered 403 to an
+    // identity without rights (RBAC runs before routing).
+    try {
+      const resources = await this.custom.getAPIResources({ group: 'policy', version: 'v1beta1' });
+      if (!(resources?.resources ?? []).some((r: any) => r.name === 'podsecuritypolicies')) {
+        return { podSecurityPolicyApi: false };
+      }
+    } catch (e) {
+      if ((e as any)?.code === 404) return { podSecurityPolicyApi: false }; // Kubernetes 1.25+
+      const problem = kindProblem(e);
+      if (!problem) throw e;
+      unreadable.push({ kind: 'PodSecurityPolicy', reason: `PodSecurityPolicy API discovery ${problem}` });
+      return { podSecurityPolicyApi: true };
+    }
     let policies: KubeObject[];
     try {
       const list = await this.custom.listClusterCustomObject({
@@ -171,8 +186,6 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       });
       policies = (list?.items ?? []).map((p: any) => ({ ...p, kind: 'PodSecurityPolicy' }));
     } catch (e) {
-      const code = (e as any)?.code;
-      if (code === 404) return { podSecurityPolicyApi: false }; // Kubernetes 1.25+
       const problem = kindProblem(e);
       if (!problem) throw e;
       unreadable.push({ kind: 'PodSecurityPolicy', reason: `PodSecurityPolicy ${problem}` });
