@@ -207,6 +207,21 @@ describe('the mesh-readiness backend', () => {
     );
   });
 
+  it('serves its OpenAPI spec and validates requests against it', async () => {
+    const { get } = await startWith();
+    const spec = await get('/openapi.json');
+    expect(spec.status).toBe(200);
+    expect(Object.keys(spec.body.paths)).toEqual([
+      '/api/mesh-readiness/rules',
+      '/api/mesh-readiness/entities/{kind}/{namespace}/{name}',
+      '/api/mesh-readiness/groups/{namespace}/{name}/scorecard',
+      '/api/mesh-readiness/scorecards',
+    ]);
+    const res = await get('/groups/default/-bad/scorecard');
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/pattern|must match/i);
+  });
+
   it('rejects bad input and unauthenticated callers', async () => {
     const { get, server } = await startWith();
     expect((await get('/entities/component/default/web?refresh=yes')).status).toBe(400);

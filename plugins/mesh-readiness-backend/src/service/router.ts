@@ -3,7 +3,7 @@
  * (as the caller) for what they may see, read the store, return JSON.
  */
 import express from 'express';
-import Router from 'express-promise-router';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotFoundError } from '@backstage/errors';
@@ -11,6 +11,7 @@ import { RULE_DEFINITIONS, RulesResponse } from '@mesh-readiness/plugin-mesh-rea
 import { ReadinessService } from './ReadinessService';
 import { Scanner } from './Scanner';
 import { mappingOf } from './entityMapping';
+import { spec } from '../schema/openapi';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
@@ -28,7 +29,8 @@ export function createRouter(options: {
   scanner: Scanner;
 }): express.Router {
   const { httpAuth, catalog, readiness, scanner } = options;
-  const router = Router();
+  // Requests that do not fit the OpenAPI spec are answered 400 before any handler runs.
+  const router = createValidatedOpenApiRouter(spec as any) as unknown as express.Router;
   router.use(express.json());
 
   router.get('/rules', async (_req, res) => {

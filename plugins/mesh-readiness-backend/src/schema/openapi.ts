@@ -1,0 +1,89 @@
+/*
+ * The HTTP API, described once: requests are validated against it before
+ * a handler runs, and it is served at /api/mesh-readiness/openapi.json.
+ * Response shapes are the types in the common package's api.ts.
+ */
+const name = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$' } as const;
+const jsonObject = (required: string[], description: string) =>
+  ({ type: 'object', required, description, additionalProperties: true }) as const;
+const errorResponse = { description: 'An error', content: { 'application/json': { schema: { type: 'object' } } } } as const;
+
+export const spec = {
+  openapi: '3.1.0',
+  info: {
+    title: 'mesh-readiness',
+    version: '1',
+    description: 'Mesh readiness of catalog entities: findings per workload and rule, team and organisation scorecards.',
+    license: { name: 'Apache-2.0', url: 'http://www.apache.org/licenses/LICENSE-2.0.html' },
+  },
+  servers: [{ url: '/' }],
+  components: {
+    parameters: {
+      namespace: { name: 'namespace', in: 'path', required: true, schema: name },
+      name: { name: 'name', in: 'path', required: true, schema: name },
+    },
+    securitySchemes: { JWT: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+  },
+  security: [{}, { JWT: [] }],
+  paths: {
+    '/rules': {
+      get: {
+        operationId: 'GetRules',
+        description: 'The rule catalogue, MR001 onwards.',
+        responses: {
+          '200': { description: 'The rules', content: { 'application/json': { schema: jsonObject(['rules'], 'RulesResponse') } } },
+          default: errorResponse,
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}': {
+      get: {
+        operationId: 'GetEntityReadiness',
+        description: 'The entity’s latest report per cluster and workload, in the check command’s shape.',
+        parameters: [
+          { name: 'kind', in: 'path', required: true, schema: name },
+          { $ref: '#/components/parameters/namespace' },
+          { $ref: '#/components/parameters/name' },
+          {
+            name: 'refresh',
+            in: 'query',
+            required: false,
+            description: 'Scan the entity’s clusters before answering.',
+            schema: { type: 'string', enum: ['true', 'false'] },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report',
+            content: { 'application/json': { schema: jsonObject(['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'], 'EntityReadinessResponse') } },
+          },
+          default: errorResponse,
+        },
+      },
+    },
+    '/groups/{namespace}/{name}/scorecard': {
+      get: {
+        operationId: 'GetGroupScorecard',
+        description: 'The components the group owns, their levels and scores, the top failing rules and the trend.',
+        parameters: [{ $ref: '#/components/parameters/namespace' }, { $ref: '#/components/parameters/name' }],
+        responses: {
+          '200': {
+            description: 'The scorecard',
+            content: { 'application/json': { schema: jsonObject(['groupRef', 'components', 'levelDistribution', 'topFailingRules', 'trend'], 'GroupScorecardResponse') } },
+          },
+          default: errorResponse,
+        },
+      },
+    },
+    '/scorecards': {
+      get: {
+        operationId: 'GetOrganizationScorecard',
+        description: 'One row per team.',
+        responses: {
+          '200': { description: 'The teams', content: { 'application/json': { schema: jsonObject(['teams', 'topFailingRules'], 'OrganizationScorecardResponse') } } },
+          default: errorResponse,
+        },
+      },
+    },
+  },
+} as const;
