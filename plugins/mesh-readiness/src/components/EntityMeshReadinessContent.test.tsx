@@ -41,13 +41,7 @@ const everyStatusReport = {
   ...mixedReport,
   workloads: [
     workload('cart', [
-      finding('MR001', 'pass', 'Selected by Service "cart".'),
-      finding('MR002', 'fail', 'Pod port 9000/TCP is reached as HTTP and TCP.'),
-      finding(
-        'MR006',
-        'warn',
-        '1 of 3 Service ports declares no protocol by name or appProtocol.',
-      ),
+      ...mixedReport.workloads[0].findings,
       finding('MR010', 'skip', 'No headless Service selects the workload.'),
       finding(
         'MR004',
