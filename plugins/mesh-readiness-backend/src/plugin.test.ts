@@ -4,6 +4,7 @@ import { createBackendModule, createServiceFactory } from '@backstage/backend-pl
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { meshReadinessClusterSourcesExtensionPoint } from '@mesh-readiness/plugin-mesh-readiness-node';
@@ -72,7 +73,27 @@ const extraSources = (sources: Array<'hangs' | 'forbids-services'>) =>
     },
   });
 
-async function startWith(options: { entities?: Entity[]; sources?: Array<'hangs' | 'forbids-services'>; manifestSources?: any[] } = {}) {
+/**
+ * The catalog as the permission framework makes it: the plugin's own service
+ * credentials (the scans) read every entity, a user only those not hidden.
+ */
+function catalogHidingFromUsers(entities: Entity[], hidden: string[]) {
+  const full = catalogServiceMock({ entities });
+  const visible = catalogServiceMock({ entities: entities.filter(e => !hidden.includes(e.metadata.name)) });
+  const asCaller = (args: any[]) => {
+    const options = args[args.length - 1];
+    return options?.credentials?.principal?.type === 'user' ? visible : full;
+  };
+  const catalog = new Proxy(full, {
+    get: (target: any, method: string) =>
+      typeof target[method] === 'function' ? (...args: any[]) => (asCaller(args) as any)[method](...args) : target[method],
+  });
+  return createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => catalog });
+}
+
+async function startWith(
+  options: { entities?: Entity[]; hiddenFromUser?: string[]; sources?: Array<'hangs' | 'forbids-services'>; manifestSources?: any[] } = {},
+) {
   const actions = actionsRegistryServiceMock();
   const { server } = await startTestBackend({
     features: [
@@ -91,7 +112,7 @@ async function startWith(options: { entities?: Entity[]; sources?: Array<'hangs'
           },
         },
       }),
-      catalogServiceMock.factory({ entities: options.entities ?? ENTITIES }),
+      catalogHidingFromUsers(options.entities ?? ENTITIES, options.hiddenFromUser ?? []),
     ],
   });
   const get = (url: string) =>
@@ -189,6 +210,16 @@ describe('the mesh-readiness backend', () => {
     expect((await get('/entities/component/default/web?refresh=true')).status).toBe(404);
     expect((await get('/groups/default/shop-team/scorecard')).status).toBe(404);
     expect((await get('/scorecards')).body.teams).toEqual([]);
+  });
+
+  it('hides a scanned entity from a caller the catalog denies it to, everywhere', async () => {
+    const { get } = await startWith({ hiddenFromUser: ['web'] });
+    expect((await get('/entities/component/default/cart?refresh=true')).status).toBe(200);
+    expect((await get('/entities/component/default/web')).status).toBe(404);
+    expect((await get('/entities/component/default/web?refresh=true')).status).toBe(404);
+    const team = await get('/groups/default/shop-team/scorecard');
+    expect(team.body.components.map((c: any) => c.name).sort()).toEqual(['cart', 'cart-waived', 'legacy']);
+    expect((await get('/scorecards')).body.teams).toEqual([expect.objectContaining({ components: 3 })]);
   });
 
   it('serves an entity’s readiness as an action for the MCP endpoint', async () => {
