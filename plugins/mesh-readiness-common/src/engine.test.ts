@@ -184,3 +184,21 @@ describe('scoring', () => {
     expect(summary.statusCounts).toMatchObject({ pass: 1, fail: 1 });
   });
 });
+
+describe('Istio suppress annotation, as istioctl reads it', () => {
+  const suppressed = (value: string) => {
+    const parsed = parseManifests(
+      `${NAMESPACE}---${deployment({ runAsUser: 1337, annotations: `    galley.istio.io/analyze-suppress: "${value}"` })}`,
+      't.yaml',
+    );
+    return evaluate({ source: 'manifests', objects: parsed.objects }).workloads[0].findings.find(f => f.ruleId === 'MR003')!.status;
+  };
+
+  it('matches codes exactly, and * suppresses every message', () => {
+    expect(suppressed('IST0118,IST0144')).toBe('waived');
+    expect(suppressed('*')).toBe('waived');
+    // Istio neither trims nor folds case, so these suppress nothing.
+    expect(suppressed('IST0118, IST0144')).toBe('fail');
+    expect(suppressed('ist0144')).toBe('fail');
+  });
+});

@@ -26,10 +26,13 @@ export function waiversFromAnnotations(
   for (const id of ids) {
     waivers[id] = { reason, source: `${source} annotation ${WAIVE_ANNOTATION}` };
   }
-  for (const code of splitList(annotations[ISTIO_SUPPRESS_ANNOTATION])) {
-    // Istio accepts `CODE` or `CODE=Kind/namespace/name`: the code is enough here.
-    const istioCode = code.split('=')[0].trim().toUpperCase();
-    for (const id of ruleIdsByIstioCode.get(istioCode) ?? []) {
+  // Istio splits the value on commas and compares each element exactly
+  // (no trimming, case-sensitive); `*` suppresses every message.
+  const codes = (annotations[ISTIO_SUPPRESS_ANNOTATION] ?? '').split(',').filter(Boolean);
+  for (const istioCode of codes) {
+    const suppressedIds =
+      istioCode === '*' ? [...ruleIdsByIstioCode.values()].flat() : ruleIdsByIstioCode.get(istioCode) ?? [];
+    for (const id of suppressedIds) {
       waivers[id] ??= {
         reason: `suppressed for istioctl analyze (${istioCode})`,
         source: `${source} annotation ${ISTIO_SUPPRESS_ANNOTATION}`,

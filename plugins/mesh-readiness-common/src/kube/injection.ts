@@ -19,16 +19,12 @@ export function injectionOptOut(pod: PodView): string | undefined {
   if (label !== undefined) {
     return label === 'false' ? `label ${INJECT_KEY}: "false"` : undefined;
   }
-  const annotation = pod.annotations[INJECT_KEY];
-  if (annotation !== undefined && !isTrueAnnotation(annotation) && annotation !== '') {
-    return `annotation ${INJECT_KEY}: "${annotation}"`;
+  // Current injectors compare exactly: "false" opts out, anything else
+  // falls back to the namespace's policy.
+  if (pod.annotations[INJECT_KEY] === 'false') {
+    return `annotation ${INJECT_KEY}: "false"`;
   }
   return undefined;
-}
-
-/** Istio's injector reads these annotation values as "inject". */
-function isTrueAnnotation(value: string): boolean {
-  return ['y', 'yes', 'true', 'on'].includes(value.toLowerCase());
 }
 
 export type InjectionState = 'sidecar' | 'ambient' | 'off' | 'unknown';

@@ -24,7 +24,7 @@ spec:
     - name: http
       port: 80
       targetPort: 8080`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
+  docsUrl: 'https://istio.io/v1.19/docs/ops/deployment/requirements/#pod-requirements',
   istioAnalyzer: istioAnalyzer('IST0117', 'DeploymentRequiresServiceAssociated'),
   onboardingOrder: 3,
   check({ workload, index }) {

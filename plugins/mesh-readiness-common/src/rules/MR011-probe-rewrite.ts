@@ -21,7 +21,7 @@ export const probeRewrite: Rule = {
   remediationSnippet: `metadata:
   annotations:
     sidecar.istio.io/rewriteAppHTTPProbers: "true"`,
-  docsUrl: 'https://istio.io/latest/docs/ops/configuration/mesh/app-health-check/#liveness-and-readiness-probes-using-the-http-request-approach',
+  docsUrl: 'https://istio.io/latest/docs/ops/configuration/mesh/app-health-check/#disable-the-http-probe-rewrite-for-a-pod',
   onboardingOrder: 10,
   check({ workload }) {
     const pod = workload.template;

@@ -24,7 +24,7 @@ describe('the rule catalogue', () => {
       Array.from({ length: 11 }, (_, i) => `MR${String(i + 1).padStart(3, '0')}`),
     );
     for (const r of RULE_DEFINITIONS) {
-      expect(r.docsUrl).toMatch(/^https:\/\/istio\.io\/latest\/docs\/.+\/#[a-z0-9-]+$/);
+      expect(r.docsUrl).toMatch(/^https:\/\/istio\.io\/(latest|v\d+\.\d+)\/docs\/.+\/#[a-z0-9-]+$/);
       expect(r.rationale.length).toBeGreaterThan(40);
       expect(r.remediation.length).toBeGreaterThan(20);
       expect(['error', 'warning', 'info']).toContain(r.severity);
