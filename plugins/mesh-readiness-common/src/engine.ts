@@ -125,13 +125,21 @@ export function evaluateWorkload(
 }
 
 /**
+ * Evaluates every workload of the snapshot, keeping each workload (its
+ * object and pod template) beside its report, for callers that need both.
+ */
+export function evaluateWorkloads(
+  snapshot: ClusterSnapshot,
+  options: EvaluateOptions = {},
+): Array<{ workload: Workload; report: WorkloadReport }> {
+  const index = new SnapshotIndex(snapshot);
+  return index.workloads.map(workload => ({ workload, report: evaluateWorkload(workload, index, options) }));
+}
+
+/**
  * Evaluates every workload of the snapshot against every rule: one finding
  * per workload per rule, in catalogue order.
  */
 export function evaluate(snapshot: ClusterSnapshot, options: EvaluateOptions = {}): Report {
-  const index = new SnapshotIndex(snapshot);
-  return {
-    workloads: index.workloads.map(w => evaluateWorkload(w, index, options)),
-    errors: [],
-  };
+  return { workloads: evaluateWorkloads(snapshot, options).map(e => e.report), errors: [] };
 }

@@ -5,7 +5,7 @@
  */
 export * from './types';
 export * from './api';
-export { evaluate, evaluateWorkload, applyWaivers, waive } from './engine';
+export { evaluate, evaluateWorkload, evaluateWorkloads, applyWaivers, waive } from './engine';
 export { RULES, RULE_DEFINITIONS, getRule } from './rules';
 export {
   SEVERITY_WEIGHTS,

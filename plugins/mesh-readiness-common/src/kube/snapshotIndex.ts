@@ -103,13 +103,6 @@ export class SnapshotIndex {
     return value;
   }
 
-  /** Services selecting any of the pods, each once. */
-  servicesSelectingAny(pods: PodView[]): KubeObject[] {
-    const seen = new Set<KubeObject>();
-    for (const pod of pods) for (const s of this.servicesSelecting(pod)) seen.add(s);
-    return [...seen].sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
-  }
-
   namespace(name: string): NamespaceInfo | undefined {
     return this.namespaces.get(name);
   }

@@ -1,7 +1,8 @@
 import { formatSelector } from '../kube/labels';
 import { nameOf } from '../kube/objects';
 import { podViewsOf } from '../kube/workloads';
-import { fail, istioAnalyzer, pass, Rule, unknown } from './rule';
+import { fail, istioAnalyzer, pass, Rule } from './rule';
+import { servicesUnreadable } from './servicePorts';
 
 /** MR001: every pod belongs to at least one Service. */
 export const serviceAssociation: Rule = {
@@ -28,8 +29,8 @@ spec:
   istioAnalyzer: istioAnalyzer('IST0117', 'DeploymentRequiresServiceAssociated'),
   onboardingOrder: 3,
   check({ workload, index }) {
-    const reason = index.unreadable('Service', workload.namespace);
-    if (reason) return unknown(`Services could not be read: ${reason.reason}`);
+    const unreadable = servicesUnreadable(workload, index);
+    if (unreadable) return unreadable;
 
     const unselected = [];
     const selecting = new Map<string, string>();

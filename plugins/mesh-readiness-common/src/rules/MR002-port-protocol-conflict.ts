@@ -1,7 +1,7 @@
 import { Evidence } from '../types';
 import { podViewsOf } from '../kube/workloads';
-import { fail, istioAnalyzer, pass, Rule, skip, unknown } from './rule';
-import { describePort, describeProtocol, ServicePortUse, servicePortsReaching } from './servicePorts';
+import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
+import { describePort, describeProtocol, ServicePortUse, servicePortsReaching, servicesUnreadable } from './servicePorts';
 
 function evidenceOf(use: ServicePortUse): Evidence {
   return {
@@ -47,8 +47,8 @@ ports:
   istioAnalyzer: istioAnalyzer('IST0116', 'DeploymentAssociatedToMultipleServices'),
   onboardingOrder: 4,
   check({ workload, index }) {
-    const reason = index.unreadable('Service', workload.namespace);
-    if (reason) return unknown(`Services could not be read: ${reason.reason}`);
+    const unreadable = servicesUnreadable(workload, index);
+    if (unreadable) return unreadable;
 
     const uses = podViewsOf(workload).flatMap(pod => servicePortsReaching(pod, index));
     if (uses.length === 0) {

@@ -1,7 +1,7 @@
 import { Evidence } from '../types';
 import { podViewsOf } from '../kube/workloads';
-import { fail, istioAnalyzer, pass, Rule, skip, unknown } from './rule';
-import { describePort, describeProtocol, servicePortsReaching } from './servicePorts';
+import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
+import { describePort, describeProtocol, servicePortsReaching, servicesUnreadable } from './servicePorts';
 
 /** MR006: every Service port states its protocol. */
 export const portNaming: Rule = {
@@ -21,8 +21,8 @@ export const portNaming: Rule = {
   istioAnalyzer: istioAnalyzer('IST0118', 'PortNameIsNotUnderNamingConvention'),
   onboardingOrder: 5,
   check({ workload, index }) {
-    const reason = index.unreadable('Service', workload.namespace);
-    if (reason) return unknown(`Services could not be read: ${reason.reason}`);
+    const unreadable = servicesUnreadable(workload, index);
+    if (unreadable) return unreadable;
     const uses = podViewsOf(workload).flatMap(pod => servicePortsReaching(pod, index));
     if (uses.length === 0) return skip('No Service port selects the workload.');
 

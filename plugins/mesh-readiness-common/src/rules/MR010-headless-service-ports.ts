@@ -2,8 +2,8 @@ import { Evidence } from '../types';
 import { containerPortsOf } from '../kube/containers';
 import { nameOf } from '../kube/objects';
 import { podViewsOf } from '../kube/workloads';
-import { fail, pass, Rule, skip, unknown } from './rule';
-import { servicePortsReaching } from './servicePorts';
+import { fail, pass, Rule, skip } from './rule';
+import { servicePortsReaching, servicesUnreadable } from './servicePorts';
 
 function isHeadless(service: { spec?: any }): boolean {
   return service.spec?.clusterIP === 'None';
@@ -27,8 +27,8 @@ export const headlessServicePorts: Rule = {
   docsUrl: 'https://istio.io/latest/docs/ops/configuration/traffic-management/traffic-routing/#headless-services',
   onboardingOrder: 8,
   check({ workload, index }) {
-    const reason = index.unreadable('Service', workload.namespace);
-    if (reason) return unknown(`Services could not be read: ${reason.reason}`);
+    const unreadable = servicesUnreadable(workload, index);
+    if (unreadable) return unreadable;
     const missing = new Map<string, Evidence>();
     const headless = new Set<string>();
     for (const pod of podViewsOf(workload)) {

@@ -7,7 +7,8 @@ import { resolveTargetPort } from '../kube/containers';
 import { asArray, asPortNumber, asString, isRecord, nameOf } from '../kube/objects';
 import { ProtocolSelection, selectProtocol, transportOf } from '../kube/protocol';
 import { SnapshotIndex } from '../kube/snapshotIndex';
-import { PodView } from '../kube/workloads';
+import { PodView, Workload } from '../kube/workloads';
+import { RuleOutcome, unknown } from './rule';
 
 export interface ServicePortUse {
   service: KubeObject;
@@ -22,6 +23,12 @@ export interface ServicePortUse {
   /** The named targetPort that was resolved, if it was a name. */
   targetName?: string;
   pod: PodView;
+}
+
+/** Rules that read Services cannot decide when Services could not be read. */
+export function servicesUnreadable(workload: Workload, index: SnapshotIndex): RuleOutcome | undefined {
+  const reason = index.unreadable('Service', workload.namespace);
+  return reason ? unknown(`Services could not be read: ${reason.reason}`) : undefined;
 }
 
 /** Protocol selection depends on the Service port alone: decide it once. */
