@@ -55,6 +55,11 @@ function candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredW
   return index.get(`${pair[0]}=${pair[1]}`) ?? [];
 }
 
+/** A component is ready when it has workloads and every one of them is ready. */
+function componentReady(report: EntityReadinessResponse): boolean {
+  return report.mapped && report.summary.workloads > 0 && report.summary.readyWorkloads === report.summary.workloads;
+}
+
 function ownersOf(entity: Entity): string[] {
   return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
 }
@@ -156,7 +161,7 @@ export class ReadinessService {
       name: entity.metadata.name,
       ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
       mapped: report.mapped,
-      ready: report.mapped && report.summary.workloads > 0 && report.summary.readyWorkloads === report.summary.workloads,
+      ready: componentReady(report),
       level: report.summary.level,
       score: report.summary.score,
       workloads: report.summary.workloads,
@@ -249,7 +254,7 @@ export class ReadinessService {
         scannedAt,
         level: report.summary.level,
         score: report.summary.score,
-        ready: report.summary.workloads > 0 && report.summary.readyWorkloads === report.summary.workloads,
+        ready: componentReady(report),
         workloads: report.summary.workloads,
       });
     }

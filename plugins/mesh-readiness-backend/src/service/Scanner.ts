@@ -5,7 +5,7 @@
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
-import { evaluate, findWorkloads } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { evaluateWorkloads } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessStore, StoredWorkload } from './ReadinessStore';
 
 export interface ScanOutcome {
@@ -46,17 +46,17 @@ export class Scanner {
           ),
         ),
       ]);
-      const report = evaluate({ ...snapshot, cluster: source.name });
-      const labels = new Map(
-        findWorkloads(snapshot.objects).map(w => [
-          `${w.kind}/${w.namespace}/${w.name}`,
-          { namespace: w.namespace, podLabels: w.template.labels, labels: w.object.metadata?.labels ?? {} },
-        ]),
+      // Each report keeps its workload's labels, so entities can be matched later.
+      const workloads: StoredWorkload[] = evaluateWorkloads({ ...snapshot, cluster: source.name }).map(
+        ({ workload, report }) => ({
+          report,
+          labels: {
+            namespace: workload.namespace,
+            podLabels: workload.template.labels,
+            labels: workload.object.metadata?.labels ?? {},
+          },
+        }),
       );
-      const workloads: StoredWorkload[] = report.workloads.map(r => ({
-        report: r,
-        labels: labels.get(`${r.kind}/${r.namespace}/${r.name}`) ?? { namespace: r.namespace, podLabels: {}, labels: {} },
-      }));
       const warnings = (snapshot.unreadable ?? []).map(u => `${u.kind}${u.namespace ? ` in ${u.namespace}` : ''}: ${u.reason}`);
       await this.store.saveClusterResult(source.name, at, workloads, warnings);
       this.logger.info(`Scanned cluster ${source.name}: ${workloads.length} workloads`);
