@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Configuration of the Mesh Readiness backend plugin. */
   meshReadiness?: {
@@ -17,8 +19,16 @@ export interface Config {
       /** Whether the cluster this folder stands for runs Istio in ambient mode. */
       ambient?: boolean;
     }>;
-    /** How often every cluster is scanned, in minutes. Default 10. */
+    /** How often every cluster is scanned, in minutes. Default 10. Ignored when `schedule` is set. */
     scanIntervalMinutes?: number;
+    /**
+     * The scan's schedule, as Backstage schedules are configured elsewhere
+     * (`frequency`, `timeout`, `initialDelay`, `scope`). The timeout is how
+     * long a scan may hold the task: when a backend stops mid-scan, the scan
+     * runs again once it has passed. Default: every `scanIntervalMinutes`,
+     * a timeout of twice `clusterTimeoutSeconds` and at least 5 minutes.
+     */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     /** How long one cluster's read may take before it counts as failed, in seconds. Default 60. */
     clusterTimeoutSeconds?: number;
   };

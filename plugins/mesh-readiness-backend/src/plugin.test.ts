@@ -183,6 +183,25 @@ describe('the mesh-readiness backend', () => {
     expect(body.workloads.length).toBe(2);
   });
 
+  it('records each scan with the replica that ran it, and each cluster’s latest attempt', async () => {
+    const { get } = await startWith({ sources: ['hangs'] });
+    await get('/entities/component/default/web?refresh=true');
+    const res = await get('/scans?limit=5');
+    expect(res.status).toBe(200);
+    const [scan] = res.body.scans;
+    expect(scan).toMatchObject({ trigger: 'refresh', state: 'finished', runner: expect.stringContaining(`:${process.pid}`) });
+    expect(Date.parse(scan.finishedAt)).toBeGreaterThanOrEqual(Date.parse(scan.startedAt));
+    expect(scan.clusters).toEqual(
+      expect.arrayContaining([
+        { cluster: 'cluster-a', ok: true },
+        { cluster: 'hangs', ok: false, error: 'timed out after 1 s' },
+      ]),
+    );
+    expect(res.body.clusters.find((c: any) => c.cluster === 'cluster-a')).toMatchObject({ status: 'ok', workloads: 2 });
+    expect(res.body.clusters.find((c: any) => c.cluster === 'hangs')).toMatchObject({ status: 'error', workloads: 0 });
+    expect((await get('/scans?limit=0')).status).toBe(400);
+  });
+
   it('turns a 403 on one kind into unknown findings, never pass, and says why', async () => {
     const { get } = await startWith({ sources: ['forbids-services'], manifestSources: [] });
     const body = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
@@ -246,6 +265,7 @@ describe('the mesh-readiness backend', () => {
       '/api/mesh-readiness/rules',
       '/api/mesh-readiness/entities/{kind}/{namespace}/{name}',
       '/api/mesh-readiness/groups/{namespace}/{name}/scorecard',
+      '/api/mesh-readiness/scans',
       '/api/mesh-readiness/scorecards',
     ]);
     const res = await get('/groups/default/-bad/scorecard');

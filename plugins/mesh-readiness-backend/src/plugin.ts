@@ -1,6 +1,8 @@
 import {
   coreServices,
   createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -70,13 +72,21 @@ export const meshReadinessPlugin = createBackendPlugin({
         const scanner = new Scanner(sources, store, logger, timeoutMs);
         const readiness = new ReadinessService(store, catalog);
 
+        // The scheduler runs each scan on one replica at a time. A backend
+        // stopped mid-scan holds the task until its timeout passes; then
+        // another replica (or this one, restarted) runs the scan again.
+        const schedule: SchedulerServiceTaskScheduleDefinition = config.has('meshReadiness.schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('meshReadiness.schedule'))
+          : {
+              frequency: { minutes: config.getOptionalNumber('meshReadiness.scanIntervalMinutes') ?? 10 },
+              timeout: { seconds: Math.max(300, (2 * timeoutMs) / 1000) },
+              initialDelay: { seconds: 3 },
+            };
         await scheduler.scheduleTask({
           id: 'mesh-readiness-scan',
-          frequency: { minutes: config.getOptionalNumber('meshReadiness.scanIntervalMinutes') ?? 10 },
-          timeout: { minutes: 10 },
-          initialDelay: { seconds: 3 },
-          fn: async () => {
-            const outcomes = await scanner.scan();
+          ...schedule,
+          fn: async signal => {
+            const outcomes = await scanner.scan(undefined, 'schedule', signal);
             const recorded = await readiness.recordHistory(await auth.getOwnServiceCredentials());
             logger.info(
               `Mesh readiness scan: ${outcomes.filter(o => o.ok).length}/${outcomes.length} clusters read, ${recorded} components recorded`,

@@ -109,3 +109,38 @@ export interface OrganizationScorecardResponse {
   topFailingRules: FailingRule[];
   scannedAt?: string;
 }
+
+/** One scan, on whichever backend replica ran it. */
+export interface ScanSummary {
+  id: number;
+  /** `schedule`: the scheduler's scan of every cluster; `refresh`: asked for by a user. */
+  trigger: 'schedule' | 'refresh';
+  /** Host and process id of the backend that ran it. */
+  runner: string;
+  startedAt: string;
+  finishedAt?: string;
+  /**
+   * `interrupted`: it never finished and has run longer than any scan can,
+   * so its backend stopped mid-scan; nothing of it was stored.
+   */
+  state: 'running' | 'finished' | 'interrupted';
+  clusters?: Array<{ cluster: string; ok: boolean; error?: string }>;
+}
+
+/** One cluster's latest attempt. */
+export interface ClusterStatus {
+  cluster: string;
+  status: 'ok' | 'error';
+  error?: string;
+  attemptedAt: string;
+  /** When the stored workloads were read; older than `attemptedAt` when stale. */
+  scannedAt?: string;
+  stale?: boolean;
+  workloads: number;
+}
+
+/** GET /scans */
+export interface ScansResponse {
+  clusters: ClusterStatus[];
+  scans: ScanSummary[];
+}

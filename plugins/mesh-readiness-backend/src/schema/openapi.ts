@@ -75,6 +75,25 @@ export const spec = {
         },
       },
     },
+    '/scans': {
+      get: {
+        operationId: 'GetScans',
+        description: 'Each cluster’s latest attempt, and the latest scans with the replica that ran them.',
+        parameters: [
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'How many scans, newest first. Default 20.',
+            schema: { type: 'integer', minimum: 1, maximum: 200 },
+          },
+        ],
+        responses: {
+          '200': { description: 'Clusters and scans', content: { 'application/json': { schema: jsonObject(['clusters', 'scans'], 'ScansResponse') } } },
+          default: errorResponse,
+        },
+      },
+    },
     '/scorecards': {
       get: {
         operationId: 'GetOrganizationScorecard',

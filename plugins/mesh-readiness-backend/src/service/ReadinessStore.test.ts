@@ -68,4 +68,25 @@ describe('ReadinessStore', () => {
       ['2026-11-20T00:00:00.000Z', 90, true],
     ]);
   });
+
+  it.each(databases.eachSupportedId())('records scans as started, then finished with each cluster’s outcome, on %p', async id => {
+    const store = await storeOn(id);
+    const first = await store.startScan('schedule', 'host-a:1', new Date('2026-11-20T10:00:00Z'));
+    await store.finishScan(first, new Date('2026-11-20T10:00:05Z'), [{ cluster: 'prod', ok: false, error: 'timed out after 60 s' }]);
+    // A second scan whose backend stopped before it ended.
+    const second = await store.startScan('refresh', 'host-b:2', new Date('2026-11-20T10:05:00Z'));
+    expect(second).toBeGreaterThan(first);
+    expect(await store.scans(10)).toEqual([
+      { id: second, trigger: 'refresh', runner: 'host-b:2', startedAt: '2026-11-20T10:05:00.000Z' },
+      {
+        id: first,
+        trigger: 'schedule',
+        runner: 'host-a:1',
+        startedAt: '2026-11-20T10:00:00.000Z',
+        finishedAt: '2026-11-20T10:00:05.000Z',
+        clusters: [{ cluster: 'prod', ok: false, error: 'timed out after 60 s' }],
+      },
+    ]);
+    expect((await store.scans(1)).map(s => s.id)).toEqual([second]);
+  });
 });

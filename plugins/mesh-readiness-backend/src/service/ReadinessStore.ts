@@ -38,6 +38,21 @@ export interface HistoryRow {
   workloads: number;
 }
 
+/** One scan as the scans table keeps it. */
+export interface ScanRecord {
+  id: number;
+  trigger: 'schedule' | 'refresh';
+  runner: string;
+  startedAt: string;
+  /** Undefined while the scan runs, or when its backend stopped mid-scan. */
+  finishedAt?: string;
+  /** Per cluster: ok, or the error. Undefined until the scan ends. */
+  clusters?: Array<{ cluster: string; ok: boolean; error?: string }>;
+}
+
+/** How many scan rows are kept; older ones are deleted as new scans end. */
+const SCANS_KEPT = 1000;
+
 const toIso = (value: unknown): string | undefined =>
   value === null || value === undefined ? undefined : new Date(value as string).toISOString();
 
@@ -110,6 +125,35 @@ export class ReadinessStore {
         warnings: body.warnings ?? [],
       };
     });
+  }
+
+  /** Records that a scan started; returns its id. */
+  async startScan(trigger: ScanRecord['trigger'], runner: string, at: Date): Promise<number> {
+    const [row] = await this.db('mesh_readiness_scans')
+      .insert({ trigger, runner, started_at: at, finished_at: null, clusters: null })
+      .returning('id');
+    return Number(typeof row === 'object' ? row.id : row);
+  }
+
+  /** Records how a scan ended, and forgets the oldest scans beyond the kept number. */
+  async finishScan(id: number, at: Date, clusters: NonNullable<ScanRecord['clusters']>) {
+    await this.db('mesh_readiness_scans')
+      .where({ id })
+      .update({ finished_at: at, clusters: JSON.stringify(clusters) });
+    await this.db('mesh_readiness_scans').where('id', '<=', id - SCANS_KEPT).delete();
+  }
+
+  /** The latest scans, newest first. */
+  async scans(limit: number): Promise<ScanRecord[]> {
+    const rows = await this.db('mesh_readiness_scans').orderBy('id', 'desc').limit(limit);
+    return rows.map(r => ({
+      id: Number(r.id),
+      trigger: r.trigger,
+      runner: r.runner,
+      startedAt: toIso(r.started_at)!,
+      ...(r.finished_at ? { finishedAt: toIso(r.finished_at) } : {}),
+      ...(r.clusters ? { clusters: JSON.parse(r.clusters) } : {}),
+    }));
   }
 
   async addHistory(rows: HistoryRow[]) {

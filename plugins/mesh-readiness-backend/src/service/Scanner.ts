@@ -3,10 +3,14 @@
  * evaluate each snapshot once, store each cluster's result. A cluster that
  * fails never stops the others; its last good result stays, marked stale.
  */
+import os from 'node:os';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
-import { evaluateWorkloads } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { ReadinessStore, StoredWorkload } from './ReadinessStore';
+import { evaluateWorkloads, ScanSummary, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { ReadinessStore, ScanRecord, StoredWorkload } from './ReadinessStore';
+
+/** Names this backend process in the scans table: which replica ran a scan. */
+const RUNNER = `${os.hostname()}:${process.pid}`;
 
 export interface ScanOutcome {
   cluster: string;
@@ -27,22 +31,72 @@ export class Scanner {
     return this.sources.map(s => s.name);
   }
 
-  /** Scans the named clusters (all when none are named). */
-  async scan(only?: string[]): Promise<ScanOutcome[]> {
+  /**
+   * Scans the named clusters (all when none are named). The scan is
+   * recorded as started before any cluster is read and as finished after
+   * every result is stored, so a backend stopped mid-scan leaves a row
+   * that never finished, and nothing else half-done. An aborted signal
+   * (the scheduler's timeout, or shutdown) stops every cluster's read.
+   */
+  async scan(
+    only?: string[],
+    trigger: ScanRecord['trigger'] = 'refresh',
+    signal?: AbortSignal,
+  ): Promise<ScanOutcome[]> {
     const sources = only ? this.sources.filter(s => only.includes(s.name)) : this.sources;
-    return Promise.all(sources.map(source => this.scanOne(source)));
+    const id = await this.store.startScan(trigger, RUNNER, new Date());
+    const outcomes = await Promise.all(sources.map(source => this.scanOne(source, signal)));
+    await this.store.finishScan(
+      id,
+      new Date(),
+      outcomes.map(o => ({ cluster: o.cluster, ok: o.ok, ...(o.error ? { error: o.error } : {}) })),
+    );
+    return outcomes;
   }
 
-  private async scanOne(source: MeshReadinessClusterSource): Promise<ScanOutcome> {
+  /**
+   * Each cluster's latest attempt and the latest scans. A scan that has not
+   * finished although every read it made would have timed out long ago was
+   * cut short by its backend stopping: it shows as interrupted.
+   */
+  async status(limit: number): Promise<ScansResponse> {
+    const [clusters, scans] = await Promise.all([this.store.clusters(), this.store.scans(limit)]);
+    const interruptedBefore = Date.now() - this.timeoutMs - 60_000;
+    return {
+      clusters: clusters.map(c => ({
+        cluster: c.cluster,
+        status: c.status,
+        ...(c.error ? { error: c.error } : {}),
+        attemptedAt: c.attemptedAt,
+        ...(c.scannedAt ? { scannedAt: c.scannedAt } : {}),
+        ...(c.status === 'error' && c.scannedAt ? { stale: true } : {}),
+        workloads: c.workloads.length,
+      })),
+      scans: scans.map(s => {
+        let state: ScanSummary['state'] = 'finished';
+        if (!s.finishedAt) state = Date.parse(s.startedAt) < interruptedBefore ? 'interrupted' : 'running';
+        return { ...s, state };
+      }),
+    };
+  }
+
+  private async scanOne(source: MeshReadinessClusterSource, stop?: AbortSignal): Promise<ScanOutcome> {
     const at = new Date();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const onStop = () => controller.abort();
+    stop?.addEventListener('abort', onStop);
     try {
+      if (stop?.aborted) throw new Error('scan cancelled');
       const snapshot = await Promise.race([
         source.readSnapshot({ signal: controller.signal }),
         new Promise<never>((_, reject) =>
           controller.signal.addEventListener('abort', () =>
-            reject(new Error(`timed out after ${Math.round(this.timeoutMs / 1000)} s`)),
+            reject(
+              new Error(
+                stop?.aborted ? 'scan cancelled' : `timed out after ${Math.round(this.timeoutMs / 1000)} s`,
+              ),
+            ),
           ),
         ),
       ]);
@@ -63,11 +117,14 @@ export class Scanner {
       return { cluster: source.name, ok: true, workloads: workloads.length };
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
+      // Cancelled (shutdown, or the scheduler's timeout): the cluster did nothing wrong.
+      if (stop?.aborted) return { cluster: source.name, ok: false, error: message, workloads: 0 };
       this.logger.warn(`Scan of cluster ${source.name} failed: ${message}`);
       await this.store.saveClusterFailure(source.name, at, message);
       return { cluster: source.name, ok: false, error: message, workloads: 0 };
     } finally {
       clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
     }
   }
 }

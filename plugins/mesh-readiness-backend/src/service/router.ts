@@ -68,5 +68,12 @@ export function createRouter(options: {
     res.json(await readiness.organizationScorecard(credentials));
   });
 
+  router.get('/scans', async (req, res) => {
+    // Cluster names and their errors only, as every entity report shows them.
+    await httpAuth.credentials(req);
+    const limit = req.query.limit === undefined ? 20 : Number(req.query.limit);
+    res.json(await scanner.status(limit));
+  });
+
   return router;
 }
