@@ -155,6 +155,35 @@ describe('evaluate', () => {
     expect(report.workloads.map(w => w.name)).toEqual(['null-spec', 'odd', 'p']);
     for (const w of report.workloads) expect(w.findings).toHaveLength(RULE_DEFINITIONS.length);
   });
+
+  it('names each live pod in evidence when identical pods share their per-pod work', () => {
+    const spec = { containers: [{ name: 'app', ports: [{ name: 'admin', containerPort: 15000 }] }] };
+    const pod = (name: string, labels: Record<string, string>) => ({
+      kind: 'Pod',
+      metadata: { name, namespace: 'shop', labels, ownerReferences: [{ kind: 'ReplicaSet', name: 'web-rs', uid: 'rs' }] },
+      // A copy per pod, as the API returns them.
+      spec: JSON.parse(JSON.stringify(spec)),
+    });
+    const report = evaluate({
+      source: 'live',
+      objects: [
+        { kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', uid: 'd' }, spec: { template: { metadata: { labels: { app: 'web' } }, spec } } },
+        { kind: 'ReplicaSet', metadata: { name: 'web-rs', namespace: 'shop', uid: 'rs', ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'd' }] } },
+        pod('web-1', { app: 'web' }),
+        pod('web-2', { app: 'other' }),
+        pod('web-3', { app: 'other' }),
+        pod('web-4', { app: 'web' }),
+        { kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } },
+      ],
+    });
+    const findings = report.workloads[0].findings;
+    const unselected = findings.find(f => f.ruleId === 'MR001')!;
+    expect(unselected.message).toContain("2 of the workload's pods");
+    expect(unselected.evidence.map(e => e.name)).toEqual(['web-2', 'web-3']);
+    // One piece of evidence per port; the last pod that declares it names it.
+    const reserved = findings.find(f => f.ruleId === 'MR007')!;
+    expect(reserved.evidence.map(e => `${e.kind}/${e.name}`)).toEqual(['Pod/web-4']);
+  });
 });
 
 describe('scoring', () => {

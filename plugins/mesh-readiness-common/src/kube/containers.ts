@@ -18,18 +18,21 @@ export interface ContainerRef {
   path: string;
 }
 
-/** Every container of the pod, init and ephemeral too, minus Istio's own. */
+/** Containers by pod shape: minus Istio's own, and all of them. */
 const applicationContainers = new WeakMap<PodView, ContainerRef[]>();
+const allContainers = new WeakMap<PodView, ContainerRef[]>();
 
+/** Every container of the pod, init and ephemeral too, minus Istio's own unless asked. */
 export function containersOf(
   pod: PodView,
   options: { includeIstio?: boolean } = {},
 ): ContainerRef[] {
-  if (options.includeIstio) return listContainers(pod, true);
-  let refs = applicationContainers.get(pod);
+  const includeIstio = options.includeIstio === true;
+  const cache = includeIstio ? allContainers : applicationContainers;
+  let refs = cache.get(pod.shape);
   if (!refs) {
-    refs = listContainers(pod, false);
-    applicationContainers.set(pod, refs);
+    refs = listContainers(pod.shape, includeIstio);
+    cache.set(pod.shape, refs);
   }
   return refs;
 }
@@ -67,10 +70,10 @@ export interface ContainerPort {
 const containerPorts = new WeakMap<PodView, ContainerPort[]>();
 
 export function containerPortsOf(pod: PodView): ContainerPort[] {
-  let ports = containerPorts.get(pod);
+  let ports = containerPorts.get(pod.shape);
   if (!ports) {
-    ports = listContainerPorts(pod);
-    containerPorts.set(pod, ports);
+    ports = listContainerPorts(pod.shape);
+    containerPorts.set(pod.shape, ports);
   }
   return ports;
 }

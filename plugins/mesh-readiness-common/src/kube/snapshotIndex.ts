@@ -71,7 +71,7 @@ export class SnapshotIndex {
 
   /** The Services in the pod's namespace whose selector selects it. */
   servicesSelecting(pod: PodView): KubeObject[] {
-    const cached = this.selectingCache.get(pod);
+    const cached = this.selectingCache.get(pod.shape);
     if (cached) return cached;
     const found: KubeObject[] = [];
     const byPair = this.servicesBySelectorPair.get(pod.namespace);
@@ -86,20 +86,23 @@ export class SnapshotIndex {
       }
       found.sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
     }
-    this.selectingCache.set(pod, found);
+    this.selectingCache.set(pod.shape, found);
     return found;
   }
 
-  /** Memoizes a per-pod computation for the life of this index. */
-  perPod<T>(pod: PodView, key: string, compute: () => T): T {
+  /**
+   * Memoizes a per-pod computation for the life of this index, once per
+   * pod shape: `compute` is given the shape, never a pod's own name.
+   */
+  perPod<T>(pod: PodView, key: string, compute: (shape: PodView) => T): T {
     let values = this.podCache.get(key);
     if (!values) {
       values = new Map();
       this.podCache.set(key, values);
     }
-    if (values.has(pod)) return values.get(pod) as T;
-    const value = compute();
-    values.set(pod, value);
+    if (values.has(pod.shape)) return values.get(pod.shape) as T;
+    const value = compute(pod.shape);
+    values.set(pod.shape, value);
     return value;
   }
 

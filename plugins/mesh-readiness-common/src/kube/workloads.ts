@@ -4,7 +4,6 @@
 import { KubeObject, WorkloadKind } from '../types';
 import {
   annotationsOf,
-  asArray,
   compareStrings,
   asString,
   isRecord,
@@ -38,6 +37,13 @@ export interface PodView {
   spec: Record<string, any>;
   /** Field path of the spec inside its object, for evidence. */
   specPath: string;
+  /**
+   * The workload's first pod view that the rules cannot tell apart from
+   * this one (same source, namespace, labels, annotations and spec; only
+   * the name differs), or this view itself. Per-pod answers are computed
+   * once per shape: the live pods of one ReplicaSet are usually identical.
+   */
+  shape: PodView;
 }
 
 export interface Workload {
@@ -50,11 +56,12 @@ export interface Workload {
   pods: PodView[];
 }
 
+/** The pod template of a workload (a pod is its own), and the path of its spec. */
 function templateOf(obj: KubeObject): { template: unknown; path: string } {
   const spec = isRecord(obj.spec) ? obj.spec : {};
   switch (obj.kind) {
     case 'Pod':
-      return { template: { metadata: obj.metadata, spec: obj.spec }, path: 'spec' };
+      return { template: obj, path: 'spec' };
     case 'CronJob': {
       const jobSpec = isRecord(spec.jobTemplate) && isRecord(spec.jobTemplate.spec)
         ? spec.jobTemplate.spec
@@ -69,7 +76,7 @@ function templateOf(obj: KubeObject): { template: unknown; path: string } {
 export function podViewOfTemplate(obj: KubeObject): PodView {
   const { template, path } = templateOf(obj);
   const t = isRecord(template) ? template : {};
-  return {
+  const view = {
     source: obj.kind === 'Pod' ? 'pod' : 'template',
     kind: asString(obj.kind) ?? 'Object',
     name: nameOf(obj),
@@ -78,17 +85,93 @@ export function podViewOfTemplate(obj: KubeObject): PodView {
     annotations: annotationsOf(t.metadata),
     spec: isRecord(t.spec) ? t.spec : {},
     specPath: path,
-  };
+  } as PodView;
+  view.shape = view;
+  return view;
 }
 
-function ownersOf(obj: KubeObject): Array<{ kind?: string; name?: string; uid?: string }> {
-  return asArray(obj.metadata?.ownerReferences).filter(isRecord);
+const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+
+/**
+ * True when two values read from JSON or YAML hold the same data: equal
+ * primitives, or arrays and plain objects with equal items and the same
+ * keys with equal values, in any order. Anything else is only equal to
+ * itself. Walks without allocating: it runs once per live pod.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return Object.is(a, b);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (!sameValue(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
+    return false;
+  }
+  let count = 0;
+  for (const key in a) {
+    if (!hasOwn(a, key)) continue;
+    if (!hasOwn(b, key)) return false;
+    if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+    count++;
+  }
+  for (const key in b) {
+    if (hasOwn(b, key)) count--;
+  }
+  return count === 0;
+}
+
+/** Whether two maps with the same keys list them in the same order. */
+function sameKeyOrder(a: Labels, b: Labels): boolean {
+  let i = 0;
+  for (const key in a) {
+    if (!hasOwn(a, key)) continue;
+    let j = 0;
+    for (const other in b) {
+      if (!hasOwn(b, other) || j++ < i) continue;
+      if (other !== key) return false;
+      break;
+    }
+    i++;
+  }
+  return true;
+}
+
+/** Pods of a workload with more shapes than this are each their own shape. */
+const MAX_SHAPES = 8;
+
+function sameShape(a: PodView, b: PodView): boolean {
+  return (
+    a.source === b.source &&
+    a.kind === b.kind &&
+    a.namespace === b.namespace &&
+    a.specPath === b.specPath &&
+    sameValue(a.labels, b.labels) &&
+    // The rules read everything else by key, but a pod's labels are walked
+    // in order (which Service sorts first when two share a name).
+    sameKeyOrder(a.labels, b.labels) &&
+    sameValue(a.annotations, b.annotations) &&
+    sameValue(a.spec, b.spec)
+  );
+}
+
+/** Whether any owner reference is an object. */
+function hasOwners(obj: KubeObject): boolean {
+  const refs = obj.metadata?.ownerReferences;
+  return Array.isArray(refs) && refs.some(isRecord);
 }
 
 /** Objects the snapshot holds, by `Kind/namespace/name`. */
 function keyOf(kind: unknown, namespace: string, name: unknown): string {
   return `${String(kind)}/${namespace}/${String(name)}`;
 }
+
+const WORKLOAD_KIND_SET = new Set<unknown>(WORKLOAD_KINDS);
 
 /**
  * Lists the workloads of a snapshot: Deployments, StatefulSets,
@@ -100,14 +183,17 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
   const byKey = new Map<string, KubeObject>();
   const byUid = new Map<string, KubeObject>();
   for (const obj of objects) {
-    if (!obj || !WORKLOAD_KINDS.includes(obj.kind as WorkloadKind)) continue;
+    if (!obj || !WORKLOAD_KIND_SET.has(obj.kind)) continue;
     byKey.set(keyOf(obj.kind, namespaceOf(obj), nameOf(obj)), obj);
     const uid = asString(obj.metadata?.uid);
     if (uid) byUid.set(uid, obj);
   }
 
   const resolveOwner = (obj: KubeObject): KubeObject | undefined => {
-    for (const ref of ownersOf(obj)) {
+    const refs = obj.metadata?.ownerReferences;
+    if (!Array.isArray(refs)) return undefined;
+    for (const ref of refs) {
+      if (!isRecord(ref)) continue;
       const owner =
         (ref.uid && byUid.get(String(ref.uid))) ||
         byKey.get(keyOf(ref.kind, namespaceOf(obj), ref.name));
@@ -121,10 +207,12 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
   for (const obj of byKey.values()) {
     const kind = obj.kind as WorkloadKind;
     if (!nameOf(obj)) continue;
-    const owned = ownersOf(obj).length > 0;
+    const owned = hasOwners(obj);
     if (kind === 'Pod') {
-      pods.push(obj);
-      if (owned) continue;
+      if (owned) {
+        pods.push(obj);
+        continue;
+      }
     } else if ((kind === 'ReplicaSet' || kind === 'Job') && owned) {
       // Owned by a Deployment or CronJob (or by a controller we do not
       // model): it is part of that workload, not one of its own.
@@ -140,14 +228,25 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
     });
   }
 
+  // Distinct pod shapes per workload, usually one per ReplicaSet.
+  const shapes = new Map<Workload, PodView[]>();
   for (const pod of pods) {
-    if (ownersOf(pod).length === 0) continue;
     let top: KubeObject | undefined = resolveOwner(pod);
     for (let hops = 0; top && hops < 5 && !workloads.has(top); hops++) {
       top = resolveOwner(top);
     }
     const workload = top && workloads.get(top);
-    if (workload) workload.pods.push(podViewOfTemplate(pod));
+    if (!workload) continue;
+    const view = podViewOfTemplate(pod);
+    let known = shapes.get(workload);
+    if (!known) {
+      known = [];
+      shapes.set(workload, known);
+    }
+    const same = known.find(s => sameShape(s, view));
+    if (same) view.shape = same;
+    else if (known.length < MAX_SHAPES) known.push(view);
+    workload.pods.push(view);
   }
 
   return [...workloads.values()].sort(compareWorkloads);
@@ -165,6 +264,7 @@ export function compareWorkloads(
 }
 
 const allPodViews = new WeakMap<Workload, PodView[]>();
+const distinctPodViews = new WeakMap<Workload, PodView[]>();
 
 /** The template, then every live pod: what most rules look at. */
 export function podViewsOf(workload: Workload): PodView[] {
@@ -172,6 +272,21 @@ export function podViewsOf(workload: Workload): PodView[] {
   if (!views) {
     views = [workload.template, ...workload.pods];
     allPodViews.set(workload, views);
+  }
+  return views;
+}
+
+/**
+ * podViewsOf without the views of the same shape as the one before them,
+ * keeping the first of each run. For rules whose per-pod work depends only
+ * on the shape and lands in sets or maps by key (or keeps the first pod it
+ * names): a repeat of the view before changes nothing there.
+ */
+export function distinctPodViewsOf(workload: Workload): PodView[] {
+  let views = distinctPodViews.get(workload);
+  if (!views) {
+    views = podViewsOf(workload).filter((view, i, all) => i === 0 || all[i - 1].shape !== view.shape);
+    distinctPodViews.set(workload, views);
   }
   return views;
 }

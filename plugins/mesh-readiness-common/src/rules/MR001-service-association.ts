@@ -1,3 +1,4 @@
+import { KubeObject } from '../types';
 import { formatSelector } from '../kube/labels';
 import { nameOf } from '../kube/objects';
 import { podViewsOf } from '../kube/workloads';
@@ -34,9 +35,13 @@ spec:
 
     const unselected = [];
     const selecting = new Map<string, string>();
+    let previous: KubeObject[] | undefined;
     for (const pod of podViewsOf(workload)) {
       const services = index.servicesSelecting(pod);
       if (services.length === 0) unselected.push(pod);
+      // The same list as the pod before (the same shape) adds no Service.
+      if (services === previous) continue;
+      previous = services;
       for (const s of services) {
         if (!selecting.has(nameOf(s))) selecting.set(nameOf(s), formatSelector(s.spec?.selector));
       }

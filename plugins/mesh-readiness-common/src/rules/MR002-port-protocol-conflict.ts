@@ -1,5 +1,5 @@
 import { Evidence } from '../types';
-import { podViewsOf } from '../kube/workloads';
+import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
 import { describePort, describeProtocol, ServicePortUse, servicePortsReaching, servicesUnreadable } from './servicePorts';
 
@@ -50,7 +50,7 @@ ports:
     const unreadable = servicesUnreadable(workload, index);
     if (unreadable) return unreadable;
 
-    const uses = podViewsOf(workload).flatMap(pod => servicePortsReaching(pod, index));
+    const uses = distinctPodViewsOf(workload).flatMap(pod => servicePortsReaching(pod, index));
     if (uses.length === 0) {
       return skip('No Service port reaches the workload’s pods.');
     }

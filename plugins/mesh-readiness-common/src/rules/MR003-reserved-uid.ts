@@ -1,7 +1,7 @@
 import { Evidence } from '../types';
 import { containersOf } from '../kube/containers';
 import { isRecord } from '../kube/objects';
-import { podViewsOf } from '../kube/workloads';
+import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
 
 const PROXY_UID = 1337;
@@ -44,7 +44,7 @@ export const reservedUid: Rule = {
     const offending: Evidence[] = [];
     const seen = new Set<string>();
     let containers = 0;
-    for (const pod of podViewsOf(workload)) {
+    for (const pod of distinctPodViewsOf(workload)) {
       for (const c of containersOf(pod)) {
         containers++;
         const run = effectiveRunAsUser(c.container, pod.spec);

@@ -6,7 +6,8 @@ import {
   resolveProbePort,
 } from '../kube/containers';
 import { isRecord } from '../kube/objects';
-import { podViewsOf } from '../kube/workloads';
+import { SnapshotIndex } from '../kube/snapshotIndex';
+import { PodView, podViewsOf } from '../kube/workloads';
 import { fail, pass, Rule, skip } from './rule';
 import { servicePortsReaching } from './servicePorts';
 
@@ -28,6 +29,62 @@ function isRewrittenProbe(probe: Record<string, any>, port: number): boolean {
   );
 }
 
+interface ReservedUse {
+  key: string;
+  port: number;
+  /** The Service the evidence names; the pod itself when absent. */
+  service?: string;
+  field: string;
+  detail: string;
+}
+
+/**
+ * How many ports a pod uses (container ports, Service targets, probes) and
+ * which are reserved: the same for every pod of one shape, so decided once;
+ * only the evidence naming the pod is written per pod.
+ */
+function portUsesOf(pod: PodView, index: SnapshotIndex): { checked: number; reserved: ReservedUse[] } {
+  return index.perPod(pod, 'reservedPorts', shape => {
+    let checked = 0;
+    const reserved: ReservedUse[] = [];
+    for (const p of containerPortsOf(shape)) {
+      checked++;
+      if (!RESERVED_PORTS.has(p.port)) continue;
+      reserved.push({
+        key: `container/${p.container.name}/${p.port}`, port: p.port, field: p.path,
+        detail: `container "${p.container.name}" declares port ${p.port}`,
+      });
+    }
+    for (const use of servicePortsReaching(shape, index)) {
+      if (use.podPort === undefined) continue;
+      checked++;
+      if (!RESERVED_PORTS.has(use.podPort)) continue;
+      reserved.push({
+        key: `service/${use.serviceName}/${use.index}`, port: use.podPort, service: use.serviceName,
+        field: `spec.ports[${use.index}].targetPort`,
+        detail: `targets pod port ${use.podPort}${use.targetName ? ` (named "${use.targetName}")` : ''}`,
+      });
+    }
+    for (const c of containersOf(shape)) {
+      for (const probeKind of PROBE_KINDS) {
+        const probe = c.container[probeKind];
+        if (!isRecord(probe)) continue;
+        const resolved = resolveProbePort(probe, c);
+        if (!resolved) continue;
+        if (shape.source === 'pod' && index.isLive && isRewrittenProbe(probe, resolved.port)) continue;
+        checked++;
+        if (!RESERVED_PORTS.has(resolved.port)) continue;
+        reserved.push({
+          key: `probe/${c.name}/${probeKind}`, port: resolved.port,
+          field: `${c.path}.${probeKind}.${resolved.handler}.port`,
+          detail: `container "${c.name}" ${probeKind} uses port ${resolved.port}${resolved.portName ? ` (named "${resolved.portName}")` : ''}`,
+        });
+      }
+    }
+    return { checked, reserved };
+  });
+}
+
 /** MR007: the workload leaves the sidecar's ports alone. */
 export const reservedPorts: Rule = {
   id: 'MR007',
@@ -44,43 +101,23 @@ export const reservedPorts: Rule = {
     const evidence = new Map<string, Evidence>();
     let checked = 0;
     const reserved = new Set<number>();
-    const add = (key: string, port: number, e: Evidence) => {
-      reserved.add(port);
-      evidence.set(key, e);
-    };
     for (const pod of podViewsOf(workload)) {
-      const kind = pod.source === 'template' ? workload.kind : 'Pod';
-      for (const p of containerPortsOf(pod)) {
-        checked++;
-        if (!RESERVED_PORTS.has(p.port)) continue;
-        add(`container/${p.container.name}/${p.port}`, p.port, {
-          kind, namespace: pod.namespace, name: pod.name, field: p.path,
-          detail: `container "${p.container.name}" declares port ${p.port}`,
-        });
-      }
-      for (const use of servicePortsReaching(pod, index)) {
-        if (use.podPort === undefined) continue;
-        checked++;
-        if (!RESERVED_PORTS.has(use.podPort)) continue;
-        add(`service/${use.serviceName}/${use.index}`, use.podPort, {
-          kind: 'Service', namespace: pod.namespace, name: use.serviceName, field: `spec.ports[${use.index}].targetPort`,
-          detail: `targets pod port ${use.podPort}${use.targetName ? ` (named "${use.targetName}")` : ''}`,
-        });
-      }
-      for (const c of containersOf(pod)) {
-        for (const probeKind of PROBE_KINDS) {
-          const probe = c.container[probeKind];
-          if (!isRecord(probe)) continue;
-          const resolved = resolveProbePort(probe, c);
-          if (!resolved) continue;
-          if (pod.source === 'pod' && index.isLive && isRewrittenProbe(probe, resolved.port)) continue;
-          checked++;
-          if (!RESERVED_PORTS.has(resolved.port)) continue;
-          add(`probe/${c.name}/${probeKind}`, resolved.port, {
-            kind, namespace: pod.namespace, name: pod.name, field: `${c.path}.${probeKind}.${resolved.handler}.port`,
-            detail: `container "${c.name}" ${probeKind} uses port ${resolved.port}${resolved.portName ? ` (named "${resolved.portName}")` : ''}`,
-          });
-        }
+      const uses = portUsesOf(pod, index);
+      checked += uses.checked;
+      for (const hit of uses.reserved) {
+        reserved.add(hit.port);
+        evidence.set(
+          hit.key,
+          hit.service === undefined
+            ? {
+                kind: pod.source === 'template' ? workload.kind : 'Pod',
+                namespace: pod.namespace,
+                name: pod.name,
+                field: hit.field,
+                detail: hit.detail,
+              }
+            : { kind: 'Service', namespace: pod.namespace, name: hit.service, field: hit.field, detail: hit.detail },
+        );
       }
     }
     if (checked === 0) {

@@ -1,7 +1,7 @@
 import { Evidence } from '../types';
 import { containerPortsOf } from '../kube/containers';
 import { nameOf } from '../kube/objects';
-import { podViewsOf } from '../kube/workloads';
+import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, pass, Rule, skip } from './rule';
 import { servicePortsReaching, servicesUnreadable } from './servicePorts';
 
@@ -31,7 +31,7 @@ export const headlessServicePorts: Rule = {
     if (unreadable) return unreadable;
     const missing = new Map<string, Evidence>();
     const headless = new Set<string>();
-    for (const pod of podViewsOf(workload)) {
+    for (const pod of distinctPodViewsOf(workload)) {
       const uses = servicePortsReaching(pod, index).filter(u => isHeadless(u.service));
       const services = new Set(index.servicesSelecting(pod).filter(isHeadless).map(nameOf));
       if (services.size === 0) continue;

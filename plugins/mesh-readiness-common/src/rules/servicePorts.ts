@@ -22,6 +22,7 @@ export interface ServicePortUse {
   podPort?: number;
   /** The named targetPort that was resolved, if it was a name. */
   targetName?: string;
+  /** The pod's shape (see PodView): it gives the namespace, never a pod's name. */
   pod: PodView;
 }
 
@@ -44,7 +45,7 @@ function protocolOf(port: Record<string, any>): ProtocolSelection {
 
 /** Every port of every Service selecting the pod, resolved against it. */
 export function servicePortsReaching(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
-  return index.perPod(pod, 'servicePorts', () => resolveServicePorts(pod, index));
+  return index.perPod(pod, 'servicePorts', shape => resolveServicePorts(shape, index));
 }
 
 function resolveServicePorts(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
