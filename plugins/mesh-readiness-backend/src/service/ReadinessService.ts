@@ -29,14 +29,16 @@ const TREND_DAYS = 14;
 /**
  * Stored workloads of a cluster by each `key=value` of their pod or own
  * labels, built once per stored result, so a component finds its workloads
- * without comparing its selector with every workload.
+ * without comparing its selector with every workload. Keyed by the stored
+ * workloads list, which the store keeps until another scan replaces it
+ * (each call to `clusters()` returns new cluster objects around it).
  */
-const workloadsByLabel = new WeakMap<StoredCluster, Map<string, StoredWorkload[]>>();
+const workloadsByLabel = new WeakMap<StoredWorkload[], Map<string, StoredWorkload[]>>();
 
 function candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredWorkload[] {
   const [pair] = Object.entries(selector.matchLabels ?? {});
   if (!pair) return cluster.workloads;
-  let index = workloadsByLabel.get(cluster);
+  let index = workloadsByLabel.get(cluster.workloads);
   if (!index) {
     index = new Map();
     for (const w of cluster.workloads) {
@@ -50,7 +52,7 @@ function candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredW
         else index.set(key, [w]);
       }
     }
-    workloadsByLabel.set(cluster, index);
+    workloadsByLabel.set(cluster.workloads, index);
   }
   return index.get(`${pair[0]}=${pair[1]}`) ?? [];
 }
@@ -64,15 +66,28 @@ function ownersOf(entity: Entity): string[] {
   return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
 }
 
+/**
+ * The rules a workload does not clear, once per report: stored reports (and
+ * cached entity reports) stay the same objects until another scan lands.
+ */
+const failingRules = new WeakMap<WorkloadReport, string[]>();
+
+function failingRulesOf(workload: WorkloadReport): string[] {
+  let ids = failingRules.get(workload);
+  if (!ids) {
+    ids = workload.findings
+      .filter(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown')
+      .map(f => f.ruleId);
+    failingRules.set(workload, ids);
+  }
+  return ids;
+}
+
 /** Rules that hold workloads back, most first. */
 export function topFailingRules(workloads: WorkloadReport[], limit = 5): FailingRule[] {
   const counts = new Map<string, number>();
   for (const w of workloads) {
-    for (const f of w.findings) {
-      if (f.status === 'fail' || f.status === 'warn' || f.status === 'unknown') {
-        counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
-      }
-    }
+    for (const id of failingRulesOf(w)) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return RULE_DEFINITIONS.filter(r => counts.has(r.id))
     .map(r => ({ ruleId: r.id, title: r.title, severity: r.severity, workloads: counts.get(r.id)! }))
@@ -98,11 +113,75 @@ export function trendOf(rows: HistoryRow[]): TrendPoint[] {
     }));
 }
 
+/** Whether two lists of stored clusters give every entity the same report. */
+function sameClusters(a: StoredCluster[], b: StoredCluster[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((c, i) => {
+      const d = b[i];
+      return (
+        c.cluster === d.cluster &&
+        c.status === d.status &&
+        c.error === d.error &&
+        c.scannedAt === d.scannedAt &&
+        // The store hands out the same parsed list until another scan lands.
+        (c.workloads === d.workloads || (c.workloads.length === 0 && d.workloads.length === 0)) &&
+        c.warnings.length === d.warnings.length &&
+        c.warnings.every((w, j) => w === d.warnings[j])
+      );
+    })
+  );
+}
+
+function sameAnnotations(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every(k => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
+}
+
+/** An entity's report, with what it was computed from (besides the clusters). */
+interface CachedReport {
+  kind: string;
+  name: string;
+  annotations: Record<string, string>;
+  report: EntityReadinessResponse;
+}
+
 export class ReadinessService {
+  /**
+   * Reports of the entities in scorecards, while the stored clusters stay
+   * as they were: between scans a scorecard only re-reads the entities.
+   */
+  private reports?: { clusters: StoredCluster[]; byRef: Map<string, CachedReport> };
+
   constructor(
     private readonly store: ReadinessStore,
     private readonly catalog: CatalogService,
   ) {}
+
+  /** reportFor of each entity, reusing the report of an unchanged entity over unchanged clusters. */
+  private reportsFor(entities: Entity[], clusters: StoredCluster[]): EntityReadinessResponse[] {
+    if (!this.reports || !sameClusters(this.reports.clusters, clusters)) {
+      this.reports = { clusters, byRef: new Map() };
+    }
+    const { byRef } = this.reports;
+    return entities.map(entity => {
+      // reportFor reads the entity's kind, name, namespace (in its ref) and annotations.
+      const ref = stringifyEntityRef(entity);
+      const annotations = entity.metadata.annotations ?? {};
+      const cached = byRef.get(ref);
+      if (
+        cached &&
+        cached.kind === entity.kind &&
+        cached.name === entity.metadata.name &&
+        sameAnnotations(cached.annotations, annotations)
+      ) {
+        return cached.report;
+      }
+      const report = ReadinessService.reportFor(entity, clusters);
+      byRef.set(ref, { kind: entity.kind, name: entity.metadata.name, annotations: { ...annotations }, report });
+      return report;
+    });
+  }
 
   /** The entity's report from stored cluster results. Pure over its inputs. */
   static reportFor(entity: Entity, clusters: StoredCluster[]): EntityReadinessResponse {
@@ -181,7 +260,7 @@ export class ReadinessService {
     const groupRef = stringifyEntityRef(group);
     const components = await this.componentsOwnedBy(groupRef, credentials);
     const clusters = await this.store.clusters();
-    const reports = components.map(c => ({ entity: c, report: ReadinessService.reportFor(c, clusters) }));
+    const reports = this.reportsFor(components, clusters).map((report, i) => ({ entity: components[i], report }));
     const scores = reports
       .map(({ entity, report }) => ReadinessService.score(entity, report))
       .sort((a, b) => a.score - b.score || (a.name < b.name ? -1 : 1));
@@ -210,7 +289,7 @@ export class ReadinessService {
       this.catalog.getEntities({ filter: { kind: 'Component' } }, { credentials }),
       this.store.clusters(),
     ]);
-    const reports = components.map(c => ({ entity: c, report: ReadinessService.reportFor(c, clusters) }));
+    const reports = this.reportsFor(components, clusters).map((report, i) => ({ entity: components[i], report }));
     const teams: TeamSummary[] = groups
       .map(group => {
         const groupRef = stringifyEntityRef(group);
