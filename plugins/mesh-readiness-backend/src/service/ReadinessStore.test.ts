@@ -89,4 +89,22 @@ describe('ReadinessStore', () => {
     ]);
     expect((await store.scans(1)).map(s => s.id)).toEqual([second]);
   });
+
+  it.each(databases.eachSupportedId())('writes a scan’s history whole or not at all, on %p', async id => {
+    const store = await storeOn(id);
+    // More rows than one insert takes, with a bad one in the second batch.
+    const rows = Array.from({ length: 250 }, (_, i) => ({
+      entityRef: `component:default/c${i}`,
+      scannedAt: '2026-11-20T10:00:00.000Z',
+      level: i === 230 ? (null as unknown as number) : 1,
+      score: 50,
+      ready: false,
+      workloads: 1,
+    }));
+    await expect(store.addHistory(rows)).rejects.toThrow();
+    const refs = rows.map(r => r.entityRef);
+    expect(await store.history(refs, new Date(0))).toEqual([]);
+    await store.addHistory(rows.map(r => ({ ...r, level: 1 })));
+    expect(await store.history(refs, new Date(0))).toHaveLength(250);
+  });
 });

@@ -56,8 +56,9 @@ export class Scanner {
 
   /**
    * Each cluster's latest attempt and the latest scans. A scan that has not
-   * finished although every read it made would have timed out long ago was
-   * cut short by its backend stopping: it shows as interrupted.
+   * finished although every read it made would have timed out long ago, or
+   * a scheduled scan that another scheduled scan followed, was cut short by
+   * its backend stopping: it shows as interrupted.
    */
   async status(limit: number): Promise<ScansResponse> {
     const [clusters, scans] = await Promise.all([this.store.clusters(), this.store.scans(limit)]);
@@ -74,7 +75,11 @@ export class Scanner {
       })),
       scans: scans.map(s => {
         let state: ScanSummary['state'] = 'finished';
-        if (!s.finishedAt) state = Date.parse(s.startedAt) < interruptedBefore ? 'interrupted' : 'running';
+        if (!s.finishedAt) {
+          // The scheduler starts no scheduled scan while another holds the task.
+          const overtaken = s.trigger === 'schedule' && scans.some(t => t.trigger === 'schedule' && t.id > s.id);
+          state = overtaken || Date.parse(s.startedAt) < interruptedBefore ? 'interrupted' : 'running';
+        }
         return { ...s, state };
       }),
     };

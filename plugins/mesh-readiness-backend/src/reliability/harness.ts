@@ -1,0 +1,210 @@
+/*
+ * What the reliability suite runs on: the app's real backend
+ * (packages/backend, every plugin a deployment has) started as its own
+ * process on a shared PostgreSQL, a TCP relay in front of the real API
+ * server that can be told to hang or refuse, and a way to read every row
+ * the plugin stored.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+
+const REPO = resolvePackagePath('@mesh-readiness/plugin-mesh-readiness-backend', '../..');
+const BACKEND = path.join(REPO, 'packages/backend');
+
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise(r => server.close(r));
+  return port;
+}
+
+/** Polls until the check returns a value, or fails naming what it waited for. */
+export async function waitFor<T>(what: string, seconds: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== null && (value as unknown) !== false) return value;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(500);
+  }
+  throw new Error(`waited ${seconds} s for ${what}${last ? `; last error: ${last}` : ''}`);
+}
+
+/** Every response body the suite read, to be searched for secrets. */
+export const responses: string[] = [];
+
+/**
+ * One backend process, configured like a deployment: app-config.yaml plus
+ * the given config on top. Its output is kept in a file, to be searched.
+ */
+export class Replica {
+  private child?: ChildProcess;
+  readonly baseUrl: string;
+  readonly logFile: string;
+  private token?: string;
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly configFile: string,
+    dir: string,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.logFile = path.join(dir, `${name}.log`);
+  }
+
+  async start(): Promise<void> {
+    const out = fs.openSync(this.logFile, 'a');
+    this.child = spawn(
+      process.execPath,
+      [
+        '-r',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        'src/index.ts',
+        '--config',
+        path.join(REPO, 'app-config.yaml'),
+        '--config',
+        this.configFile,
+      ],
+      {
+        cwd: BACKEND,
+        // The guest sign-in of the demo is for development, as `yarn start` runs it.
+        env: { ...process.env, NODE_ENV: 'development', NODE_OPTIONS: '' },
+        stdio: ['ignore', out, out],
+      },
+    );
+    fs.closeSync(out);
+    const child = this.child;
+    await waitFor(`${this.name} to answer`, 120, async () => {
+      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}: ${this.log().slice(-2000)}`);
+      const res = await fetch(`${this.baseUrl}/.backstage/health/v1/readiness`, { signal: AbortSignal.timeout(2000) });
+      return res.ok || undefined;
+    });
+    this.token = undefined;
+  }
+
+  get pid(): number | undefined {
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
+  /** Stops the process at once, as a crash or an OOM kill would. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise(r => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  log(): string {
+    return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8') : '';
+  }
+
+  /** A signed-in guest's token, as the demo's frontend gets it. */
+  async signIn(): Promise<string> {
+    if (!this.token) {
+      const res = await fetch(`${this.baseUrl}/api/auth/guest/refresh`);
+      const body: any = await res.json();
+      if (!body.backstageIdentity?.token) throw new Error(`${this.name}: guest sign-in failed: ${res.status}`);
+      this.token = body.backstageIdentity.token;
+    }
+    return this.token!;
+  }
+
+  /** GET from the plugin's API as the signed-in guest; the raw text is kept for the secret search. */
+  async get(apiPath: string): Promise<{ status: number; body: any; text: string }> {
+    const res = await fetch(`${this.baseUrl}/api/mesh-readiness${apiPath}`, {
+      headers: { Authorization: `Bearer ${await this.signIn()}` },
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await res.text();
+    responses.push(text);
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
+  }
+}
+
+/**
+ * A TCP relay to the API server: `pass` relays, `hang` accepts and never
+ * answers, `refuse` stops listening so connections are refused.
+ */
+export class Relay {
+  private server = net.createServer(socket => this.accept(socket));
+  private sockets = new Set<net.Socket>();
+  private mode: 'pass' | 'hang' | 'refuse' = 'pass';
+  port = 0;
+
+  constructor(private readonly target: URL) {}
+
+  async listen(port = 0): Promise<void> {
+    this.server = net.createServer(socket => this.accept(socket));
+    await new Promise<void>(r => this.server.listen(port, '127.0.0.1', r));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  async set(mode: 'pass' | 'hang' | 'refuse'): Promise<void> {
+    if (mode === this.mode) return;
+    // Connections kept alive from before must not bypass the new mode.
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (mode === 'refuse') await new Promise(r => this.server.close(r));
+    if (this.mode === 'refuse') await this.listen(this.port);
+    this.mode = mode;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    if (this.mode !== 'refuse') await new Promise(r => this.server.close(r));
+  }
+
+  private accept(socket: net.Socket) {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    if (this.mode !== 'pass') return; // hang: read nothing, answer nothing
+    const upstream = net.connect(Number(this.target.port), this.target.hostname);
+    this.sockets.add(upstream);
+    upstream.on('close', () => this.sockets.delete(upstream));
+    upstream.on('error', () => socket.destroy());
+    socket.pipe(upstream).pipe(socket);
+  }
+}
+
+/** The plugin's own database on the shared server, as the backend names it. */
+export function pluginDatabase(serverUrl: string, prefix: string): Knex {
+  const url = new URL(serverUrl);
+  url.pathname = `/${prefix}mesh-readiness`;
+  return knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
+}
+
+/** Every row of every table in the plugin's database, as text. */
+export async function dumpTables(db: Knex): Promise<string> {
+  const tables = await db('pg_tables').select('tablename').where('schemaname', 'public');
+  const parts: string[] = [];
+  for (const { tablename } of tables) {
+    parts.push(JSON.stringify(await db(tablename).select()));
+  }
+  return parts.join('\n');
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'mr-reliability-'));
+}
+
+export const repoPath = (...parts: string[]) => path.join(REPO, ...parts);

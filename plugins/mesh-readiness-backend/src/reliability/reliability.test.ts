@@ -1,0 +1,309 @@
+/*
+ * Reliability of the product as deployed (`yarn test:reliability`): two
+ * processes of the app's real backend on one PostgreSQL, scanning a real
+ * kube-apiserver four ways at once: healthy; as an identity that gets 403
+ * on DaemonSets; through a relay that is made to hang; and at an address
+ * that refuses connections. The steps run in order on the same replicas.
+ * Skipped unless a control plane and a PostgreSQL server are given
+ * (scripts/reliability.sh starts both).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { EntityReadinessResponse, KubeObject, parseManifests, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, tempDir, waitFor } from './harness';
+
+const server = process.env.MR_KUBE_SERVER;
+const postgres = process.env.MR_TEST_POSTGRES_URL;
+const describeReliability = server && postgres ? describe : describe.skip;
+
+const ADMIN = process.env.MR_KUBE_ADMIN_TOKEN ?? '';
+const RESTRICTED = process.env.MR_KUBE_RESTRICTED_TOKEN ?? '';
+const CANARY = 'canary-reliability-3b9d-do-not-leak';
+const SECRETS = [ADMIN, RESTRICTED, CANARY];
+const CLUSTER_TIMEOUT_S = 3;
+const FREQUENCY_S = 6;
+const TASK_TIMEOUT_S = 20;
+
+/** The demo's manifests, applied to the real API server with the admin token. */
+async function applyDemo() {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'real', server: server!, caData: process.env.MR_KUBE_CA_DATA }],
+    users: [{ name: 'admin', token: ADMIN }],
+    contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
+    currentContext: 'real',
+  });
+  const client = KubernetesObjectApi.makeApiClient(kc);
+  const dir = repoPath('examples/mesh-demo/cluster');
+  const objects: KubeObject[] = fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.yaml'))
+    .flatMap(f => parseManifests(fs.readFileSync(path.join(dir, f), 'utf8'), f).objects);
+  for (const o of [...objects.filter(x => x.kind === 'Namespace'), ...objects.filter(x => x.kind !== 'Namespace')]) {
+    await client.create(o as any).catch((e: any) => {
+      if (e?.code !== 409) throw e; // already there from another suite
+    });
+  }
+}
+
+const scheduled = (scans: ScanSummary[]) => scans.filter(s => s.trigger === 'schedule');
+const byCluster = (report: EntityReadinessResponse, cluster: string) => report.clusters.find(c => c.cluster === cluster)!;
+
+describeReliability('two backend replicas on one PostgreSQL, four clusters of which two fail', () => {
+  const dir = tempDir();
+  const prefix = `mr_rel_${process.pid}_`;
+  let relay: Relay;
+  let replicas: Replica[];
+  let db: Knex;
+  const startedAt = Date.now();
+
+  const scans = async (r: Replica): Promise<ScanSummary[]> => (await r.get('/scans?limit=200')).body.scans;
+  const alive = () => replicas.filter(r => r.pid !== undefined);
+
+  beforeAll(async () => {
+    await applyDemo();
+    relay = new Relay(new URL(server!));
+    await relay.listen();
+    const refused = await freePort();
+    const cluster = (name: string, url: string, token: string) => ({
+      name,
+      url,
+      authProvider: 'serviceAccount',
+      serviceAccountToken: token,
+      caData: process.env.MR_KUBE_CA_DATA,
+    });
+    replicas = [];
+    for (const name of ['replica-a', 'replica-b']) {
+      const port = await freePort();
+      const config = {
+        backend: {
+          baseUrl: `http://127.0.0.1:${port}`,
+          listen: { port, host: '127.0.0.1' },
+          database: { client: 'pg', connection: postgres, prefix },
+        },
+        catalog: {
+          locations: [
+            { type: 'file', target: repoPath('examples/mesh-demo/catalog.yaml') },
+            { type: 'file', target: repoPath('examples/mesh-demo/org.yaml'), rules: [{ allow: ['User', 'Group'] }] },
+          ],
+        },
+        kubernetes: {
+          serviceLocatorMethod: { type: 'multiTenant' },
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                cluster('healthy', server!, ADMIN),
+                cluster('restricted', server!, RESTRICTED),
+                cluster('flaky', relay.url, ADMIN),
+                cluster('unreachable', `https://127.0.0.1:${refused}`, CANARY),
+              ],
+            },
+          ],
+        },
+        meshReadiness: {
+          manifestSources: [],
+          clusterTimeoutSeconds: CLUSTER_TIMEOUT_S,
+          schedule: {
+            frequency: { seconds: FREQUENCY_S },
+            timeout: { seconds: TASK_TIMEOUT_S },
+            initialDelay: { seconds: 1 },
+          },
+        },
+      };
+      const file = path.join(dir, `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(config));
+      replicas.push(new Replica(name, port, file, dir));
+    }
+    // One after the other, as a rollout does: two processes creating the
+    // same new databases at the same instant race on Backstage's migrations.
+    for (const r of replicas) await r.start();
+    db = pluginDatabase(postgres!, prefix);
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all((replicas ?? []).map(r => r.kill()));
+    await relay?.close();
+    await db?.destroy();
+  }, 60_000);
+
+  it('serves the healthy clusters and reports each failure with its reason, on both replicas', async () => {
+    const [a, b] = replicas;
+    // The catalog is read and a scan has stored the healthy clusters.
+    const report: EntityReadinessResponse = await waitFor('a scanned demo component', 90, async () => {
+      const res = await a.get('/entities/component/default/ledger');
+      return res.status === 200 && byCluster(res.body, 'healthy')?.workloads.length ? res.body : undefined;
+    });
+    expect(byCluster(report, 'healthy')).toMatchObject({ status: 'ok' });
+    expect(byCluster(report, 'flaky')).toMatchObject({ status: 'ok' });
+    expect(byCluster(report, 'unreachable')).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/ECONNREFUSED/),
+      workloads: [],
+    });
+    // 403 on DaemonSets: the rule that needs them is unknown there, never pass.
+    const mr004 = (cluster: string) => byCluster(report, cluster).workloads[0].findings.find(f => f.ruleId === 'MR004')!;
+    expect(mr004('healthy').status).toBe('fail');
+    expect(mr004('restricted')).toMatchObject({ status: 'unknown', message: expect.stringContaining('403') });
+    expect(report.errors).toEqual(
+      expect.arrayContaining([
+        { cluster: 'unreachable', message: expect.stringMatching(/ECONNREFUSED/) },
+        { cluster: 'restricted', message: expect.stringMatching(/DaemonSet.*403/) },
+      ]),
+    );
+    // Findings the restricted identity could read are the same as the healthy ones.
+    const statuses = (cluster: string) =>
+      byCluster(report, cluster).workloads[0].findings.filter(f => f.ruleId !== 'MR004').map(f => `${f.ruleId}:${f.status}`);
+    expect(statuses('restricted')).toEqual(statuses('healthy'));
+
+    // The other replica serves the same stored result.
+    const fromB = (await b.get('/entities/component/default/ledger')).body;
+    expect(fromB).toEqual((await a.get('/entities/component/default/ledger')).body);
+  }, 120_000);
+
+  it('ends a scan within the timeout when a cluster hangs, keeping its last good result, stale, with its time', async () => {
+    const [a] = replicas;
+    const before = byCluster((await a.get('/entities/component/default/ledger')).body, 'flaky');
+    expect(before.status).toBe('ok');
+    await relay.set('hang');
+    const hungAt = new Date().toISOString();
+    const scan = await waitFor('a scheduled scan with the flaky cluster hanging', 60, async () =>
+      scheduled(await scans(a)).find(s => s.startedAt > hungAt && s.state === 'finished'),
+    );
+    expect(Date.parse(scan.finishedAt!) - Date.parse(scan.startedAt)).toBeLessThan((CLUSTER_TIMEOUT_S + 5) * 1000);
+    expect(scan.clusters).toEqual(
+      expect.arrayContaining([
+        { cluster: 'flaky', ok: false, error: `timed out after ${CLUSTER_TIMEOUT_S} s` },
+        { cluster: 'healthy', ok: true },
+      ]),
+    );
+    const flaky = byCluster((await a.get('/entities/component/default/ledger')).body, 'flaky');
+    expect(flaky).toMatchObject({ status: 'error', stale: true, error: `timed out after ${CLUSTER_TIMEOUT_S} s` });
+    // Still the last good workloads, from the scan before it hung.
+    expect(flaky.workloads).toEqual(before.workloads);
+    expect(flaky.scannedAt! < hungAt).toBe(true);
+    const status = (await a.get('/scans')).body.clusters.find((c: any) => c.cluster === 'flaky');
+    expect(status).toMatchObject({ status: 'error', stale: true, scannedAt: before.scannedAt, workloads: expect.any(Number) });
+    expect(status.attemptedAt > hungAt).toBe(true);
+  }, 90_000);
+
+  it('runs each scheduled scan on one replica only', async () => {
+    const all = await waitFor('four scheduled scans', 60, async () => {
+      const finished = scheduled(await scans(replicas[0])).filter(s => s.finishedAt);
+      return finished.length >= 4 ? finished : undefined;
+    });
+    const sorted = [...all].sort((x, y) => x.startedAt.localeCompare(y.startedAt));
+    for (let i = 1; i < sorted.length; i++) {
+      // Had both replicas run a tick, their scans would overlap.
+      expect({ scan: sorted[i].id, startedAfterPreviousEnded: sorted[i].startedAt >= sorted[i - 1].finishedAt! }).toEqual({
+        scan: sorted[i].id,
+        startedAfterPreviousEnded: true,
+      });
+    }
+    const elapsed = (Date.now() - startedAt) / 1000;
+    expect(all.length).toBeLessThanOrEqual(Math.ceil(elapsed / FREQUENCY_S) + 1);
+  }, 90_000);
+
+  it('killed mid-scan, a replica leaves every stored row whole and the other replica scans again', async () => {
+    // The flaky cluster still hangs, so every scan lasts the cluster timeout: kill its runner then.
+    const running = await waitFor('a scheduled scan in progress', 60, async () =>
+      scheduled(await scans(replicas[0])).find(s => s.state === 'running'),
+    );
+    const victim = replicas.find(r => running.runner.endsWith(`:${r.pid}`));
+    expect(victim).toBeDefined();
+    await victim!.kill();
+    const killedAt = new Date().toISOString();
+    const survivor = alive()[0];
+
+    const historyBefore = await db('mesh_readiness_history').select().orderBy('id');
+    const clustersBefore = await db('mesh_readiness_clusters').select().orderBy('cluster');
+
+    // The survivor reads the same results, and the stopped scan is not forgotten.
+    const interrupted = (await scans(survivor)).find(s => s.id === running.id)!;
+    expect(interrupted.finishedAt).toBeUndefined();
+    // The scheduler frees the dead replica's claim once the task timeout has
+    // passed (its janitor looks every minute); then the survivor scans.
+    const rerun = await waitFor('the survivor to run the next scheduled scan', TASK_TIMEOUT_S + 90, async () =>
+      scheduled(await scans(survivor)).find(s => s.startedAt > killedAt && s.state === 'finished'),
+    );
+    expect(rerun.runner.endsWith(`:${survivor.pid}`)).toBe(true);
+    expect((await scans(survivor)).find(s => s.id === running.id)!.state).toBe('interrupted');
+
+    // Nothing stored before the kill was lost or changed, and nothing is half-written.
+    const historyAfter = await db('mesh_readiness_history').select().orderBy('id');
+    expect(historyAfter.slice(0, historyBefore.length)).toEqual(historyBefore);
+    const perScan = new Map<string, number>();
+    for (const row of historyAfter) {
+      const at = new Date(row.scanned_at).toISOString();
+      perScan.set(at, (perScan.get(at) ?? 0) + 1);
+    }
+    // Once the catalog was read, every scan recorded every mapped demo component.
+    const sizes = [...perScan.values()];
+    const full = sizes.indexOf(9);
+    expect(full).toBeGreaterThanOrEqual(0);
+    expect(new Set(sizes.slice(full))).toEqual(new Set([9]));
+    const clustersAfter = await db('mesh_readiness_clusters').select().orderBy('cluster');
+    const whole = (row: any) => {
+      try {
+        const body = row.workloads ? JSON.parse(row.workloads) : undefined;
+        return row.status === 'ok' ? Boolean(row.scanned_at && Array.isArray(body?.workloads)) : row.status === 'error';
+      } catch {
+        return false;
+      }
+    };
+    expect(clustersAfter.map(r => `${r.cluster}:${whole(r)}`)).toEqual(clustersAfter.map(r => `${r.cluster}:true`));
+    expect(clustersAfter.map(r => r.cluster)).toEqual(clustersBefore.map(r => r.cluster));
+  }, 240_000);
+
+  it('restarted, the killed replica serves the same results and takes scans again', async () => {
+    const restarted = replicas.find(r => r.pid === undefined)!;
+    const survivor = alive()[0];
+    await relay.set('pass');
+    await restarted.start();
+    const entity = '/entities/component/default/ledger';
+    await waitFor('both replicas to serve the same recovered result', 60, async () => {
+      const [x, y] = await Promise.all([restarted.get(entity), survivor.get(entity)]);
+      return byCluster(x.body, 'flaky')?.status === 'ok' && JSON.stringify(x.body) === JSON.stringify(y.body);
+    });
+    const scorecard = '/groups/default/team-payments/scorecard';
+    expect((await restarted.get(scorecard)).body).toEqual((await survivor.get(scorecard)).body);
+    // With one replica killed now, the restarted one carries on alone.
+    await survivor.kill();
+    const killedAt = new Date().toISOString();
+    await waitFor('the restarted replica to scan alone', TASK_TIMEOUT_S + 90, async () =>
+      scheduled(await scans(restarted)).find(s => s.startedAt > killedAt && s.state === 'finished' && s.runner.endsWith(`:${restarted.pid}`)),
+    );
+  }, 240_000);
+
+  it('never returns, logs or stores a cluster token', async () => {
+    const logs = replicas.map(r => r.log()).join('\n');
+    // The logs are real: they hold the scans and the failures.
+    expect(logs).toContain('Scan of cluster unreachable failed');
+    const databases = await db.raw('select datname from pg_database where datname like ?', [`${prefix}%`]);
+    const stored: string[] = [];
+    for (const { datname } of databases.rows) {
+      const url = new URL(postgres!);
+      url.pathname = `/${datname}`;
+      const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
+      try {
+        stored.push(await dumpTables(knex));
+      } finally {
+        await knex.destroy();
+      }
+    }
+    expect(databases.rows.length).toBeGreaterThan(3);
+    expect(stored.join('\n')).toContain('mesh-readiness-scan');
+    expect(responses.length).toBeGreaterThan(10);
+    for (const secret of SECRETS) {
+      expect(secret.length).toBeGreaterThan(8);
+      const where = [
+        logs.includes(secret) && 'a log line',
+        responses.some(r => r.includes(secret)) && 'an API response',
+        stored.some(s => s.includes(secret)) && 'a stored row',
+      ].filter(Boolean);
+      expect(where).toEqual([]);
+    }
+  }, 60_000);
+});
