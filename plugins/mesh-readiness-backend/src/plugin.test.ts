@@ -39,8 +39,11 @@ const ENTITIES = [
   component('legacy', 'shop-team'),
 ];
 
-/** A cluster source a module adds: hangs forever, or answers 403 on Services. */
-const extraSources = (sources: Array<'hangs' | 'forbids-services'>) =>
+/** What the `changes` source reads: the test edits it between scans. */
+const changing: { labels: Record<string, string> } = { labels: {} };
+
+/** A cluster source a module adds: hangs forever, answers 403 on Services, or reads `changing`. */
+const extraSources = (sources: Array<'hangs' | 'forbids-services' | 'changes'>) =>
   createBackendModule({
     pluginId: 'mesh-readiness',
     moduleId: 'test-sources',
@@ -49,6 +52,23 @@ const extraSources = (sources: Array<'hangs' | 'forbids-services'>) =>
         deps: { sources: meshReadinessClusterSourcesExtensionPoint },
         async init({ sources: ep }) {
           for (const kind of sources) {
+            if (kind === 'changes') {
+              ep.addClusterSource({
+                name: kind,
+                readSnapshot: async () => ({
+                  source: 'live' as const,
+                  objects: [
+                    { kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } },
+                    {
+                      kind: 'Deployment',
+                      metadata: { name: 'web', namespace: 'shop' },
+                      spec: { template: { metadata: { labels: { 'backstage.io/kubernetes-id': 'web', ...changing.labels } }, spec: { containers: [{ name: 'web' }] } } },
+                    },
+                  ],
+                }),
+              });
+              continue;
+            }
             ep.addClusterSource({
               name: kind,
               readSnapshot: () =>
@@ -92,7 +112,7 @@ function catalogHidingFromUsers(entities: Entity[], hidden: string[]) {
 }
 
 async function startWith(
-  options: { entities?: Entity[]; hiddenFromUser?: string[]; sources?: Array<'hangs' | 'forbids-services'>; manifestSources?: any[] } = {},
+  options: { entities?: Entity[]; hiddenFromUser?: string[]; sources?: Array<'hangs' | 'forbids-services' | 'changes'>; manifestSources?: any[] } = {},
 ) {
   const actions = actionsRegistryServiceMock();
   const { server } = await startTestBackend({
@@ -222,6 +242,21 @@ describe('the mesh-readiness backend', () => {
     expect(res.body.topFailingRules[0]).toMatchObject({ ruleId: 'MR003', workloads: 1 });
     const org = await get('/scorecards');
     expect(org.body.teams).toEqual([expect.objectContaining({ groupRef: 'group:default/shop-team', components: 4, mappedComponents: 3 })]);
+  });
+
+  it('shows a new scan’s results in the scorecards, not the previous ones', async () => {
+    const { get } = await startWith({ sources: ['changes'], manifestSources: [] });
+    const webScore = async () =>
+      (await get('/groups/default/shop-team/scorecard')).body.components.find((c: any) => c.name === 'web');
+    changing.labels = {};
+    const before = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+    expect(await webScore()).toMatchObject({ score: before.summary.score, level: before.summary.level });
+    changing.labels = { app: 'web', version: 'v1' };
+    const after = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+    expect(after.summary.score).not.toBe(before.summary.score);
+    expect(await webScore()).toMatchObject({ score: after.summary.score, level: after.summary.level });
+    const org = (await get('/scorecards')).body;
+    expect(org.teams[0].averageScore).toBe(Math.round(after.summary.score / 3));
   });
 
   it('shows nothing of an entity the catalog does not let the caller read', async () => {
