@@ -261,7 +261,7 @@ try {
   });
 
   await check(
-    'the organisation page lists every team and links to its scorecard',
+    'the organisation page lists every team, the clusters read, and links to each scorecard',
     async () => {
       await open('/');
       await page
@@ -270,6 +270,15 @@ try {
         .click();
       for (const team of ['Web', 'Payments', 'Platform'])
         await page.getByRole('link', { name: team, exact: true }).waitFor();
+      // The clusters behind the reports: the demo cluster, read, and its scans.
+      await page
+        .getByTestId('cluster-demo-cluster')
+        .getByText(/workloads, read/)
+        .waitFor();
+      await page
+        .getByRole('img', { name: /scan .* every cluster read$/ })
+        .first()
+        .waitFor();
       await page.screenshot({
         path: path.join(shots, 'organisation.png'),
         fullPage: true,

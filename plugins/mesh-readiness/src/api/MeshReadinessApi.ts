@@ -4,6 +4,7 @@ import {
   GroupScorecardResponse,
   OrganizationScorecardResponse,
   RulesResponse,
+  ScansResponse,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 
 export interface EntityRefParts {
@@ -24,6 +25,8 @@ export interface MeshReadinessApi {
     name: string;
   }): Promise<GroupScorecardResponse>;
   getOrganizationScorecard(): Promise<OrganizationScorecardResponse>;
+  /** Each cluster's latest attempt and the latest scans. */
+  getScans(options?: { limit?: number }): Promise<ScansResponse>;
 }
 
 export const meshReadinessApiRef = createApiRef<MeshReadinessApi>({

@@ -41,12 +41,16 @@ describe('MeshReadinessClient', () => {
     );
     await client.getGroupScorecard({ namespace: 'default', name: 'team-web' });
     await client.getOrganizationScorecard();
+    await client.getScans();
+    await client.getScans({ limit: 50 });
     expect(urls).toEqual([
       `${base}/rules`,
       `${base}/entities/Component/default/cart`,
       `${base}/entities/Component/default/cart?refresh=true`,
       `${base}/groups/default/team-web/scorecard`,
       `${base}/scorecards`,
+      `${base}/scans`,
+      `${base}/scans?limit=50`,
     ]);
   });
 

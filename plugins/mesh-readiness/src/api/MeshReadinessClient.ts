@@ -48,4 +48,10 @@ export class MeshReadinessClient implements MeshReadinessApi {
       Awaited<ReturnType<MeshReadinessApi['getOrganizationScorecard']>>
     >('/scorecards');
   }
+
+  getScans(options: { limit?: number } = {}) {
+    return this.get<Awaited<ReturnType<MeshReadinessApi['getScans']>>>(
+      `/scans${options.limit ? `?limit=${Number(options.limit)}` : ''}`,
+    );
+  }
 }

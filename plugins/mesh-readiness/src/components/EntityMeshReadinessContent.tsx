@@ -43,18 +43,9 @@ import {
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
-import { LevelChip, ScoreBar, StatusIcon } from './visuals';
+import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
 
 const NEEDS_ACTION = new Set(['fail', 'warn', 'unknown']);
-
-function timeAgo(iso?: string): string {
-  if (!iso) return 'never';
-  const minutes = Math.round((Date.now() - new Date(iso).getTime()) / 60000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
-}
 
 export function NotMappedGuide({
   report,

@@ -8,7 +8,17 @@ import { OrganizationContent } from './OrganizationPage';
 
 const render = (api: Partial<MeshReadinessApi>) =>
   renderInTestApp(
-    <TestApiProvider apis={[[meshReadinessApiRef, api as MeshReadinessApi]]}>
+    <TestApiProvider
+      apis={[
+        [
+          meshReadinessApiRef,
+          {
+            getScans: async () => ({ clusters: [], scans: [] }),
+            ...api,
+          } as MeshReadinessApi,
+        ],
+      ]}
+    >
       <OrganizationContent />
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },

@@ -21,6 +21,7 @@ import { Box, Grid, LinearProgress, Typography } from '@material-ui/core';
 import { TeamSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { TopFailingRules } from './GroupScorecardContent';
+import { ClustersCard } from './ClustersCard';
 
 const teamName = (t: TeamSummary) => t.title ?? parseEntityRef(t.groupRef).name;
 
@@ -93,6 +94,9 @@ export function OrganizationContent() {
         <InfoCard title="Rules blocking the most workloads">
           <TopFailingRules rules={value.topFailingRules} />
         </InfoCard>
+        <Box mt={3}>
+          <ClustersCard />
+        </Box>
       </Grid>
     </Grid>
   );

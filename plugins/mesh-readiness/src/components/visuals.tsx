@@ -22,6 +22,16 @@ import {
   ReadinessLevel,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 
+/** "3 min ago", as people say it; "never" when there is no time. */
+export function timeAgo(iso?: string): string {
+  if (!iso) return 'never';
+  const minutes = Math.round((Date.now() - new Date(iso).getTime()) / 60000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
 export const STATUS_LABELS: Record<FindingStatus, string> = {
   pass: 'pass',
   fail: 'fail',

@@ -1,0 +1,120 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { MeshReadinessApi, meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { ClustersCard } from './ClustersCard';
+
+const minutesAgo = (m: number) =>
+  new Date(Date.now() - m * 60_000).toISOString();
+
+const render = (getScans: MeshReadinessApi['getScans']) =>
+  renderInTestApp(
+    <TestApiProvider
+      apis={[[meshReadinessApiRef, { getScans } as MeshReadinessApi]]}
+    >
+      <ClustersCard />
+    </TestApiProvider>,
+  );
+
+const scans: ScansResponse = {
+  clusters: [
+    {
+      cluster: 'prod-eu',
+      status: 'ok',
+      attemptedAt: minutesAgo(2),
+      scannedAt: minutesAgo(2),
+      workloads: 120,
+    },
+    {
+      cluster: 'prod-us',
+      status: 'error',
+      error: 'timed out after 60 s',
+      attemptedAt: minutesAgo(2),
+      scannedAt: minutesAgo(45),
+      stale: true,
+      workloads: 80,
+    },
+    {
+      cluster: 'staging',
+      status: 'error',
+      error: 'connect ECONNREFUSED 10.0.0.1:443',
+      attemptedAt: minutesAgo(2),
+      workloads: 0,
+    },
+  ],
+  scans: [
+    {
+      id: 3,
+      trigger: 'schedule',
+      runner: 'backstage-7d9f:1',
+      startedAt: minutesAgo(2),
+      finishedAt: minutesAgo(1),
+      state: 'finished',
+      clusters: [
+        { cluster: 'prod-eu', ok: true },
+        { cluster: 'prod-us', ok: false, error: 'timed out after 60 s' },
+      ],
+    },
+    {
+      id: 2,
+      trigger: 'schedule',
+      runner: 'backstage-5c2a:1',
+      startedAt: minutesAgo(12),
+      state: 'interrupted',
+    },
+    {
+      id: 1,
+      trigger: 'refresh',
+      runner: 'backstage-5c2a:1',
+      startedAt: minutesAgo(22),
+      finishedAt: minutesAgo(22),
+      state: 'finished',
+      clusters: [{ cluster: 'prod-eu', ok: true }],
+    },
+  ],
+};
+
+describe('ClustersCard', () => {
+  it('shows each cluster’s latest attempt: read, stale with its age, or never read', async () => {
+    await render(async () => scans);
+    const eu = await screen.findByTestId('cluster-prod-eu');
+    expect(
+      within(eu).getByText('120 workloads, read 2 min ago'),
+    ).toBeInTheDocument();
+    const us = screen.getByTestId('cluster-prod-us');
+    expect(
+      within(us).getByText(
+        'Not read since 45 min ago: showing that result (stale). Last try 2 min ago: timed out after 60 s',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('cluster-staging')).getByText(
+        'Never read. Last try 2 min ago: connect ECONNREFUSED 10.0.0.1:443',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('draws the latest scans oldest first, saying which failed or were cut short', async () => {
+    await render(async () => scans);
+    const marks = await screen.findAllByRole('img');
+    expect(marks.map(m => m.getAttribute('aria-label'))).toEqual([
+      'Refresh scan 22 min ago on backstage-5c2a:1: every cluster read',
+      'Scheduled scan 12 min ago on backstage-5c2a:1: interrupted: its backend stopped mid-scan',
+      'Scheduled scan 2 min ago on backstage-7d9f:1: failed: prod-us',
+    ]);
+  });
+
+  it('says when nothing has been scanned', async () => {
+    await render(async () => ({ clusters: [], scans: [] }));
+    expect(
+      await screen.findByText(/No cluster has been scanned yet/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the backend’s error', async () => {
+    await render(() => Promise.reject(new Error('scans unavailable')));
+    expect(
+      await screen.findByText('Error: scans unavailable'),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,136 @@
+/*
+ * The clusters behind every report: whether each was read at the latest
+ * scan, how old its result is, and a strip of the latest scans, so a
+ * platform engineer sees at a glance when a cluster stopped answering.
+ */
+import useAsync from 'react-use/esm/useAsync';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { Box, Tooltip, Typography } from '@material-ui/core';
+import {
+  ClusterStatus,
+  ScanSummary,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { timeAgo } from './visuals';
+
+const SCANS_SHOWN = 30;
+
+function ClusterRow({ cluster }: { cluster: ClusterStatus }) {
+  let status = <StatusOK>{cluster.cluster}</StatusOK>;
+  if (cluster.status === 'error') {
+    status = cluster.stale ? (
+      <StatusWarning>{cluster.cluster}</StatusWarning>
+    ) : (
+      <StatusError>{cluster.cluster}</StatusError>
+    );
+  }
+  let detail = `${cluster.workloads} workloads, read ${timeAgo(
+    cluster.scannedAt,
+  )}`;
+  if (cluster.status === 'error') {
+    detail = cluster.stale
+      ? `Not read since ${timeAgo(
+          cluster.scannedAt,
+        )}: showing that result (stale). Last try ${timeAgo(
+          cluster.attemptedAt,
+        )}: ${cluster.error ?? 'failed'}`
+      : `Never read. Last try ${timeAgo(cluster.attemptedAt)}: ${
+          cluster.error ?? 'failed'
+        }`;
+  }
+  return (
+    <Box mb={1} data-testid={`cluster-${cluster.cluster}`}>
+      {status}
+      <Typography variant="body2" color="textSecondary">
+        {detail}
+      </Typography>
+    </Box>
+  );
+}
+
+const SCAN_COLOURS: Record<string, string> = {
+  ok: '#2e7d32',
+  partial: '#ef6c00',
+  failed: '#c62828',
+  interrupted: '#6d4c41',
+  running: '#1565c0',
+};
+
+function scanOutcome(scan: ScanSummary): keyof typeof SCAN_COLOURS {
+  if (scan.state !== 'finished') return scan.state;
+  const failed = (scan.clusters ?? []).filter(c => !c.ok).length;
+  if (failed === 0) return 'ok';
+  return failed === (scan.clusters ?? []).length ? 'failed' : 'partial';
+}
+
+function scanTitle(scan: ScanSummary): string {
+  const failed = (scan.clusters ?? []).filter(c => !c.ok);
+  const what = {
+    ok: 'every cluster read',
+    partial: `failed: ${failed.map(c => c.cluster).join(', ')}`,
+    failed: 'no cluster read',
+    interrupted: 'interrupted: its backend stopped mid-scan',
+    running: 'running',
+  }[scanOutcome(scan)];
+  return `${
+    scan.trigger === 'schedule' ? 'Scheduled' : 'Refresh'
+  } scan ${timeAgo(scan.startedAt)} on ${scan.runner}: ${what}`;
+}
+
+/** The latest scans, oldest left, one mark each, coloured by outcome. */
+function ScanStrip({ scans }: { scans: ScanSummary[] }) {
+  const shown = scans.slice(0, SCANS_SHOWN).reverse();
+  return (
+    <Box display="flex" alignItems="flex-end" mt={2} aria-label="Latest scans">
+      {shown.map(scan => (
+        <Tooltip key={scan.id} title={scanTitle(scan)}>
+          <Box
+            role="img"
+            aria-label={scanTitle(scan)}
+            width={8}
+            height={20}
+            mr="2px"
+            bgcolor={SCAN_COLOURS[scanOutcome(scan)]}
+          />
+        </Tooltip>
+      ))}
+    </Box>
+  );
+}
+
+export function ClustersCard() {
+  const api = useApi(meshReadinessApiRef);
+  const { value, loading, error } = useAsync(
+    () => api.getScans({ limit: SCANS_SHOWN }),
+    [api],
+  );
+  let body;
+  if (loading) body = <Progress />;
+  else if (error) body = <ResponseErrorPanel error={error} />;
+  else if (!value || value.clusters.length === 0) {
+    body = (
+      <Typography variant="body2">
+        No cluster has been scanned yet. Clusters are the ones the Kubernetes
+        plugin reads, and the manifest sources under meshReadiness.
+      </Typography>
+    );
+  } else {
+    body = (
+      <>
+        {value.clusters.map(c => (
+          <ClusterRow key={c.cluster} cluster={c} />
+        ))}
+        <ScanStrip scans={value.scans} />
+      </>
+    );
+  }
+  return <InfoCard title="Clusters">{body}</InfoCard>;
+}
