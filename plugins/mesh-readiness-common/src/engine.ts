@@ -16,7 +16,7 @@ import {
   Waiver,
   WorkloadReport,
 } from './types';
-import { waiversFromAnnotations } from './waivers';
+import { ISTIO_SUPPRESS_ANNOTATION, WAIVE_ANNOTATION, waiversFromAnnotations } from './waivers';
 
 const ruleIdsByIstioCode = new Map<string, string[]>();
 for (const rule of RULES) {
@@ -92,6 +92,11 @@ function withScores(workload: WorkloadReport): WorkloadReport {
   return { ...workload, ready: isReady(findings), level: levelOf(findings), score: scoreOf(findings) };
 }
 
+/** Whether annotations could hold a waiver: most hold none, and need no parsing. */
+function mayWaive(annotations: Record<string, string>): boolean {
+  return annotations[WAIVE_ANNOTATION] !== undefined || annotations[ISTIO_SUPPRESS_ANNOTATION] !== undefined;
+}
+
 /** Waivers on the workload object and on its pod template. */
 function workloadWaivers(workload: Workload): Record<string, Waiver> {
   const ref = `${workload.kind} ${workload.namespace}/${workload.name}`;
@@ -106,22 +111,27 @@ export function evaluateWorkload(
   index: SnapshotIndex,
   options: EvaluateOptions = {},
 ): WorkloadReport {
-  const waivers = { ...(options.waivers ?? {}), ...workloadWaivers(workload) };
+  // No waiver anywhere (the usual case): skip parsing and merging them.
+  const waivers =
+    options.waivers || mayWaive(workload.template.annotations) || mayWaive(annotationsOf(workload.object.metadata))
+      ? { ...(options.waivers ?? {}), ...workloadWaivers(workload) }
+      : undefined;
   const rules = options.rules ? RULES.filter(r => options.rules!.includes(r.id)) : RULES;
   const optOut = injectionOptOut(workload.template);
-  const findings = rules.map(rule =>
-    waive(findingOf(rule, runCheck(rule, workload, index, optOut)), waivers[rule.id]),
-  );
-  return withScores({
+  const findings = rules.map(rule => {
+    const finding = findingOf(rule, runCheck(rule, workload, index, optOut));
+    return waivers ? waive(finding, waivers[rule.id]) : finding;
+  });
+  return {
     cluster: index.snapshot.cluster,
     kind: workload.kind,
     namespace: workload.namespace,
     name: workload.name,
-    ready: false,
-    level: 0,
-    score: 0,
+    ready: isReady(findings),
+    level: levelOf(findings),
+    score: scoreOf(findings),
     findings,
-  });
+  };
 }
 
 /**

@@ -230,12 +230,22 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
 
   // Distinct pod shapes per workload, usually one per ReplicaSet.
   const shapes = new Map<Workload, PodView[]>();
-  for (const pod of pods) {
-    let top: KubeObject | undefined = resolveOwner(pod);
+  // The workload at the top of an owner's chain, once per owner: the pods
+  // of one ReplicaSet or Job share it.
+  const tops = new Map<KubeObject, Workload | undefined>();
+  const topOf = (owner: KubeObject): Workload | undefined => {
+    if (tops.has(owner)) return tops.get(owner);
+    let top: KubeObject | undefined = owner;
     for (let hops = 0; top && hops < 5 && !workloads.has(top); hops++) {
       top = resolveOwner(top);
     }
-    const workload = top && workloads.get(top);
+    const found = top && workloads.get(top);
+    tops.set(owner, found);
+    return found;
+  };
+  for (const pod of pods) {
+    const owner = resolveOwner(pod);
+    const workload = owner && topOf(owner);
     if (!workload) continue;
     const view = podViewOfTemplate(pod);
     let known = shapes.get(workload);

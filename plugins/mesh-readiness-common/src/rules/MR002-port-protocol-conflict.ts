@@ -28,6 +28,57 @@ function conflictsBy(uses: ServicePortUse[], keyOf: (u: ServicePortUse) => strin
   );
 }
 
+/** Up to this many Service ports, pairs are compared directly instead of grouped. */
+const SMALL = 32;
+
+function isExplicit(u: ServicePortUse): boolean {
+  return !!(u.selection.protocol && u.selection.explicit);
+}
+
+/**
+ * Whether two explicit uses share a pod port or a Service port (with its
+ * transport) but not the protocol: what conflictsBy finds, without its maps.
+ */
+function hasConflict(uses: ServicePortUse[]): boolean {
+  for (let i = 0; i < uses.length; i++) {
+    const a = uses[i];
+    if (!isExplicit(a)) continue;
+    for (let j = 0; j < i; j++) {
+      const b = uses[j];
+      if (!isExplicit(b) || a.transport !== b.transport || a.selection.protocol === b.selection.protocol) continue;
+      if (a.podPort !== undefined && a.podPort === b.podPort) return true;
+      if (a.port !== undefined && a.port === b.port) return true;
+    }
+  }
+  return false;
+}
+
+/** The passing outcome: how many Service ports, from how many Services. */
+function agreement(uses: ServicePortUse[]) {
+  let ports = 0;
+  let services = 0;
+  if (uses.length > SMALL) {
+    services = new Set(uses.map(u => u.serviceName)).size;
+    ports = new Set(uses.map(u => `${u.serviceName}/${u.index}`)).size;
+  }
+  for (let i = 0; i < uses.length && uses.length <= SMALL; i++) {
+    let newPort = true;
+    let newService = true;
+    for (let j = 0; j < i && (newPort || newService); j++) {
+      if (uses[j].serviceName !== uses[i].serviceName) continue;
+      newService = false;
+      if (uses[j].index === uses[i].index) newPort = false;
+    }
+    if (newPort) ports++;
+    if (newService) services++;
+  }
+  return pass(
+    `${ports} Service port${ports === 1 ? '' : 's'} from ${services} Service${
+      services === 1 ? '' : 's'
+    } agree on every port’s protocol.`,
+  );
+}
+
 /** MR002: no port is reached, or declared, with two different protocols. */
 export const portProtocolConflict: Rule = {
   id: 'MR002',
@@ -50,10 +101,14 @@ ports:
     const unreadable = servicesUnreadable(workload, index);
     if (unreadable) return unreadable;
 
-    const uses = distinctPodViewsOf(workload).flatMap(pod => servicePortsReaching(pod, index));
+    const views = distinctPodViewsOf(workload);
+    const uses = views.length === 1 ? servicePortsReaching(views[0], index) : views.flatMap(pod => servicePortsReaching(pod, index));
     if (uses.length === 0) {
       return skip('No Service port reaches the workload’s pods.');
     }
+    // Most workloads have a handful of Service ports that agree: decide that
+    // without grouping, and group (below) only when some port disagrees.
+    if (uses.length <= SMALL && !hasConflict(uses)) return agreement(uses);
     // An unspecified protocol conflicts with nothing (MR006 warns about it).
     const explicit = uses.filter(u => u.selection.protocol && u.selection.explicit);
     const byPodPort = conflictsBy(explicit, u =>
@@ -76,12 +131,6 @@ ports:
     }
     if (messages.size > 0) return fail([...messages].join(' '), [...evidence.values()]);
 
-    const services = new Set(uses.map(u => u.serviceName));
-    const ports = new Set(uses.map(u => `${u.serviceName}/${u.index}`)).size;
-    return pass(
-      `${ports} Service port${ports === 1 ? '' : 's'} from ${services.size} Service${
-        services.size === 1 ? '' : 's'
-      } agree on every port’s protocol.`,
-    );
+    return agreement(uses);
   },
 };

@@ -1,7 +1,22 @@
 import { Evidence } from '../types';
 import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
-import { describePort, describeProtocol, servicePortsReaching, servicesUnreadable } from './servicePorts';
+import { describePort, describeProtocol, ServicePortUse, servicePortsReaching, servicesUnreadable } from './servicePorts';
+
+/**
+ * One use per Service port (`Service/index`), in the order first seen, the
+ * last seen winning: as a Map keyed by them, without the keys for few ports.
+ */
+function uniquePorts(uses: ServicePortUse[]): ServicePortUse[] {
+  if (uses.length > 32) return [...new Map(uses.map(u => [`${u.serviceName}/${u.index}`, u])).values()];
+  const unique: ServicePortUse[] = [];
+  for (const use of uses) {
+    const at = unique.findIndex(u => u.serviceName === use.serviceName && u.index === use.index);
+    if (at === -1) unique.push(use);
+    else unique[at] = use;
+  }
+  return unique;
+}
 
 /** MR006: every Service port states its protocol. */
 export const portNaming: Rule = {
@@ -23,12 +38,13 @@ export const portNaming: Rule = {
   check({ workload, index }) {
     const unreadable = servicesUnreadable(workload, index);
     if (unreadable) return unreadable;
-    const uses = distinctPodViewsOf(workload).flatMap(pod => servicePortsReaching(pod, index));
+    const views = distinctPodViewsOf(workload);
+    const uses = views.length === 1 ? servicePortsReaching(views[0], index) : views.flatMap(pod => servicePortsReaching(pod, index));
     if (uses.length === 0) return skip('No Service port selects the workload.');
 
-    const unique = new Map(uses.map(u => [`${u.serviceName}/${u.index}`, u]));
+    const unique = uniquePorts(uses);
     const implicit: Evidence[] = [];
-    for (const use of unique.values()) {
+    for (const use of unique) {
       if (use.selection.explicit) continue;
       implicit.push({
         kind: 'Service',
@@ -40,14 +56,14 @@ export const portNaming: Rule = {
     }
     if (implicit.length > 0) {
       return fail(
-        `${implicit.length} of ${unique.size} Service port${unique.size === 1 ? '' : 's'} declare${
+        `${implicit.length} of ${unique.length} Service port${unique.length === 1 ? '' : 's'} declare${
           implicit.length === 1 ? 's' : ''
         } no protocol by name or appProtocol.`,
         implicit,
       );
     }
     return pass(
-      `Every Service port declares its protocol: ${[...unique.values()]
+      `Every Service port declares its protocol: ${unique
         .map(u => `${u.serviceName}:${u.port ?? '?'} ${u.selection.protocol}`)
         .join(', ')}.`,
     );

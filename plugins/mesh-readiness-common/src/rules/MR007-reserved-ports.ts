@@ -101,9 +101,17 @@ export const reservedPorts: Rule = {
     const evidence = new Map<string, Evidence>();
     let checked = 0;
     const reserved = new Set<number>();
-    for (const pod of podViewsOf(workload)) {
+    const views = podViewsOf(workload);
+    for (let run = 0; run < views.length; ) {
+      // A run of pods of one shape uses the same ports: the first pod places
+      // each piece of evidence, the last one's replaces it, so only the last
+      // pod of the run is written (as writing each in turn would leave).
+      let end = run + 1;
+      while (end < views.length && views[end].shape === views[run].shape) end++;
+      const pod = views[end - 1];
       const uses = portUsesOf(pod, index);
-      checked += uses.checked;
+      checked += uses.checked * (end - run);
+      run = end;
       for (const hit of uses.reserved) {
         reserved.add(hit.port);
         evidence.set(

@@ -32,6 +32,7 @@ export const headlessServicePorts: Rule = {
     const missing = new Map<string, Evidence>();
     const headless = new Set<string>();
     for (const pod of distinctPodViewsOf(workload)) {
+      if (!index.servicesSelecting(pod).some(isHeadless)) continue;
       const uses = servicePortsReaching(pod, index).filter(u => isHeadless(u.service));
       const services = new Set(index.servicesSelecting(pod).filter(isHeadless).map(nameOf));
       if (services.size === 0) continue;
