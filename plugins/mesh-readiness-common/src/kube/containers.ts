@@ -25,9 +25,9 @@ const allContainers = new WeakMap<PodView, ContainerRef[]>();
 /** Every container of the pod, init and ephemeral too, minus Istio's own unless asked. */
 export function containersOf(
   pod: PodView,
-  options: { includeIstio?: boolean } = {},
+  options?: { includeIstio?: boolean },
 ): ContainerRef[] {
-  const includeIstio = options.includeIstio === true;
+  const includeIstio = options?.includeIstio === true;
   const cache = includeIstio ? allContainers : applicationContainers;
   let refs = cache.get(pod.shape);
   if (!refs) {

@@ -84,7 +84,8 @@ export class SnapshotIndex {
           if (selector.every(([k, v]) => pod.labels[k] === v)) found.push(service);
         }
       }
-      found.sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
+      // (sort copies its array even when there is nothing to order)
+      if (found.length > 1) found.sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
     }
     this.selectingCache.set(pod.shape, found);
     return found;

@@ -34,7 +34,11 @@ spec:
     if (unreadable) return unreadable;
 
     const unselected = [];
-    const selecting = new Map<string, string>();
+    // Selecting Services by name, the first of each name kept, in order:
+    // two arrays rather than a map, as a workload has few of them.
+    const names: string[] = [];
+    const selectors: KubeObject[] = [];
+    let seen: Set<string> | undefined; // once there are many
     let previous: KubeObject[] | undefined;
     for (const pod of podViewsOf(workload)) {
       const services = index.servicesSelecting(pod);
@@ -43,7 +47,12 @@ spec:
       if (services === previous) continue;
       previous = services;
       for (const s of services) {
-        if (!selecting.has(nameOf(s))) selecting.set(nameOf(s), formatSelector(s.spec?.selector));
+        const name = nameOf(s);
+        if (seen ? seen.has(name) : names.includes(name)) continue;
+        names.push(name);
+        if (seen) seen.add(name);
+        else if (names.length > 32) seen = new Set(names);
+        selectors.push(s);
       }
     }
     if (unselected.length > 0) {
@@ -63,13 +72,13 @@ spec:
       );
     }
     return pass(
-      `Selected by ${[...selecting.keys()].map(n => `Service "${n}"`).join(', ')}.`,
-      [...selecting].map(([name, selector]) => ({
+      `Selected by ${names.map(n => `Service "${n}"`).join(', ')}.`,
+      names.map((name, i) => ({
         kind: 'Service',
         namespace: workload.namespace,
         name,
         field: 'spec.selector',
-        detail: `selector {${selector}} matches the pods`,
+        detail: `selector {${formatSelector(selectors[i].spec?.selector)}} matches the pods`,
       })),
     );
   },

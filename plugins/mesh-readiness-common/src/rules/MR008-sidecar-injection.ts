@@ -2,9 +2,12 @@ import { Evidence } from '../types';
 import { containersOf } from '../kube/containers';
 import { decideInjection } from '../kube/injection';
 import { formatSelector } from '../kube/labels';
+import { PodView } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip, unknown, workloadEvidence } from './rule';
 
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
+
+const INCLUDE_ISTIO = { includeIstio: true };
 
 /** MR008: the sidecar (or ambient) is on for the workload. */
 export const sidecarInjection: Rule = {
@@ -63,13 +66,20 @@ kubectl rollout restart deployment/my-app -n my-namespace`,
     }
     // On a live cluster the running pods must actually carry the data plane.
     const missing: Evidence[] = [];
+    // Pods of one shape carry the same annotations and containers: decide
+    // once per run of a shape whether they are in the mesh.
+    let shape: PodView | undefined;
+    let meshed = false;
     for (const pod of workload.pods) {
-      const meshed =
-        decision.state === 'ambient'
-          ? pod.annotations[AMBIENT_REDIRECTION] === 'enabled'
-          : containersOf(pod, { includeIstio: true }).some(
-              c => c.name === 'istio-proxy' && c.group !== 'ephemeralContainers',
-            );
+      if (pod.shape !== shape) {
+        shape = pod.shape;
+        meshed =
+          decision.state === 'ambient'
+            ? pod.annotations[AMBIENT_REDIRECTION] === 'enabled'
+            : containersOf(pod, INCLUDE_ISTIO).some(
+                c => c.name === 'istio-proxy' && c.group !== 'ephemeralContainers',
+              );
+      }
       if (!meshed) {
         missing.push({
           kind: 'Pod',
