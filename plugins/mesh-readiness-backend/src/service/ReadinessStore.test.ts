@@ -101,7 +101,12 @@ describe('ReadinessStore', () => {
       ready: false,
       workloads: 1,
     }));
-    await expect(store.addHistory(rows)).rejects.toThrow();
+    // The driver's error may come from another realm than jest's: ask only whether it failed.
+    const failed = await store.addHistory(rows).then(
+      () => false,
+      () => true,
+    );
+    expect(failed).toBe(true);
     const refs = rows.map(r => r.entityRef);
     expect(await store.history(refs, new Date(0))).toEqual([]);
     await store.addHistory(rows.map(r => ({ ...r, level: 1 })));
