@@ -37,15 +37,23 @@ export function containersOf(
   return refs;
 }
 
+const CONTAINER_GROUPS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+
 function listContainers(pod: PodView, includeIstio: boolean): ContainerRef[] {
   const refs: ContainerRef[] = [];
-  for (const group of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
-    asArray(pod.spec[group]).forEach((container, index) => {
-      if (!isRecord(container)) return;
+  for (const group of CONTAINER_GROUPS) {
+    const list = pod.spec[group];
+    if (!Array.isArray(list)) continue;
+    // As asArray(list).forEach: null and missing entries are not counted.
+    let index = -1;
+    for (const container of list) {
+      if (container === null || container === undefined) continue;
+      index++;
+      if (!isRecord(container)) continue;
       const name = asString(container.name) ?? `#${index}`;
-      if (!includeIstio && ISTIO_CONTAINERS.has(name)) return;
+      if (!includeIstio && ISTIO_CONTAINERS.has(name)) continue;
       refs.push({ group, index, name, container, path: `${pod.specPath}.${group}[${index}]` });
-    });
+    }
   }
   return refs;
 }
@@ -81,10 +89,16 @@ export function containerPortsOf(pod: PodView): ContainerPort[] {
 function listContainerPorts(pod: PodView): ContainerPort[] {
   const ports: ContainerPort[] = [];
   for (const c of servingContainersOf(pod)) {
-    asArray(c.container.ports).forEach((p, i) => {
-      if (!isRecord(p)) return;
+    const list = c.container.ports;
+    if (!Array.isArray(list)) continue;
+    // As asArray(list).forEach: null and missing entries are not counted.
+    let i = -1;
+    for (const p of list) {
+      if (p === null || p === undefined) continue;
+      i++;
+      if (!isRecord(p)) continue;
       const port = asPortNumber(p.containerPort);
-      if (port === undefined) return;
+      if (port === undefined) continue;
       ports.push({
         container: c,
         port,
@@ -92,7 +106,7 @@ function listContainerPorts(pod: PodView): ContainerPort[] {
         protocol: asString(p.protocol)?.toUpperCase() ?? 'TCP',
         path: `${c.path}.ports[${i}]`,
       });
-    });
+    }
   }
   return ports;
 }

@@ -93,16 +93,18 @@ export class SnapshotIndex {
 
   /**
    * Memoizes a per-pod computation for the life of this index, once per
-   * pod shape: `compute` is given the shape, never a pod's own name.
+   * pod shape: `compute` is given the shape, never a pod's own name, and
+   * this index (so that it need not be a new closure per call).
    */
-  perPod<T>(pod: PodView, key: string, compute: (shape: PodView) => T): T {
+  perPod<T>(pod: PodView, key: string, compute: (shape: PodView, index: SnapshotIndex) => T): T {
     let values = this.podCache.get(key);
     if (!values) {
       values = new Map();
       this.podCache.set(key, values);
     }
-    if (values.has(pod.shape)) return values.get(pod.shape) as T;
-    const value = compute(pod.shape);
+    const known = values.get(pod.shape);
+    if (known !== undefined || values.has(pod.shape)) return known as T;
+    const value = compute(pod.shape, this);
     values.set(pod.shape, value);
     return value;
   }

@@ -1,7 +1,7 @@
 import { KubeObject } from '../types';
 import { formatSelector } from '../kube/labels';
 import { nameOf } from '../kube/objects';
-import { podViewsOf } from '../kube/workloads';
+import { PodView, podViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule } from './rule';
 import { servicesUnreadable } from './servicePorts';
 
@@ -40,8 +40,11 @@ spec:
     const selectors: KubeObject[] = [];
     let seen: Set<string> | undefined; // once there are many
     let previous: KubeObject[] | undefined;
+    let previousShape: PodView | undefined;
     for (const pod of podViewsOf(workload)) {
-      const services = index.servicesSelecting(pod);
+      // A pod of the same shape as the one before is selected by the same list.
+      const services = pod.shape === previousShape && previous ? previous : index.servicesSelecting(pod);
+      previousShape = pod.shape;
       if (services.length === 0) unselected.push(pod);
       // The same list as the pod before (the same shape) adds no Service.
       if (services === previous) continue;

@@ -79,6 +79,16 @@ function agreement(uses: ServicePortUse[]) {
   );
 }
 
+/** The distinct protocols of a group, sorted, as words. */
+function protocolsOf(group: ServicePortUse[]): string {
+  const protocols = [...new Set(group.map(u => u.selection.protocol))];
+  // The usual two, ordered as sort() orders strings, without its copy.
+  if (protocols.length === 2 && typeof protocols[0] === 'string' && typeof protocols[1] === 'string') {
+    return protocols[0] < protocols[1] ? `${protocols[0]} and ${protocols[1]}` : `${protocols[1]} and ${protocols[0]}`;
+  }
+  return protocols.sort().join(' and ');
+}
+
 /** MR002: no port is reached, or declared, with two different protocols. */
 export const portProtocolConflict: Rule = {
   id: 'MR002',
@@ -120,12 +130,12 @@ ports:
     const messages = new Set<string>();
     const evidence = new Map<string, Evidence>();
     for (const [key, group] of byPodPort) {
-      const protocols = [...new Set(group.map(u => u.selection.protocol))].sort().join(' and ');
+      const protocols = protocolsOf(group);
       messages.add(`Pod port ${key} is reached as ${protocols}.`);
       for (const u of group) evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
     }
     for (const [key, group] of byServicePort) {
-      const protocols = [...new Set(group.map(u => u.selection.protocol))].sort().join(' and ');
+      const protocols = protocolsOf(group);
       messages.add(`Service port ${key} is declared as ${protocols}.`);
       for (const u of group) evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
     }

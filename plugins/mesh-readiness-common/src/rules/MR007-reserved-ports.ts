@@ -44,45 +44,47 @@ interface ReservedUse {
  * only the evidence naming the pod is written per pod.
  */
 function portUsesOf(pod: PodView, index: SnapshotIndex): { checked: number; reserved: ReservedUse[] } {
-  return index.perPod(pod, 'reservedPorts', shape => {
-    let checked = 0;
-    const reserved: ReservedUse[] = [];
-    for (const p of containerPortsOf(shape)) {
+  return index.perPod(pod, 'reservedPorts', reservedPortsOf);
+}
+
+function reservedPortsOf(shape: PodView, index: SnapshotIndex): { checked: number; reserved: ReservedUse[] } {
+  let checked = 0;
+  const reserved: ReservedUse[] = [];
+  for (const p of containerPortsOf(shape)) {
+    checked++;
+    if (!RESERVED_PORTS.has(p.port)) continue;
+    reserved.push({
+      key: `container/${p.container.name}/${p.port}`, port: p.port, field: p.path,
+      detail: `container "${p.container.name}" declares port ${p.port}`,
+    });
+  }
+  for (const use of servicePortsReaching(shape, index)) {
+    if (use.podPort === undefined) continue;
+    checked++;
+    if (!RESERVED_PORTS.has(use.podPort)) continue;
+    reserved.push({
+      key: `service/${use.serviceName}/${use.index}`, port: use.podPort, service: use.serviceName,
+      field: `spec.ports[${use.index}].targetPort`,
+      detail: `targets pod port ${use.podPort}${use.targetName ? ` (named "${use.targetName}")` : ''}`,
+    });
+  }
+  for (const c of containersOf(shape)) {
+    for (const probeKind of PROBE_KINDS) {
+      const probe = c.container[probeKind];
+      if (!isRecord(probe)) continue;
+      const resolved = resolveProbePort(probe, c);
+      if (!resolved) continue;
+      if (shape.source === 'pod' && index.isLive && isRewrittenProbe(probe, resolved.port)) continue;
       checked++;
-      if (!RESERVED_PORTS.has(p.port)) continue;
+      if (!RESERVED_PORTS.has(resolved.port)) continue;
       reserved.push({
-        key: `container/${p.container.name}/${p.port}`, port: p.port, field: p.path,
-        detail: `container "${p.container.name}" declares port ${p.port}`,
+        key: `probe/${c.name}/${probeKind}`, port: resolved.port,
+        field: `${c.path}.${probeKind}.${resolved.handler}.port`,
+        detail: `container "${c.name}" ${probeKind} uses port ${resolved.port}${resolved.portName ? ` (named "${resolved.portName}")` : ''}`,
       });
     }
-    for (const use of servicePortsReaching(shape, index)) {
-      if (use.podPort === undefined) continue;
-      checked++;
-      if (!RESERVED_PORTS.has(use.podPort)) continue;
-      reserved.push({
-        key: `service/${use.serviceName}/${use.index}`, port: use.podPort, service: use.serviceName,
-        field: `spec.ports[${use.index}].targetPort`,
-        detail: `targets pod port ${use.podPort}${use.targetName ? ` (named "${use.targetName}")` : ''}`,
-      });
-    }
-    for (const c of containersOf(shape)) {
-      for (const probeKind of PROBE_KINDS) {
-        const probe = c.container[probeKind];
-        if (!isRecord(probe)) continue;
-        const resolved = resolveProbePort(probe, c);
-        if (!resolved) continue;
-        if (shape.source === 'pod' && index.isLive && isRewrittenProbe(probe, resolved.port)) continue;
-        checked++;
-        if (!RESERVED_PORTS.has(resolved.port)) continue;
-        reserved.push({
-          key: `probe/${c.name}/${probeKind}`, port: resolved.port,
-          field: `${c.path}.${probeKind}.${resolved.handler}.port`,
-          detail: `container "${c.name}" ${probeKind} uses port ${resolved.port}${resolved.portName ? ` (named "${resolved.portName}")` : ''}`,
-        });
-      }
-    }
-    return { checked, reserved };
-  });
+  }
+  return { checked, reserved };
 }
 
 /** MR007: the workload leaves the sidecar's ports alone. */

@@ -25,24 +25,32 @@ export const probeRewrite: Rule = {
   onboardingOrder: 10,
   check({ workload }) {
     const pod = workload.template;
-    const probes: Evidence[] = [];
-    for (const c of containersOf(pod)) {
-      for (const kind of PROBE_KINDS) {
-        const probe = c.container[kind];
-        if (isRecord(probe) && isRecord(probe.httpGet)) {
-          probes.push({
-            kind: workload.kind,
-            namespace: workload.namespace,
-            name: workload.name,
-            field: `${c.path}.${kind}.httpGet`,
-            detail: `container "${c.name}" has an HTTP ${kind}`,
-          });
+    // Counted first: the evidence naming each probe is only written for a failure.
+    const listProbes = (evidence?: Evidence[]) => {
+      let count = 0;
+      for (const c of containersOf(pod)) {
+        for (const kind of PROBE_KINDS) {
+          const probe = c.container[kind];
+          if (isRecord(probe) && isRecord(probe.httpGet)) {
+            count++;
+            evidence?.push({
+              kind: workload.kind,
+              namespace: workload.namespace,
+              name: workload.name,
+              field: `${c.path}.${kind}.httpGet`,
+              detail: `container "${c.name}" has an HTTP ${kind}`,
+            });
+          }
         }
       }
-    }
-    if (probes.length === 0) return skip('The workload has no HTTP probes.');
+      return count;
+    };
+    const count = listProbes();
+    if (count === 0) return skip('The workload has no HTTP probes.');
     const value = pod.annotations[REWRITE_ANNOTATION];
     if (value !== undefined && FALSE_VALUES.has(value.trim())) {
+      const probes: Evidence[] = [];
+      listProbes(probes);
       return fail(
         `Probe rewriting is off (${REWRITE_ANNOTATION}: "${value}"), so ${probes.length} HTTP probe${
           probes.length === 1 ? '' : 's'
@@ -50,6 +58,6 @@ export const probeRewrite: Rule = {
         probes,
       );
     }
-    return pass(`The sidecar rewrites the workload’s ${probes.length} HTTP probe${probes.length === 1 ? '' : 's'}.`);
+    return pass(`The sidecar rewrites the workload’s ${count} HTTP probe${count === 1 ? '' : 's'}.`);
   },
 };

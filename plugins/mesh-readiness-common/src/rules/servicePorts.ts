@@ -4,7 +4,7 @@
  */
 import { KubeObject } from '../types';
 import { resolveTargetPort } from '../kube/containers';
-import { asArray, asPortNumber, asString, isRecord, nameOf } from '../kube/objects';
+import { asPortNumber, asString, isRecord, nameOf } from '../kube/objects';
 import { ProtocolSelection, selectProtocol, transportOf } from '../kube/protocol';
 import { SnapshotIndex } from '../kube/snapshotIndex';
 import { PodView, Workload } from '../kube/workloads';
@@ -45,14 +45,20 @@ function protocolOf(port: Record<string, any>): ProtocolSelection {
 
 /** Every port of every Service selecting the pod, resolved against it. */
 export function servicePortsReaching(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
-  return index.perPod(pod, 'servicePorts', shape => resolveServicePorts(shape, index));
+  return index.perPod(pod, 'servicePorts', resolveServicePorts);
 }
 
 function resolveServicePorts(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
   const uses: ServicePortUse[] = [];
   for (const service of index.servicesSelecting(pod)) {
-    asArray(service.spec?.ports).forEach((raw, i) => {
-      if (!isRecord(raw)) return;
+    const ports = service.spec?.ports;
+    if (!Array.isArray(ports)) continue;
+    // As asArray(ports).forEach: null and missing entries are not counted.
+    let i = -1;
+    for (const raw of ports) {
+      if (raw === null || raw === undefined) continue;
+      i++;
+      if (!isRecord(raw)) continue;
       const target = resolveTargetPort(raw, pod);
       uses.push({
         service,
@@ -66,7 +72,7 @@ function resolveServicePorts(pod: PodView, index: SnapshotIndex): ServicePortUse
         targetName: target?.portName,
         pod,
       });
-    });
+    }
   }
   return uses;
 }
