@@ -7,8 +7,12 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
-import { meshReadinessClusterSourcesExtensionPoint } from '@mesh-readiness/plugin-mesh-readiness-node';
-import { EntityReadinessResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  meshReadinessClusterSourcesExtensionPoint,
+  MeshReadinessRule,
+  meshReadinessRulesExtensionPoint,
+} from '@mesh-readiness/plugin-mesh-readiness-node';
+import { EntityReadinessResponse, fail, pass } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessPlugin } from './plugin';
 
 const FIXTURES = path.resolve(__dirname, 'service/__fixtures__');
@@ -93,6 +97,33 @@ const extraSources = (sources: Array<'hangs' | 'forbids-services' | 'changes'>) 
     },
   });
 
+/** An adopter's rule: every pod template needs a `team` label. */
+const teamLabel: MeshReadinessRule = {
+  id: 'ACME001',
+  slug: 'team-label',
+  title: 'Pods carry a team label',
+  severity: 'error',
+  rationale: 'Our on-call routing reads it.',
+  remediation: 'Add a `team` label to the pod template.',
+  docsUrl: 'https://wiki.example.com/team-label',
+  onboardingOrder: 50,
+  check: ({ workload }) => (workload.template.labels.team ? pass('It has one.') : fail('The pods have no team label.')),
+};
+
+const customRules = (rules: MeshReadinessRule[]) =>
+  createBackendModule({
+    pluginId: 'mesh-readiness',
+    moduleId: 'acme-rules',
+    register(env) {
+      env.registerInit({
+        deps: { ep: meshReadinessRulesExtensionPoint },
+        async init({ ep }) {
+          ep.addRules(...rules);
+        },
+      });
+    },
+  });
+
 /**
  * The catalog as the permission framework makes it: the plugin's own service
  * credentials (the scans) read every entity, a user only those not hidden.
@@ -112,7 +143,13 @@ function catalogHidingFromUsers(entities: Entity[], hidden: string[]) {
 }
 
 async function startWith(
-  options: { entities?: Entity[]; hiddenFromUser?: string[]; sources?: Array<'hangs' | 'forbids-services' | 'changes'>; manifestSources?: any[] } = {},
+  options: {
+    entities?: Entity[];
+    hiddenFromUser?: string[];
+    sources?: Array<'hangs' | 'forbids-services' | 'changes'>;
+    manifestSources?: any[];
+    rules?: MeshReadinessRule[];
+  } = {},
 ) {
   const actions = actionsRegistryServiceMock();
   const { server } = await startTestBackend({
@@ -120,6 +157,7 @@ async function startWith(
       createServiceFactory({ service: actionsRegistryServiceRef, deps: {}, factory: () => actions }),
       meshReadinessPlugin,
       extraSources(options.sources ?? []),
+      customRules(options.rules ?? []),
       mockServices.rootConfig.factory({
         data: {
           meshReadiness: {
@@ -257,6 +295,28 @@ describe('the mesh-readiness backend', () => {
     expect(await webScore()).toMatchObject({ score: after.summary.score, level: after.summary.level });
     const org = (await get('/scorecards')).body;
     expect(org.teams[0].averageScore).toBe(Math.round(after.summary.score / 3));
+  });
+
+  it('runs the rules a module adds beside the built-in ones, everywhere findings show', async () => {
+    const { get } = await startWith({ rules: [teamLabel] });
+    expect((await get('/rules')).body.rules.map((r: any) => r.id).slice(-2)).toEqual(['MR011', 'ACME001']);
+    const web = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+    expect(web.workloads[0].findings.find(f => f.ruleId === 'ACME001')).toMatchObject({
+      status: 'fail',
+      title: 'Pods carry a team label',
+      docsUrl: 'https://wiki.example.com/team-label',
+    });
+    // An error rule that fails makes the workload not ready.
+    expect(web.summary.readyWorkloads).toBe(0);
+    const team = (await get('/groups/default/shop-team/scorecard')).body;
+    // web in two clusters, and cart as seen by both components that map to it.
+    expect(team.topFailingRules[0]).toEqual({ ruleId: 'ACME001', title: 'Pods carry a team label', severity: 'error', workloads: 4 });
+  });
+
+  it('refuses to start with a custom rule that takes a built-in id', async () => {
+    await expect(startWith({ rules: [{ ...teamLabel, id: 'MR001' }] })).rejects.toThrow(
+      'Custom mesh-readiness rule "MR001": ids MR<number> belong to the built-in catalogue',
+    );
   });
 
   it('shows nothing of an entity the catalog does not let the caller read', async () => {

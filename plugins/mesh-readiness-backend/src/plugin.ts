@@ -9,7 +9,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   MeshReadinessClusterSource,
   meshReadinessClusterSourcesExtensionPoint,
+  MeshReadinessRule,
+  meshReadinessRulesExtensionPoint,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
+import { validateCustomRules } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ManifestClusterSource, resolveFolder } from './service/ManifestClusterSource';
 import { KubernetesClusterSource } from './service/KubernetesClusterSource';
 import { ReadinessService } from './service/ReadinessService';
@@ -31,6 +34,13 @@ export const meshReadinessPlugin = createBackendPlugin({
     env.registerExtensionPoint(meshReadinessClusterSourcesExtensionPoint, {
       addClusterSource(...sources) {
         addedSources.push(...sources);
+      },
+    });
+
+    const addedRules: MeshReadinessRule[] = [];
+    env.registerExtensionPoint(meshReadinessRulesExtensionPoint, {
+      addRules(...rules) {
+        addedRules.push(...rules);
       },
     });
 
@@ -67,9 +77,11 @@ export const meshReadinessPlugin = createBackendPlugin({
           names.add(s.name);
         }
 
+        validateCustomRules(addedRules);
+
         const store = await ReadinessStore.create(database);
         const timeoutMs = (config.getOptionalNumber('meshReadiness.clusterTimeoutSeconds') ?? 60) * 1000;
-        const scanner = new Scanner(sources, store, logger, timeoutMs);
+        const scanner = new Scanner(sources, store, logger, timeoutMs, addedRules);
         const readiness = new ReadinessService(store, catalog);
 
         // The scheduler runs each scan on one replica at a time. A backend
@@ -94,9 +106,10 @@ export const meshReadinessPlugin = createBackendPlugin({
           },
         });
 
-        httpRouter.use(createRouter({ httpAuth, catalog, readiness, scanner }));
+        httpRouter.use(createRouter({ httpAuth, catalog, readiness, scanner, customRules: addedRules }));
         registerReadinessAction({ actionsRegistry, catalog, readiness });
         logger.info(`Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}`);
+        if (addedRules.length) logger.info(`Mesh readiness: custom rules ${addedRules.map(r => r.id).join(', ')}`);
       },
     });
   },

@@ -116,7 +116,8 @@ export function evaluateWorkload(
     options.waivers || mayWaive(workload.template.annotations) || mayWaive(annotationsOf(workload.object.metadata))
       ? { ...(options.waivers ?? {}), ...workloadWaivers(workload) }
       : undefined;
-  const rules = options.rules ? RULES.filter(r => options.rules!.includes(r.id)) : RULES;
+  const catalogue = options.customRules?.length ? [...RULES, ...options.customRules] : RULES;
+  const rules = options.rules ? catalogue.filter(r => options.rules!.includes(r.id)) : catalogue;
   const optOut = injectionOptOut(workload.template);
   const findings = rules.map(rule => {
     const finding = findingOf(rule, runCheck(rule, workload, index, optOut));

@@ -2,6 +2,7 @@
  * Types shared by the engine, the CLI, the backend and the frontend.
  * Everything here is plain data: it crosses the HTTP API as JSON.
  */
+import type { Rule } from './rules/rule';
 
 /** The outcome of one rule for one workload. */
 export type FindingStatus =
@@ -192,4 +193,9 @@ export interface EvaluateOptions {
   waivers?: Record<string, Waiver>;
   /** Limit to these rule ids (all when absent). */
   rules?: string[];
+  /**
+   * Rules added by the adopter, run after the built-in catalogue on every
+   * workload; check them once with `validateCustomRules`.
+   */
+  customRules?: readonly Rule[];
 }

@@ -11,6 +11,7 @@ import {
   ComponentScore,
   EntityReadinessResponse,
   FailingRule,
+  Finding,
   GroupScorecardResponse,
   LabelSelector,
   OrganizationScorecardResponse,
@@ -67,31 +68,36 @@ function ownersOf(entity: Entity): string[] {
 }
 
 /**
- * The rules a workload does not clear, once per report: stored reports (and
- * cached entity reports) stay the same objects until another scan lands.
+ * The findings a workload does not clear, once per report: stored reports
+ * (and cached entity reports) stay the same objects until another scan lands.
  */
-const failingRules = new WeakMap<WorkloadReport, string[]>();
+const failingFindings = new WeakMap<WorkloadReport, Finding[]>();
 
-function failingRulesOf(workload: WorkloadReport): string[] {
-  let ids = failingRules.get(workload);
-  if (!ids) {
-    ids = workload.findings
-      .filter(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown')
-      .map(f => f.ruleId);
-    failingRules.set(workload, ids);
+function failingFindingsOf(workload: WorkloadReport): Finding[] {
+  let found = failingFindings.get(workload);
+  if (!found) {
+    found = workload.findings.filter(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown');
+    failingFindings.set(workload, found);
   }
-  return ids;
+  return found;
 }
 
-/** Rules that hold workloads back, most first. */
+/** Catalogue order, to break ties; custom rules come after the built-in ones. */
+const catalogueOrder = new Map(RULE_DEFINITIONS.map((r, i) => [r.id, i]));
+
+/** Rules that hold workloads back, most first; custom rules count as the built-in ones do. */
 export function topFailingRules(workloads: WorkloadReport[], limit = 5): FailingRule[] {
-  const counts = new Map<string, number>();
+  const rules = new Map<string, FailingRule>();
   for (const w of workloads) {
-    for (const id of failingRulesOf(w)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const f of failingFindingsOf(w)) {
+      const rule = rules.get(f.ruleId);
+      if (rule) rule.workloads++;
+      else rules.set(f.ruleId, { ruleId: f.ruleId, title: f.title, severity: f.severity, workloads: 1 });
+    }
   }
-  return RULE_DEFINITIONS.filter(r => counts.has(r.id))
-    .map(r => ({ ruleId: r.id, title: r.title, severity: r.severity, workloads: counts.get(r.id)! }))
-    .sort((a, b) => b.workloads - a.workloads)
+  const order = (id: string) => catalogueOrder.get(id) ?? RULE_DEFINITIONS.length;
+  return [...rules.values()]
+    .sort((a, b) => b.workloads - a.workloads || order(a.ruleId) - order(b.ruleId) || a.ruleId.localeCompare(b.ruleId))
     .slice(0, limit);
 }
 

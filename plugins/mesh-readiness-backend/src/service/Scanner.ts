@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
-import { evaluateWorkloads, ScanSummary, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { evaluateWorkloads, Rule, ScanSummary, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessStore, ScanRecord, StoredWorkload } from './ReadinessStore';
 
 /** Names this backend process in the scans table: which replica ran a scan. */
@@ -25,6 +25,7 @@ export class Scanner {
     private readonly store: ReadinessStore,
     private readonly logger: LoggerService,
     private readonly timeoutMs: number,
+    private readonly customRules: readonly Rule[] = [],
   ) {}
 
   clusterNames(): string[] {
@@ -106,7 +107,7 @@ export class Scanner {
         ),
       ]);
       // Each report keeps its workload's labels, so entities can be matched later.
-      const workloads: StoredWorkload[] = evaluateWorkloads({ ...snapshot, cluster: source.name }).map(
+      const workloads: StoredWorkload[] = evaluateWorkloads({ ...snapshot, cluster: source.name }, { customRules: this.customRules }).map(
         ({ workload, report }) => ({
           report,
           labels: {

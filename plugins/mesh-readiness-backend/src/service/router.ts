@@ -7,7 +7,7 @@ import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { RULE_DEFINITIONS, RulesResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { Rule, RULE_DEFINITIONS, RulesResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessService } from './ReadinessService';
 import { Scanner } from './Scanner';
 import { mappingOf } from './entityMapping';
@@ -27,15 +27,19 @@ export function createRouter(options: {
   catalog: CatalogService;
   readiness: ReadinessService;
   scanner: Scanner;
+  customRules?: readonly Rule[];
 }): express.Router {
   const { httpAuth, catalog, readiness, scanner } = options;
+  // The catalogue as data: the built-in rules, then the adopter's, without their checks.
+  const rules: RulesResponse = {
+    rules: [...RULE_DEFINITIONS, ...(options.customRules ?? []).map(({ check, appliesWhenOptedOut, ...definition }) => definition)],
+  };
   // Requests that do not fit the OpenAPI spec are answered 400 before any handler runs.
   const router = createValidatedOpenApiRouter(spec as any) as unknown as express.Router;
   router.use(express.json());
 
   router.get('/rules', async (_req, res) => {
-    const body: RulesResponse = { rules: RULE_DEFINITIONS };
-    res.json(body);
+    res.json(rules);
   });
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
