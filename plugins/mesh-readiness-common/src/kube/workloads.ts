@@ -167,8 +167,66 @@ function hasOwners(obj: KubeObject): boolean {
 }
 
 /** Objects the snapshot holds, by `Kind/namespace/name`. */
-function keyOf(kind: unknown, namespace: string, name: unknown): string {
-  return `${String(kind)}/${namespace}/${String(name)}`;
+function keyOf(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+/**
+ * Objects by their `Kind/namespace/name` key, listed in the order each key
+ * was first seen, the last object of each key kept (as a Map keyed by the
+ * key string). Keys without a `/` in their parts are held by part, so that
+ * no key string is built per object; the others by the whole string. A
+ * whole key of parts without `/` has exactly two, any other more, so the
+ * two never meet.
+ */
+class ObjectsByKey {
+  readonly objects: KubeObject[] = [];
+  private readonly byPart = new Map<string, Map<string, Map<string, number>>>();
+  private readonly byString = new Map<string, number>();
+  private lastKind?: string;
+  private lastNamespace?: string;
+  private lastNames?: Map<string, number>;
+
+  private names(kind: string, namespace: string, create: boolean): Map<string, number> | undefined {
+    if (kind === this.lastKind && namespace === this.lastNamespace) return this.lastNames;
+    let namespaces = this.byPart.get(kind);
+    if (!namespaces) {
+      if (!create) return undefined;
+      namespaces = new Map();
+      this.byPart.set(kind, namespaces);
+    }
+    let names = namespaces.get(namespace);
+    if (!names) {
+      if (!create) return undefined;
+      names = new Map();
+      namespaces.set(namespace, names);
+    }
+    this.lastKind = kind;
+    this.lastNamespace = namespace;
+    this.lastNames = names;
+    return names;
+  }
+
+  set(kind: string, namespace: string, name: string, obj: KubeObject) {
+    const whole = kind.includes('/') || namespace.includes('/') || name.includes('/');
+    const positions = whole ? this.byString : this.names(kind, namespace, true)!;
+    const key = whole ? keyOf(kind, namespace, name) : name;
+    const at = positions.get(key);
+    if (at === undefined) {
+      positions.set(key, this.objects.length);
+      this.objects.push(obj);
+    } else {
+      this.objects[at] = obj;
+    }
+  }
+
+  get(kind: string, namespace: string, name: string): KubeObject | undefined {
+    const whole = kind.includes('/') || namespace.includes('/') || name.includes('/');
+    const at = whole
+      ? this.byString.get(keyOf(kind, namespace, name))
+      : this.names(kind, namespace, false)?.get(name);
+    return at === undefined ? undefined : this.objects[at];
+  }
 }
 
 const WORKLOAD_KIND_SET = new Set<unknown>(WORKLOAD_KINDS);
@@ -180,11 +238,11 @@ const WORKLOAD_KIND_SET = new Set<unknown>(WORKLOAD_KINDS);
  * their owner chain (Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob).
  */
 export function findWorkloads(objects: KubeObject[]): Workload[] {
-  const byKey = new Map<string, KubeObject>();
+  const byKey = new ObjectsByKey();
   const byUid = new Map<string, KubeObject>();
   for (const obj of objects) {
     if (!obj || !WORKLOAD_KIND_SET.has(obj.kind)) continue;
-    byKey.set(keyOf(obj.kind, namespaceOf(obj), nameOf(obj)), obj);
+    byKey.set(obj.kind as string, namespaceOf(obj), nameOf(obj), obj);
     const uid = asString(obj.metadata?.uid);
     if (uid) byUid.set(uid, obj);
   }
@@ -196,7 +254,7 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
       if (!isRecord(ref)) continue;
       const owner =
         (ref.uid && byUid.get(String(ref.uid))) ||
-        byKey.get(keyOf(ref.kind, namespaceOf(obj), ref.name));
+        byKey.get(String(ref.kind), namespaceOf(obj), String(ref.name));
       if (owner) return owner;
     }
     return undefined;
@@ -204,7 +262,7 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
 
   const workloads = new Map<KubeObject, Workload>();
   const pods: KubeObject[] = [];
-  for (const obj of byKey.values()) {
+  for (const obj of byKey.objects) {
     const kind = obj.kind as WorkloadKind;
     if (!nameOf(obj)) continue;
     const owned = hasOwners(obj);
@@ -253,7 +311,10 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
       known = [];
       shapes.set(workload, known);
     }
-    const same = known.find(s => sameShape(s, view));
+    let same: PodView | undefined;
+    for (let i = 0; i < known.length && !same; i++) {
+      if (sameShape(known[i], view)) same = known[i];
+    }
     if (same) view.shape = same;
     else if (known.length < MAX_SHAPES) known.push(view);
     workload.pods.push(view);
