@@ -7,6 +7,28 @@ import { asLabels, Labels } from './labels';
 import { compareStrings, isRecord, nameOf, namespaceOf } from './objects';
 import { findWorkloads, PodView, Workload } from './workloads';
 
+/**
+ * Sorts Services by name, stably, in place: an insertion sort for the few
+ * that select one pod (the order a stable sort gives is the only one), as
+ * sort() copies its array even for two.
+ */
+function sortByName(services: KubeObject[]) {
+  if (services.length > 16) {
+    services.sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
+    return;
+  }
+  for (let i = 1; i < services.length; i++) {
+    const service = services[i];
+    const name = nameOf(service);
+    let j = i - 1;
+    while (j >= 0 && compareStrings(nameOf(services[j]), name) > 0) {
+      services[j + 1] = services[j];
+      j--;
+    }
+    services[j + 1] = service;
+  }
+}
+
 export interface NamespaceInfo {
   name: string;
   labels: Labels;
@@ -81,11 +103,14 @@ export class SnapshotIndex {
         const candidates = byPair.get(`${label}=${pod.labels[label]}`);
         if (!candidates) continue;
         for (const { service, selector } of candidates) {
-          if (selector.every(([k, v]) => pod.labels[k] === v)) found.push(service);
+          let selects = true;
+          for (let i = 0; i < selector.length && selects; i++) {
+            selects = pod.labels[selector[i][0]] === selector[i][1];
+          }
+          if (selects) found.push(service);
         }
       }
-      // (sort copies its array even when there is nothing to order)
-      if (found.length > 1) found.sort((a, b) => compareStrings(nameOf(a), nameOf(b)));
+      sortByName(found);
     }
     this.selectingCache.set(pod.shape, found);
     return found;
