@@ -44,7 +44,7 @@ const ENTITIES = [
 ];
 
 /** What the `changes` source reads: the test edits it between scans. */
-const changing: { labels: Record<string, string> } = { labels: {} };
+const changing: { labels: Record<string, string>; reads: number; delayMs: number } = { labels: {}, reads: 0, delayMs: 0 };
 
 /** A cluster source a module adds: hangs forever, answers 403 on Services, or reads `changing`. */
 const extraSources = (sources: Array<'hangs' | 'forbids-services' | 'changes'>) =>
@@ -59,17 +59,21 @@ const extraSources = (sources: Array<'hangs' | 'forbids-services' | 'changes'>) 
             if (kind === 'changes') {
               ep.addClusterSource({
                 name: kind,
-                readSnapshot: async () => ({
-                  source: 'live' as const,
-                  objects: [
-                    { kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } },
-                    {
-                      kind: 'Deployment',
-                      metadata: { name: 'web', namespace: 'shop' },
-                      spec: { template: { metadata: { labels: { 'backstage.io/kubernetes-id': 'web', ...changing.labels } }, spec: { containers: [{ name: 'web' }] } } },
-                    },
-                  ],
-                }),
+                readSnapshot: async () => {
+                  changing.reads++;
+                  await new Promise(r => setTimeout(r, changing.delayMs));
+                  return {
+                    source: 'live' as const,
+                    objects: [
+                      { kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } },
+                      {
+                        kind: 'Deployment',
+                        metadata: { name: 'web', namespace: 'shop' },
+                        spec: { template: { metadata: { labels: { 'backstage.io/kubernetes-id': 'web', ...changing.labels } }, spec: { containers: [{ name: 'web' }] } } },
+                      },
+                    ],
+                  };
+                },
               });
               continue;
             }
@@ -295,6 +299,19 @@ describe('the mesh-readiness backend', () => {
     expect(await webScore()).toMatchObject({ score: after.summary.score, level: after.summary.level });
     const org = (await get('/scorecards')).body;
     expect(org.teams[0].averageScore).toBe(Math.round(after.summary.score / 3));
+  });
+
+  it('reads a cluster once for refreshes asked at the same time', async () => {
+    const { get } = await startWith({ sources: ['changes'], manifestSources: [] });
+    Object.assign(changing, { labels: {}, reads: 0, delayMs: 300 });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => get('/entities/component/default/web?refresh=true')));
+    expect(answers.map(a => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers.every(a => a.body.workloads.length === 1)).toBe(true);
+    expect(changing.reads).toBe(1);
+    // Once that read is done, the next refresh reads again.
+    await get('/entities/component/default/web?refresh=true');
+    expect(changing.reads).toBe(2);
+    changing.delayMs = 0;
   });
 
   it('runs the rules a module adds beside the built-in ones, everywhere findings show', async () => {

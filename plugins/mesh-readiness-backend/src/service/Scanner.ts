@@ -46,13 +46,30 @@ export class Scanner {
   ): Promise<ScanOutcome[]> {
     const sources = only ? this.sources.filter(s => only.includes(s.name)) : this.sources;
     const id = await this.store.startScan(trigger, RUNNER, new Date());
-    const outcomes = await Promise.all(sources.map(source => this.scanOne(source, signal)));
+    const outcomes = await Promise.all(sources.map(source => this.readOnce(source, signal)));
     await this.store.finishScan(
       id,
       new Date(),
       outcomes.map(o => ({ cluster: o.cluster, ok: o.ok, ...(o.error ? { error: o.error } : {}) })),
     );
     return outcomes;
+  }
+
+  /** Reads in progress on this replica, by cluster. */
+  private readonly reading = new Map<string, Promise<ScanOutcome>>();
+
+  /**
+   * A cluster already being read (by the schedule, or by someone else's
+   * refresh) is not read again: this scan joins that read. A refresh button
+   * many people press at once costs the cluster one read.
+   */
+  private readOnce(source: MeshReadinessClusterSource, signal?: AbortSignal): Promise<ScanOutcome> {
+    let outcome = this.reading.get(source.name);
+    if (!outcome) {
+      outcome = this.scanOne(source, signal).finally(() => this.reading.delete(source.name));
+      this.reading.set(source.name, outcome);
+    }
+    return outcome;
   }
 
   /**
