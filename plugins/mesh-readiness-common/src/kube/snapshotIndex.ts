@@ -50,7 +50,10 @@ export class SnapshotIndex {
 
   constructor(readonly snapshot: ClusterSnapshot) {
     const objects = Array.isArray(snapshot.objects) ? snapshot.objects.filter(isRecord) : [];
-    for (const obj of objects as KubeObject[]) {
+    // An indexed loop: it runs once per evaluation over every object, and
+    // before it is optimised a for-of allocates a result object per item.
+    for (let i = 0; i < objects.length; i++) {
+      const obj = objects[i] as KubeObject;
       switch (obj.kind) {
         case 'Namespace':
           if (nameOf(obj)) {

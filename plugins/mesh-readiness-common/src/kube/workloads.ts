@@ -240,7 +240,10 @@ const WORKLOAD_KIND_SET = new Set<unknown>(WORKLOAD_KINDS);
 export function findWorkloads(objects: KubeObject[]): Workload[] {
   const byKey = new ObjectsByKey();
   const byUid = new Map<string, KubeObject>();
-  for (const obj of objects) {
+  // Indexed loops here: this runs once per evaluation over every object, and
+  // before it is optimised a for-of allocates a result object per item.
+  for (let i = 0; i < objects.length; i++) {
+    const obj = objects[i];
     if (!obj || !WORKLOAD_KIND_SET.has(obj.kind)) continue;
     byKey.set(obj.kind as string, namespaceOf(obj), nameOf(obj), obj);
     const uid = asString(obj.metadata?.uid);
@@ -250,7 +253,8 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
   const resolveOwner = (obj: KubeObject): KubeObject | undefined => {
     const refs = obj.metadata?.ownerReferences;
     if (!Array.isArray(refs)) return undefined;
-    for (const ref of refs) {
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i];
       if (!isRecord(ref)) continue;
       const owner =
         (ref.uid && byUid.get(String(ref.uid))) ||
@@ -262,7 +266,8 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
 
   const workloads = new Map<KubeObject, Workload>();
   const pods: KubeObject[] = [];
-  for (const obj of byKey.objects) {
+  for (let i = 0; i < byKey.objects.length; i++) {
+    const obj = byKey.objects[i];
     const kind = obj.kind as WorkloadKind;
     if (!nameOf(obj)) continue;
     const owned = hasOwners(obj);
@@ -301,7 +306,8 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
     tops.set(owner, found);
     return found;
   };
-  for (const pod of pods) {
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i];
     const owner = resolveOwner(pod);
     const workload = owner && topOf(owner);
     if (!workload) continue;
