@@ -318,8 +318,8 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
       shapes.set(workload, known);
     }
     let same: PodView | undefined;
-    for (let i = 0; i < known.length && !same; i++) {
-      if (sameShape(known[i], view)) same = known[i];
+    for (let k = 0; k < known.length && !same; k++) {
+      if (sameShape(known[k], view)) same = known[k];
     }
     if (same) view.shape = same;
     else if (known.length < MAX_SHAPES) known.push(view);
