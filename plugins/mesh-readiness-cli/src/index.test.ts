@@ -3,6 +3,7 @@ import path from 'node:path';
 
 const BIN = path.resolve(__dirname, '../bin/mesh-readiness');
 const MIXED = path.resolve(__dirname, '__fixtures__/mixed');
+const RULES = path.resolve(__dirname, '__fixtures__/rules');
 
 function run(args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -30,5 +31,26 @@ describe('the mesh-readiness command', () => {
     const help = run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: mesh-readiness check PATH...');
+  });
+
+  it('runs the rules a module exports beside the built-in ones', () => {
+    const file = path.join(MIXED, '02-kubectl-list.yaml');
+    const result = run(['check', file, '--format', 'json', '--rules', path.join(RULES, 'acme-rules.js')]);
+    // The workload is ready by the built-in rules, not by the team's own error rule.
+    expect(result.status).toBe(1);
+    const [workload] = JSON.parse(result.stdout).workloads;
+    expect(workload.findings.find((f: any) => f.ruleId === 'ACME001')).toMatchObject({ status: 'fail', message: 'The pods have no team label.' });
+    const table = run(['check', file, '--no-color', '--rules', path.join(RULES, 'acme-rules.js')]);
+    expect(table.stdout).toContain('ACME001 Pods carry a team label: The pods have no team label.');
+  });
+
+  it('refuses rules it cannot use, naming the module, and exits 2', () => {
+    const bad = run(['check', MIXED, '--rules', path.join(RULES, 'bad-id.js')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('"MR001": ids MR<number> belong to the built-in catalogue');
+    expect(bad.stderr).toContain('bad-id.js');
+    const missing = run(['check', MIXED, '--rules', path.join(RULES, 'nowhere.js')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot load rules from');
   });
 });

@@ -2,18 +2,21 @@
  * The mesh-readiness command line.
  */
 import { parseArgs } from 'node:util';
-import { check } from './lib/check';
+import { check, loadRuleModules } from './lib/check';
 
 const USAGE = `Usage: mesh-readiness check PATH... [options]
 
 Checks Kubernetes manifests (files, folders, or - for standard input:
 multi-document YAML, kind: List, Helm template output) against the Mesh
-Readiness rules MR001 to MR011.
+Readiness rules MR001 to MR011, and any given with --rules.
 
 Options:
   --format table|json  table (default) for people, json for tools
   --istio-cni          the target cluster has the Istio CNI plugin
   --ambient            the target cluster runs Istio in ambient mode
+  --rules MODULE       also run the rules a JavaScript module exports
+                       (as \`rules\`), as the portal's rules extension
+                       point does; repeatable
   --no-color           plain text
   -h, --help           this text
 
@@ -30,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
         format: { type: 'string', default: 'table' },
         'istio-cni': { type: 'boolean', default: false },
         ambient: { type: 'boolean', default: false },
+        rules: { type: 'string', multiple: true, default: [] },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -60,9 +64,16 @@ export async function main(argv: string[]): Promise<number> {
     const chalk = require('chalk');
     chalk.level = 0;
   }
+  let customRules;
+  try {
+    customRules = loadRuleModules(parsed.values.rules ?? []);
+  } catch (e) {
+    process.stderr.write(`mesh-readiness: ${(e as Error).message}\n`);
+    return 2;
+  }
   const result = await check(
     paths,
-    { format, istioCni: !!parsed.values['istio-cni'], ambient: !!parsed.values.ambient },
+    { format, istioCni: !!parsed.values['istio-cni'], ambient: !!parsed.values.ambient, customRules },
     { progress: message => process.stderr.write(`mesh-readiness: ${message}\n`) },
   );
   process.stdout.write(`${result.stdout}\n`);

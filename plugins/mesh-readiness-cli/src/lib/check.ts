@@ -2,10 +2,13 @@
  * `mesh-readiness check PATH...`: the engine on manifests, the same rules
  * the portal runs on clusters, so a pull request can be gated on them.
  */
+import path from 'node:path';
 import {
   evaluate,
   Report,
+  Rule,
   summarize,
+  validateCustomRules,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { readInputs } from './readInputs';
 import { formatTable } from './formatTable';
@@ -14,6 +17,8 @@ export interface CheckOptions {
   format: 'table' | 'json';
   istioCni: boolean;
   ambient: boolean;
+  /** Rules of the adopter's own, run after the built-in ones. */
+  customRules?: Rule[];
 }
 
 export interface CheckResult {
@@ -49,11 +54,38 @@ export async function check(
     source: 'manifests',
     objects: inputs.objects,
     environment: { istioCni: options.istioCni, ambient: options.ambient },
-  });
+  }, { customRules: options.customRules });
   const report: Report = { workloads: evaluated.workloads, errors: inputs.errors };
   const stdout =
     options.format === 'json'
       ? JSON.stringify({ ...report, ignored: inputs.ignored, summary: summarize(report.workloads) }, null, 2)
       : formatTable(report, inputs.files, inputs.ignored);
   return { exitCode: exitCodeOf(report), stdout, report };
+}
+
+/**
+ * Custom rules from JavaScript modules (the ones a backend module adds to
+ * the portal), so a pull request is gated on the same rules: each module
+ * exports its rules as `rules`, as its default export, or as itself.
+ */
+export function loadRuleModules(modules: string[]): Rule[] {
+  const rules: Rule[] = [];
+  for (const file of modules) {
+    let loaded: any;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded = require(path.resolve(file));
+    } catch (e) {
+      throw new Error(`cannot load rules from ${file}: ${(e as Error)?.message ?? e}`);
+    }
+    const list = loaded?.rules ?? loaded?.default?.rules ?? loaded?.default ?? loaded;
+    if (!Array.isArray(list)) throw new Error(`${file} exports no list of rules (export them as \`rules\`)`);
+    rules.push(...list);
+  }
+  try {
+    validateCustomRules(rules);
+  } catch (e) {
+    throw new Error(`${(e as Error).message} (from ${modules.join(', ')})`);
+  }
+  return rules;
 }
