@@ -4,12 +4,15 @@
 #    throwaway kube-apiserver that is healthy, forbidden one kind, made to
 #    hang and refusing connections; replicas killed mid-scan and restarted
 #    (plugins/mesh-readiness-backend/src/reliability).
+#  - The portal's backend with a deny-all permission policy: no endpoint shows
+#    a user an entity (src/reliability/permissions.test.ts).
 #  - The in-process checks of failing clusters, secrets and permissions
 #    (plugin.test.ts, secrets.test.ts) and the store on PostgreSQL.
 # Then the output of the whole run is searched for the cluster tokens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI=true
+export MR_RELIABILITY=1
 
 source scripts/bootstrap.sh
 source scripts/postgres.sh

@@ -60,6 +60,8 @@ export class Replica {
     readonly port: number,
     private readonly configFile: string,
     dir: string,
+    /** The backend's entry, in packages/backend: the deployed one unless a test needs another. */
+    private readonly entry = 'src/index.ts',
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.logFile = path.join(dir, `${name}.log`);
@@ -72,7 +74,7 @@ export class Replica {
       [
         '-r',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-        'src/index.ts',
+        this.entry,
         '--config',
         path.join(REPO, 'app-config.yaml'),
         '--config',

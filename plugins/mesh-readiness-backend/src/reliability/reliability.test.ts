@@ -16,7 +16,7 @@ import { dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, respons
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
-const describeReliability = server && postgres ? describe : describe.skip;
+const describeReliability = process.env.MR_RELIABILITY && server && postgres ? describe : describe.skip;
 
 const ADMIN = process.env.MR_KUBE_ADMIN_TOKEN ?? '';
 const RESTRICTED = process.env.MR_KUBE_RESTRICTED_TOKEN ?? '';
