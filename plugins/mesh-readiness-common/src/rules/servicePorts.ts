@@ -82,14 +82,15 @@ export function describePort(use: ServicePortUse): string {
   return `port${name} ${use.port ?? '?'}/${use.transport}`;
 }
 
+const PROTOCOL_SOURCES: Record<ProtocolSelection['source'], string> = {
+  protocol: 'from protocol: UDP',
+  appProtocol: 'from appProtocol',
+  name: 'from the port name',
+  port: 'from the port number',
+  none: '',
+};
+
 export function describeProtocol(selection: ProtocolSelection): string {
   if (!selection.protocol) return 'unspecified (sniffed)';
-  const by: Record<ProtocolSelection['source'], string> = {
-    protocol: 'from protocol: UDP',
-    appProtocol: 'from appProtocol',
-    name: 'from the port name',
-    port: 'from the port number',
-    none: '',
-  };
-  return `${selection.protocol} (${by[selection.source]})`;
+  return `${selection.protocol} (${PROTOCOL_SOURCES[selection.source]})`;
 }
