@@ -5,6 +5,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -153,6 +154,7 @@ async function startWith(
     sources?: Array<'hangs' | 'forbids-services' | 'changes'>;
     manifestSources?: any[];
     rules?: MeshReadinessRule[];
+    features?: any[];
   } = {},
 ) {
   const actions = actionsRegistryServiceMock();
@@ -162,6 +164,7 @@ async function startWith(
       meshReadinessPlugin,
       extraSources(options.sources ?? []),
       customRules(options.rules ?? []),
+      ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
           meshReadiness: {
@@ -299,6 +302,26 @@ describe('the mesh-readiness backend', () => {
     expect(await webScore()).toMatchObject({ score: after.summary.score, level: after.summary.level });
     const org = (await get('/scorecards')).body;
     expect(org.teams[0].averageScore).toBe(Math.round(after.summary.score / 3));
+  });
+
+  it('scans on demand only when the permission policy allows it for that entity', async () => {
+    const asked: any[] = [];
+    const permissions = mockServices.permissions.mock({
+      authorize: async (requests: any[]) => {
+        asked.push(...requests);
+        return requests.map(() => ({ result: AuthorizeResult.DENY }));
+      },
+    });
+    const { get } = await startWith({ features: [permissions.factory] });
+    const denied = await get('/entities/component/default/web?refresh=true');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain('You may not scan component:default/web now');
+    // The policy is told which entity, so it can allow its owners only.
+    expect(asked).toEqual([
+      { permission: expect.objectContaining({ name: 'mesh-readiness.entity.refresh', resourceType: 'catalog-entity' }), resourceRef: 'component:default/web' },
+    ]);
+    // Reading what is stored needs no more than reading the entity.
+    expect((await get('/entities/component/default/web')).status).toBe(200);
   });
 
   it('reads a cluster once for refreshes asked at the same time', async () => {

@@ -12,7 +12,7 @@ import {
   MeshReadinessRule,
   meshReadinessRulesExtensionPoint,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
-import { validateCustomRules } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessPermissions, validateCustomRules } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ManifestClusterSource, resolveFolder } from './service/ManifestClusterSource';
 import { KubernetesClusterSource } from './service/KubernetesClusterSource';
 import { ReadinessService } from './service/ReadinessService';
@@ -53,10 +53,25 @@ export const meshReadinessPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({ logger, config, database, scheduler, httpRouter, httpAuth, auth, catalog, actionsRegistry }) {
+      async init({
+        logger,
+        config,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        auth,
+        permissions,
+        permissionsRegistry,
+        catalog,
+        actionsRegistry,
+      }) {
+        permissionsRegistry.addPermissions(meshReadinessPermissions);
         // Live clusters: the same ones the Kubernetes plugin is configured with.
         const live = KubernetesClusterSource.fromKubernetesConfig(config);
         for (const reason of live.skipped) logger.warn(`Mesh readiness: ${reason}`);
@@ -106,7 +121,7 @@ export const meshReadinessPlugin = createBackendPlugin({
           },
         });
 
-        httpRouter.use(createRouter({ httpAuth, catalog, readiness, scanner, customRules: addedRules }));
+        httpRouter.use(createRouter({ httpAuth, permissions, catalog, readiness, scanner, customRules: addedRules }));
         registerReadinessAction({ actionsRegistry, catalog, readiness });
         logger.info(`Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}`);
         if (addedRules.length) logger.info(`Mesh readiness: custom rules ${addedRules.map(r => r.id).join(', ')}`);

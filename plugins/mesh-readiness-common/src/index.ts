@@ -40,3 +40,4 @@ export { selectProtocol } from './kube/protocol';
 export type { MeshProtocol, ProtocolSelection } from './kube/protocol';
 export { findWorkloads, WORKLOAD_KINDS } from './kube/workloads';
 export type { Workload, PodView } from './kube/workloads';
+export { meshReadinessRefreshPermission, meshReadinessPermissions } from './permissions';

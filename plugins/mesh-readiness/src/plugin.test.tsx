@@ -1,5 +1,10 @@
 import { screen } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { RULE_DEFINITIONS } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { MeshReadinessApi, meshReadinessApiRef } from './api/MeshReadinessApi';
@@ -18,7 +23,12 @@ describe('the legacy plugin', () => {
       getEntityReadiness: async () => mixedReport,
     } as unknown as MeshReadinessApi;
     await renderInTestApp(
-      <TestApiProvider apis={[[meshReadinessApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [meshReadinessApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider
           entity={{
             apiVersion: 'backstage.io/v1alpha1',

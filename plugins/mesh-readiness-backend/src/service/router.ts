@@ -4,10 +4,17 @@
  */
 import express from 'express';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { Rule, RULE_DEFINITIONS, RulesResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  meshReadinessRefreshPermission,
+  Rule,
+  RULE_DEFINITIONS,
+  RulesResponse,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessService } from './ReadinessService';
 import { Scanner } from './Scanner';
 import { mappingOf } from './entityMapping';
@@ -24,12 +31,13 @@ function refFrom(kind: string, namespace: string, name: string): string {
 
 export function createRouter(options: {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   catalog: CatalogService;
   readiness: ReadinessService;
   scanner: Scanner;
   customRules?: readonly Rule[];
 }): express.Router {
-  const { httpAuth, catalog, readiness, scanner } = options;
+  const { httpAuth, permissions, catalog, readiness, scanner } = options;
   // The catalogue as data: the built-in rules, then the adopter's, without their checks.
   const rules: RulesResponse = {
     rules: [...RULE_DEFINITIONS, ...(options.customRules ?? []).map(({ check, appliesWhenOptedOut, ...definition }) => definition)],
@@ -53,6 +61,14 @@ export function createRouter(options: {
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${ref}`);
     if (refresh === 'true') {
+      const entityRef = stringifyEntityRef(entity);
+      const [decision] = await permissions.authorize(
+        [{ permission: meshReadinessRefreshPermission, resourceRef: entityRef }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(`You may not scan ${entityRef} now; its stored result is served without refresh`);
+      }
       const mapping = mappingOf(entity);
       if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined);
     }

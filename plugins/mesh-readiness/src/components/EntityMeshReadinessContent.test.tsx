@@ -1,6 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { RULE_DEFINITIONS } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { MeshReadinessApi, meshReadinessApiRef } from '../api/MeshReadinessApi';
@@ -14,13 +20,22 @@ const entity = {
   spec: {},
 };
 
-function render(api: Partial<MeshReadinessApi>, url = '/') {
+function render(
+  api: Partial<MeshReadinessApi>,
+  url = '/',
+  scan: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   const full = {
     getRules: async () => ({ rules: RULE_DEFINITIONS }),
     ...api,
   } as MeshReadinessApi;
   return renderInTestApp(
-    <TestApiProvider apis={[[meshReadinessApiRef, full]]}>
+    <TestApiProvider
+      apis={[
+        [meshReadinessApiRef, full],
+        [permissionApiRef, mockApis.permission({ authorize: scan })],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityMeshReadinessContent />
       </EntityProvider>
@@ -133,6 +148,18 @@ describe('EntityMeshReadinessContent', () => {
       await screen.findByRole('button', { name: 'Scan now' }),
     );
     await waitFor(() => expect(calls).toEqual([false, true]));
+  });
+
+  it('offers no "Scan now" to a caller the permission policy does not let scan', async () => {
+    await render(
+      { getEntityReadiness: async () => mixedReport },
+      '/',
+      AuthorizeResult.DENY,
+    );
+    expect(await screen.findByText(/workloads ready/)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Scan now' }),
+    ).not.toBeInTheDocument();
   });
 
   it('names every status on its row: pass, fail, warning, not applicable, unknown, waived', async () => {

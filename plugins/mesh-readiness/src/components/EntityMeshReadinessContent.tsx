@@ -44,6 +44,9 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { meshReadinessRefreshPermission } from '@mesh-readiness/plugin-mesh-readiness-common';
 
 const NEEDS_ACTION = new Set(['fail', 'warn', 'unknown']);
 
@@ -220,6 +223,11 @@ export function EntityMeshReadinessContent() {
     [api, ref.kind, ref.namespace, ref.name, refreshes],
   );
   const rules = useAsync(() => api.getRules(), [api]);
+  // Scanning on demand may be granted to fewer people (say, the owners) than reading.
+  const { allowed: mayScan } = usePermission({
+    permission: meshReadinessRefreshPermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
   const ruleMap = useMemo(
     () => new Map((rules.value?.rules ?? []).map(r => [r.id, r])),
     [rules.value],
@@ -261,14 +269,16 @@ export function EntityMeshReadinessContent() {
                 Scanned {timeAgo(value.scannedAt)}
               </Typography>
             </Box>
-            <Button
-              variant="outlined"
-              color="primary"
-              disabled={report.loading}
-              onClick={() => setRefreshes(n => n + 1)}
-            >
-              {report.loading ? 'Scanning…' : 'Scan now'}
-            </Button>
+            {mayScan && (
+              <Button
+                variant="outlined"
+                color="primary"
+                disabled={report.loading}
+                onClick={() => setRefreshes(n => n + 1)}
+              >
+                {report.loading ? 'Scanning…' : 'Scan now'}
+              </Button>
+            )}
           </Box>
           {report.loading && <Progress />}
         </InfoCard>
