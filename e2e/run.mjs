@@ -181,7 +181,7 @@ try {
   });
 
   await check(
-    'a demo component shows the Mesh Readiness tab with a failing rule and its docs link',
+    'a demo component shows the Mesh Readiness tab with a failing rule and its docs link, and scans on demand',
     async () => {
       await open('/catalog/default/component/cart');
       await openTab('/catalog/default/component/cart');
@@ -213,6 +213,17 @@ try {
       await page.getByText('Failing only').click();
       await page.getByTestId('finding-MR001').waitFor({ state: 'detached' });
       await row.waitFor();
+
+      // The demo's policy allows scanning on demand: the scan runs and answers.
+      const refreshed = page.waitForResponse(
+        r =>
+          /\/entities\/component\/default\/cart\?refresh=true$/i.test(
+            r.url(),
+          ) && r.status() === 200,
+      );
+      await page.getByRole('button', { name: 'Scan now' }).click();
+      await refreshed;
+      await page.getByText('Scanned just now').waitFor();
     },
   );
 
