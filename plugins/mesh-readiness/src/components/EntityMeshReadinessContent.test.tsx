@@ -24,6 +24,7 @@ function render(
   api: Partial<MeshReadinessApi>,
   url = '/',
   scan: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  shown = entity,
 ) {
   const full = {
     getRules: async () => ({ rules: RULE_DEFINITIONS }),
@@ -36,7 +37,7 @@ function render(
         [permissionApiRef, mockApis.permission({ authorize: scan })],
       ]}
     >
-      <EntityProvider entity={entity}>
+      <EntityProvider entity={shown}>
         <EntityMeshReadinessContent />
       </EntityProvider>
     </TestApiProvider>,
@@ -151,10 +152,13 @@ describe('EntityMeshReadinessContent', () => {
   });
 
   it('offers no "Scan now" to a caller the permission policy does not let scan', async () => {
+    // Another entity than the other tests': the permission hook caches
+    // answers per entity for the whole test file.
     await render(
       { getEntityReadiness: async () => mixedReport },
       '/',
       AuthorizeResult.DENY,
+      { ...entity, metadata: { name: 'ledger', namespace: 'default' } },
     );
     expect(await screen.findByText(/workloads ready/)).toBeInTheDocument();
     expect(
