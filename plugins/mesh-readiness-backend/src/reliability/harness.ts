@@ -210,3 +210,25 @@ export function tempDir(): string {
 }
 
 export const repoPath = (...parts: string[]) => path.join(REPO, ...parts);
+
+/**
+ * A backend's config on loopback: its port, the shared PostgreSQL (each
+ * suite's databases under their own prefix), the demo catalog, and the
+ * suite's own settings on top.
+ */
+export function backendConfig(port: number, postgresUrl: string, prefix: string, rest: Record<string, unknown>) {
+  return {
+    backend: {
+      baseUrl: `http://127.0.0.1:${port}`,
+      listen: { port, host: '127.0.0.1' },
+      database: { client: 'pg', connection: postgresUrl, prefix },
+    },
+    catalog: {
+      locations: [
+        { type: 'file', target: repoPath('examples/mesh-demo/catalog.yaml') },
+        { type: 'file', target: repoPath('examples/mesh-demo/org.yaml'), rules: [{ allow: ['User', 'Group'] }] },
+      ],
+    },
+    ...rest,
+  };
+}

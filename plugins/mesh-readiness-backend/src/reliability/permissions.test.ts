@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { freePort, pluginDatabase, Replica, repoPath, tempDir, waitFor } from './harness';
+import { backendConfig, freePort, pluginDatabase, Replica, repoPath, tempDir, waitFor } from './harness';
 
 const postgres = process.env.MR_TEST_POSTGRES_URL;
 const describeReliability = process.env.MR_RELIABILITY && postgres ? describe : describe.skip;
@@ -22,23 +22,12 @@ describeReliability('a backend whose permission policy denies everything', () =>
 
   beforeAll(async () => {
     const port = await freePort();
-    const config = {
-      backend: {
-        baseUrl: `http://127.0.0.1:${port}`,
-        listen: { port, host: '127.0.0.1' },
-        database: { client: 'pg', connection: postgres, prefix },
-      },
-      catalog: {
-        locations: [
-          { type: 'file', target: repoPath('examples/mesh-demo/catalog.yaml') },
-          { type: 'file', target: repoPath('examples/mesh-demo/org.yaml'), rules: [{ allow: ['User', 'Group'] }] },
-        ],
-      },
+    const config = backendConfig(port, postgres!, prefix, {
       meshReadiness: {
         manifestSources: [{ name: 'demo-cluster', path: repoPath('examples/mesh-demo/cluster') }],
         schedule: { frequency: { seconds: 3 }, timeout: { seconds: 30 }, initialDelay: { seconds: 1 } },
       },
-    };
+    });
     fs.writeFileSync(path.join(dir, 'deny-all.json'), JSON.stringify(config));
     backend = new Replica('deny-all', port, path.join(dir, 'deny-all.json'), dir, 'src/testing/denyAllBackend.ts');
     await backend.start();

@@ -12,7 +12,7 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { EntityReadinessResponse, KubeObject, parseManifests, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, tempDir, waitFor } from './harness';
+import { backendConfig, dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, tempDir, waitFor } from './harness';
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
@@ -87,18 +87,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     replicas = [];
     for (const name of ['replica-a', 'replica-b']) {
       const port = await freePort();
-      const config = {
-        backend: {
-          baseUrl: `http://127.0.0.1:${port}`,
-          listen: { port, host: '127.0.0.1' },
-          database: { client: 'pg', connection: postgres, prefix },
-        },
-        catalog: {
-          locations: [
-            { type: 'file', target: repoPath('examples/mesh-demo/catalog.yaml') },
-            { type: 'file', target: repoPath('examples/mesh-demo/org.yaml'), rules: [{ allow: ['User', 'Group'] }] },
-          ],
-        },
+      const config = backendConfig(port, postgres!, prefix, {
         kubernetes: {
           serviceLocatorMethod: { type: 'multiTenant' },
           clusterLocatorMethods: [
@@ -122,7 +111,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
             initialDelay: { seconds: 1 },
           },
         },
-      };
+      });
       const file = path.join(dir, `${name}.json`);
       fs.writeFileSync(file, JSON.stringify(config));
       replicas.push(new Replica(name, port, file, dir));
