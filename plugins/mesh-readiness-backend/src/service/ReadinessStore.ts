@@ -80,6 +80,9 @@ export class ReadinessStore {
       })
       .onConflict('cluster')
       .merge();
+    // This replica has the result in hand: no need to read and parse it back.
+    // Another replica parses it once, when it first sees the new scan time.
+    this.parsed.set(cluster, { scannedAt: at.toISOString(), body: { workloads, warnings } });
   }
 
   /** A failed scan keeps the previous good workloads, which become stale. */
