@@ -142,5 +142,9 @@ describe('OrganizationContent', () => {
     expect(
       await screen.findByText('No team owns a component yet'),
     ).toBeInTheDocument();
+    // The clusters still show, so an operator can tell whether any was read.
+    expect(
+      await screen.findByText(/No cluster has been scanned yet/),
+    ).toBeInTheDocument();
   });
 });

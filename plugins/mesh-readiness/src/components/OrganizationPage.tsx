@@ -72,12 +72,20 @@ export function OrganizationContent() {
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.teams.length === 0) {
+    // Whether the clusters are read matters most when nothing shows yet.
     return (
-      <EmptyState
-        missing="data"
-        title="No team owns a component yet"
-        description="Teams appear here once the catalog has components with an owner."
-      />
+      <Grid container spacing={3}>
+        <Grid item xs={12} lg={8}>
+          <EmptyState
+            missing="data"
+            title="No team owns a component yet"
+            description="Teams appear here once the catalog has components with an owner."
+          />
+        </Grid>
+        <Grid item xs={12} lg={4}>
+          <ClustersCard />
+        </Grid>
+      </Grid>
     );
   }
   return (
