@@ -9,6 +9,7 @@
 #  - The in-process checks of failing clusters, secrets and permissions
 #    (plugin.test.ts, secrets.test.ts) and the store on PostgreSQL.
 # Then the output of the whole run is searched for the cluster tokens.
+# MR_RELIABILITY_KEEP=1 keeps each suite's folder (configs, backend logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI=true

@@ -209,6 +209,15 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'mr-reliability-'));
 }
 
+/** Removes a suite's folder (configs, backend logs), unless MR_RELIABILITY_KEEP asks to keep it for a post-mortem. */
+export function removeTempDir(dir: string) {
+  if (process.env.MR_RELIABILITY_KEEP) {
+    process.stderr.write(`reliability: kept ${dir}\n`);
+    return;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export const repoPath = (...parts: string[]) => path.join(REPO, ...parts);
 
 /**

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { backendConfig, freePort, pluginDatabase, Replica, repoPath, tempDir, waitFor } from './harness';
+import { backendConfig, freePort, pluginDatabase, Replica, repoPath, removeTempDir, tempDir, waitFor } from './harness';
 
 const postgres = process.env.MR_TEST_POSTGRES_URL;
 const describeReliability = process.env.MR_RELIABILITY && postgres ? describe : describe.skip;
@@ -37,6 +37,7 @@ describeReliability('a backend whose permission policy denies everything', () =>
   afterAll(async () => {
     await backend?.kill();
     await db?.destroy();
+    removeTempDir(dir);
   }, 60_000);
 
   it('has scanned the demo and recorded every component, as the plugin’s own service', async () => {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { EntityReadinessResponse, KubeObject, parseManifests, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { backendConfig, dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, tempDir, waitFor } from './harness';
+import { backendConfig, dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, removeTempDir, tempDir, waitFor } from './harness';
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
@@ -126,6 +126,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     await Promise.all((replicas ?? []).map(r => r.kill()));
     await relay?.close();
     await db?.destroy();
+    removeTempDir(dir);
   }, 60_000);
 
   it('serves the healthy clusters and reports each failure with its reason, on both replicas', async () => {
