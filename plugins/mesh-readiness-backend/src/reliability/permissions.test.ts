@@ -15,12 +15,14 @@ const describeReliability = process.env.MR_RELIABILITY && postgres ? describe : 
 const DEMO_COMPONENTS = ['storefront-web', 'cart', 'search', 'ledger', 'payment-gateway', 'settlement', 'log-agent', 'metrics-gateway', 'status-page'];
 
 describeReliability('a backend whose permission policy denies everything', () => {
-  const dir = tempDir();
+  // Made in beforeAll: a skipped suite must leave nothing behind.
+  let dir: string;
   const prefix = `mr_deny_${process.pid}_`;
   let backend: Replica;
   let db: Knex;
 
   beforeAll(async () => {
+    dir = tempDir();
     const port = await freePort();
     const config = backendConfig(port, postgres!, prefix, {
       meshReadiness: {
@@ -37,7 +39,7 @@ describeReliability('a backend whose permission policy denies everything', () =>
   afterAll(async () => {
     await backend?.kill();
     await db?.destroy();
-    removeTempDir(dir);
+    if (dir) removeTempDir(dir);
   }, 60_000);
 
   it('has scanned the demo and recorded every component, as the plugin’s own service', async () => {

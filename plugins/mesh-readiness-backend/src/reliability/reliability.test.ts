@@ -62,7 +62,8 @@ const scheduled = (scans: ScanSummary[]) => scans.filter(s => s.trigger === 'sch
 const byCluster = (report: EntityReadinessResponse, cluster: string) => report.clusters.find(c => c.cluster === cluster)!;
 
 describeReliability('two backend replicas on one PostgreSQL, four clusters of which two fail', () => {
-  const dir = tempDir();
+  // Made in beforeAll: a skipped suite must leave nothing behind.
+  let dir: string;
   const prefix = `mr_rel_${process.pid}_`;
   let relay: Relay;
   let replicas: Replica[];
@@ -73,6 +74,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
   const alive = () => replicas.filter(r => r.pid !== undefined);
 
   beforeAll(async () => {
+    dir = tempDir();
     await applyDemo();
     relay = new Relay(new URL(server!));
     await relay.listen();
@@ -126,7 +128,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     await Promise.all((replicas ?? []).map(r => r.kill()));
     await relay?.close();
     await db?.destroy();
-    removeTempDir(dir);
+    if (dir) removeTempDir(dir);
   }, 60_000);
 
   it('serves the healthy clusters and reports each failure with its reason, on both replicas', async () => {
