@@ -87,9 +87,26 @@ export function applyWaivers(
   return withScores({ ...workload, findings: workload.findings.map(f => waive(f, waivers[f.ruleId])) });
 }
 
+/** A workload's readiness, level and score, from its findings. */
+function scoresOf(findings: Finding[]): Pick<WorkloadReport, 'ready' | 'level' | 'score'> {
+  return { ready: isReady(findings), level: levelOf(findings), score: scoreOf(findings) };
+}
+
 function withScores(workload: WorkloadReport): WorkloadReport {
-  const { findings } = workload;
-  return { ...workload, ready: isReady(findings), level: levelOf(findings), score: scoreOf(findings) };
+  return { ...workload, ...scoresOf(workload.findings) };
+}
+
+/** The built-in rules followed by the adopter's, joined once per list rather than per workload. */
+const catalogues = new WeakMap<readonly Rule[], Rule[]>();
+
+function catalogueOf(customRules: readonly Rule[] | undefined): readonly Rule[] {
+  if (!customRules?.length) return RULES;
+  let catalogue = catalogues.get(customRules);
+  if (!catalogue) {
+    catalogue = [...RULES, ...customRules];
+    catalogues.set(customRules, catalogue);
+  }
+  return catalogue;
 }
 
 /** Whether annotations could hold a waiver: most hold none, and need no parsing. */
@@ -116,7 +133,7 @@ export function evaluateWorkload(
     options.waivers || mayWaive(workload.template.annotations) || mayWaive(annotationsOf(workload.object.metadata))
       ? { ...(options.waivers ?? {}), ...workloadWaivers(workload) }
       : undefined;
-  const catalogue = options.customRules?.length ? [...RULES, ...options.customRules] : RULES;
+  const catalogue = catalogueOf(options.customRules);
   const rules = options.rules ? catalogue.filter(r => options.rules!.includes(r.id)) : catalogue;
   const optOut = injectionOptOut(workload.template);
   const findings = rules.map(rule => {
@@ -128,9 +145,7 @@ export function evaluateWorkload(
     kind: workload.kind,
     namespace: workload.namespace,
     name: workload.name,
-    ready: isReady(findings),
-    level: levelOf(findings),
-    score: scoreOf(findings),
+    ...scoresOf(findings),
     findings,
   };
 }

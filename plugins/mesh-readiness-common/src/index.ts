@@ -8,7 +8,7 @@ export * from './api';
 export { evaluate, evaluateWorkload, evaluateWorkloads, applyWaivers, waive } from './engine';
 export { RULES, RULE_DEFINITIONS, getRule } from './rules';
 export { validateCustomRules } from './rules/custom';
-export { pass, fail, skip, unknown, workloadEvidence } from './rules/rule';
+export { definitionOf, pass, fail, skip, unknown, workloadEvidence } from './rules/rule';
 export type { Rule, RuleContext, RuleOutcome } from './rules/rule';
 export type { SnapshotIndex } from './kube/snapshotIndex';
 export {

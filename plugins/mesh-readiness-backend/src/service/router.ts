@@ -10,6 +10,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
+  definitionOf,
   meshReadinessRefreshPermission,
   Rule,
   RULE_DEFINITIONS,
@@ -38,9 +39,9 @@ export function createRouter(options: {
   customRules?: readonly Rule[];
 }): express.Router {
   const { httpAuth, permissions, catalog, readiness, scanner } = options;
-  // The catalogue as data: the built-in rules, then the adopter's, without their checks.
+  // The catalogue as data: the built-in rules, then the adopter's.
   const rules: RulesResponse = {
-    rules: [...RULE_DEFINITIONS, ...(options.customRules ?? []).map(({ check, appliesWhenOptedOut, ...definition }) => definition)],
+    rules: [...RULE_DEFINITIONS, ...(options.customRules ?? []).map(definitionOf)],
   };
   // Requests that do not fit the OpenAPI spec are answered 400 before any handler runs.
   const router = createValidatedOpenApiRouter(spec as any) as unknown as express.Router;

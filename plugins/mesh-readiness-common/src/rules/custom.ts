@@ -5,10 +5,10 @@
  */
 import { RULES } from '.';
 import { Rule } from './rule';
+import { SEVERITY_WEIGHTS } from '../scoring';
 
 /** Upper case, like the built-in ids, so waivers (which upper-case ids) find them. */
 const CUSTOM_ID = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$/;
-const SEVERITIES = new Set(['error', 'warning', 'info']);
 
 /** Throws, naming the rule, when a custom rule cannot be used as it is. */
 export function validateCustomRules(rules: readonly Rule[]): void {
@@ -21,7 +21,8 @@ export function validateCustomRules(rules: readonly Rule[]): void {
     if (/^MR\d+$/.test(rule.id)) throw new Error(`${name}: ids MR<number> belong to the built-in catalogue`);
     if (seen.has(rule.id)) throw new Error(`${name}: the id is used twice`);
     seen.add(rule.id);
-    if (!SEVERITIES.has(rule.severity)) throw new Error(`${name}: severity must be error, warning or info`);
+    // Every severity that scoring weighs, and no other.
+    if (!Object.prototype.hasOwnProperty.call(SEVERITY_WEIGHTS, rule.severity)) throw new Error(`${name}: severity must be error, warning or info`);
     for (const field of ['title', 'rationale', 'remediation', 'docsUrl'] as const) {
       if (typeof rule[field] !== 'string' || !rule[field].trim()) throw new Error(`${name}: ${field} is required`);
     }

@@ -14,7 +14,7 @@ import { sidecarInjection } from './MR008-sidecar-injection';
 import { hostNetwork } from './MR009-host-network';
 import { headlessServicePorts } from './MR010-headless-service-ports';
 import { probeRewrite } from './MR011-probe-rewrite';
-import { Rule } from './rule';
+import { definitionOf, Rule } from './rule';
 
 export const RULES: Rule[] = [
   serviceAssociation,
@@ -31,7 +31,7 @@ export const RULES: Rule[] = [
 ];
 
 /** The catalogue as plain data, without the checks: what the API serves. */
-export const RULE_DEFINITIONS: RuleDefinition[] = RULES.map(({ check, appliesWhenOptedOut, ...definition }) => definition);
+export const RULE_DEFINITIONS: RuleDefinition[] = RULES.map(definitionOf);
 
 export function getRule(id: string): RuleDefinition | undefined {
   return RULE_DEFINITIONS.find(r => r.id === id.toUpperCase());

@@ -29,6 +29,11 @@ export interface Rule extends RuleDefinition {
   check(context: RuleContext): RuleOutcome;
 }
 
+/** A rule's catalogue entry: the rule without its check, as the API serves it. */
+export function definitionOf({ check, appliesWhenOptedOut, ...definition }: Rule): RuleDefinition {
+  return definition;
+}
+
 export const pass = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
   status: 'pass',
   message,
