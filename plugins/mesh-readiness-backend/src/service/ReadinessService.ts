@@ -23,7 +23,7 @@ import {
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { mappingOf, workloadMatches } from './entityMapping';
-import { HistoryRow, ReadinessStore, StoredCluster, StoredWorkload } from './ReadinessStore';
+import { clusterState, HistoryRow, ReadinessStore, StoredCluster, StoredWorkload } from './ReadinessStore';
 
 const TREND_DAYS = 14;
 
@@ -130,10 +130,9 @@ function sameClusters(a: StoredCluster[], b: StoredCluster[]): boolean {
         c.status === d.status &&
         c.error === d.error &&
         c.scannedAt === d.scannedAt &&
-        // The store hands out the same parsed list until another scan lands.
-        (c.workloads === d.workloads || (c.workloads.length === 0 && d.workloads.length === 0)) &&
-        c.warnings.length === d.warnings.length &&
-        c.warnings.every((w, j) => w === d.warnings[j])
+        // The store hands out the same parsed lists until another scan lands.
+        c.workloads === d.workloads &&
+        c.warnings === d.warnings
       );
     })
   );
@@ -209,11 +208,7 @@ export class ReadinessService {
     const results: ClusterResult[] = clusters
       .filter(c => !mapping.cluster || c.cluster === mapping.cluster)
       .map(c => ({
-        cluster: c.cluster,
-        status: c.status,
-        ...(c.error ? { error: c.error } : {}),
-        ...(c.scannedAt ? { scannedAt: c.scannedAt } : {}),
-        ...(c.status === 'error' && c.scannedAt ? { stale: true } : {}),
+        ...clusterState(c),
         workloads: candidatesFor(c, mapping.selector)
           .filter(w => workloadMatches(mapping, c.cluster, w.labels))
           .map(w => applyWaivers(w.report, waivers)),

@@ -53,6 +53,33 @@ export interface ScanRecord {
 /** How many scan rows are kept; older ones are deleted as new scans end. */
 const SCANS_KEPT = 1000;
 
+/** A cluster's stored body. */
+interface StoredBody {
+  workloads: StoredWorkload[];
+  warnings: string[];
+}
+
+/**
+ * The body of a cluster never read: one shared, frozen instance, so that a
+ * cluster's lists stay the same objects from one read of the store to the
+ * next until a scan replaces them (callers key caches on them).
+ */
+const NOTHING_STORED: StoredBody = Object.freeze({
+  workloads: Object.freeze([]) as unknown as StoredWorkload[],
+  warnings: Object.freeze([]) as unknown as string[],
+});
+
+/** What every answer says of a cluster's latest attempt; stale when it failed after an earlier good read. */
+export function clusterState(c: StoredCluster) {
+  return {
+    cluster: c.cluster,
+    status: c.status,
+    ...(c.error ? { error: c.error } : {}),
+    ...(c.scannedAt ? { scannedAt: c.scannedAt } : {}),
+    ...(c.status === 'error' && c.scannedAt ? { stale: true } : {}),
+  };
+}
+
 const toIso = (value: unknown): string | undefined =>
   value === null || value === undefined ? undefined : new Date(value as string).toISOString();
 
@@ -98,7 +125,7 @@ export class ReadinessStore {
    * blob is read and parsed again only when another scan (on any replica)
    * replaced it.
    */
-  private readonly parsed = new Map<string, { scannedAt?: string; body: { workloads: StoredWorkload[]; warnings: string[] } }>();
+  private readonly parsed = new Map<string, { scannedAt?: string; body: StoredBody }>();
 
   async clusters(): Promise<StoredCluster[]> {
     const rows = await this.db('mesh_readiness_clusters')
@@ -110,22 +137,26 @@ export class ReadinessStore {
         .select('cluster', 'scanned_at', 'workloads')
         .whereIn('cluster', stale.map(r => r.cluster));
       for (const b of blobs) {
+        const body: Partial<StoredBody> = b.workloads ? JSON.parse(b.workloads) : NOTHING_STORED;
         this.parsed.set(b.cluster, {
           scannedAt: toIso(b.scanned_at),
-          body: b.workloads ? JSON.parse(b.workloads) : { workloads: [], warnings: [] },
+          body: {
+            workloads: body.workloads ?? NOTHING_STORED.workloads,
+            warnings: body.warnings ?? NOTHING_STORED.warnings,
+          },
         });
       }
     }
     return rows.map(row => {
-      const body = this.parsed.get(row.cluster)?.body ?? { workloads: [], warnings: [] };
+      const body = this.parsed.get(row.cluster)?.body ?? NOTHING_STORED;
       return {
         cluster: row.cluster,
         status: row.status,
         error: row.error ?? undefined,
         attemptedAt: toIso(row.attempted_at)!,
         scannedAt: toIso(row.scanned_at),
-        workloads: body.workloads ?? [],
-        warnings: body.warnings ?? [],
+        workloads: body.workloads,
+        warnings: body.warnings,
       };
     });
   }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { evaluateWorkloads, Rule, ScanSummary, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { ReadinessStore, ScanRecord, StoredWorkload } from './ReadinessStore';
+import { clusterState, ReadinessStore, ScanRecord, StoredWorkload } from './ReadinessStore';
 
 /** Names this backend process in the scans table: which replica ran a scan. */
 const RUNNER = `${os.hostname()}:${process.pid}`;
@@ -82,15 +82,7 @@ export class Scanner {
     const [clusters, scans] = await Promise.all([this.store.clusters(), this.store.scans(limit)]);
     const interruptedBefore = Date.now() - this.timeoutMs - 60_000;
     return {
-      clusters: clusters.map(c => ({
-        cluster: c.cluster,
-        status: c.status,
-        ...(c.error ? { error: c.error } : {}),
-        attemptedAt: c.attemptedAt,
-        ...(c.scannedAt ? { scannedAt: c.scannedAt } : {}),
-        ...(c.status === 'error' && c.scannedAt ? { stale: true } : {}),
-        workloads: c.workloads.length,
-      })),
+      clusters: clusters.map(c => ({ ...clusterState(c), attemptedAt: c.attemptedAt, workloads: c.workloads.length })),
       scans: scans.map(s => {
         let state: ScanSummary['state'] = 'finished';
         if (!s.finishedAt) {
