@@ -190,12 +190,17 @@ export class Relay {
 
 /** The plugin's own database on the shared server, as the backend names it. */
 export function pluginDatabase(serverUrl: string, prefix: string): Knex {
+  return databaseOn(serverUrl, `${prefix}mesh-readiness`);
+}
+
+/** A database on the shared server, by name. */
+export function databaseOn(serverUrl: string, name: string): Knex {
   const url = new URL(serverUrl);
-  url.pathname = `/${prefix}mesh-readiness`;
+  url.pathname = `/${name}`;
   return knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
 }
 
-/** Every row of every table in the plugin's database, as text. */
+/** Every row of every table in a database, as text. */
 export async function dumpTables(db: Knex): Promise<string> {
   const tables = await db('pg_tables').select('tablename').where('schemaname', 'public');
   const parts: string[] = [];

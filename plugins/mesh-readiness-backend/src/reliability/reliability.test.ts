@@ -9,10 +9,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { EntityReadinessResponse, KubeObject, parseManifests, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { backendConfig, dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, removeTempDir, tempDir, waitFor } from './harness';
+import { backendConfig, databaseOn, dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, removeTempDir, tempDir, waitFor } from './harness';
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
@@ -286,9 +286,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     const databases = await db.raw('select datname from pg_database where datname like ?', [`${prefix}%`]);
     const stored: string[] = [];
     for (const { datname } of databases.rows) {
-      const url = new URL(postgres!);
-      url.pathname = `/${datname}`;
-      const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 } });
+      const knex = databaseOn(postgres!, datname);
       try {
         stored.push(await dumpTables(knex));
       } finally {

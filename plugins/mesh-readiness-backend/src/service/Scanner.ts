@@ -133,9 +133,10 @@ export class Scanner {
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
       // Cancelled (shutdown, or the scheduler's timeout): the cluster did nothing wrong.
-      if (stop?.aborted) return { cluster: source.name, ok: false, error: message, workloads: 0 };
-      this.logger.warn(`Scan of cluster ${source.name} failed: ${message}`);
-      await this.store.saveClusterFailure(source.name, at, message);
+      if (!stop?.aborted) {
+        this.logger.warn(`Scan of cluster ${source.name} failed: ${message}`);
+        await this.store.saveClusterFailure(source.name, at, message);
+      }
       return { cluster: source.name, ok: false, error: message, workloads: 0 };
     } finally {
       clearTimeout(timer);
