@@ -3,7 +3,7 @@
  */
 import { SnapshotIndex } from './kube/snapshotIndex';
 import { annotationsOf } from './kube/objects';
-import { Workload } from './kube/workloads';
+import { Workload, WORKLOAD_KINDS } from './kube/workloads';
 import { injectionOptOut } from './kube/injection';
 import { RULES } from './rules';
 import { Rule, RuleOutcome } from './rules/rule';
@@ -140,7 +140,7 @@ export function evaluateWorkload(
     const finding = findingOf(rule, runCheck(rule, workload, index, optOut));
     return waivers ? waive(finding, waivers[rule.id]) : finding;
   });
-  return {
+  const report: WorkloadReport = {
     cluster: index.snapshot.cluster,
     kind: workload.kind,
     namespace: workload.namespace,
@@ -148,6 +148,22 @@ export function evaluateWorkload(
     ...scoresOf(findings),
     findings,
   };
+  if (workload.unreadOwner) report.notice = unreadOwnerNotice(workload, index);
+  return report;
+}
+
+/** What a report of a workload known only by what it owns must say. */
+function unreadOwnerNotice(workload: Workload, index: SnapshotIndex): string {
+  const { kind, namespace, name, template } = workload;
+  const unreadable = index.unreadable(kind, namespace);
+  let why = 'is a kind mesh-readiness does not read';
+  if (unreadable) why = `could not be read (${unreadable.reason})`;
+  else if (WORKLOAD_KINDS.includes(kind)) why = 'is not in the snapshot (deleted since it was read?)';
+  const from =
+    template.source === 'template'
+      ? `the ${template.kind} ${template.name} it owns and its pods`
+      : 'the pods it owns';
+  return `The ${kind} ${namespace}/${name} itself ${why}: these findings come from ${from}, and waivers annotated on the ${kind} are not seen.`;
 }
 
 /**

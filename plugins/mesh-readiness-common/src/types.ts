@@ -81,7 +81,10 @@ export type WorkloadKind =
   | 'ReplicaSet'
   | 'Job'
   | 'CronJob'
-  | 'Pod';
+  | 'Pod'
+  // A controller the engine does not model (an Argo Rollout), known only
+  // from the owner references of the ReplicaSets or pods it owns.
+  | (string & {});
 
 export interface WorkloadReport {
   /** The cluster or manifest source the workload was read from. */
@@ -95,6 +98,11 @@ export interface WorkloadReport {
   /** 0 to 100: passed over applicable checks, weighted by severity. */
   score: number;
   findings: Finding[];
+  /**
+   * Why the findings may be partial, when they are: the workload's own
+   * object could not be read, only the ReplicaSets or pods it owns.
+   */
+  notice?: string;
 }
 
 /** An input that could not be read: a file, a document, a cluster, a kind. */

@@ -85,6 +85,58 @@ describeCluster('the live cluster source against a real API server', () => {
     }
   }, 60_000);
 
+  it('checks the pods of a DaemonSet the identity may not list, under the DaemonSet, saying why', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'real', server: server!, caData: process.env.MR_KUBE_CA_DATA }],
+      users: [{ name: 'admin', token: process.env.MR_KUBE_ADMIN_TOKEN }],
+      contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
+      currentContext: 'real',
+    });
+    const client = KubernetesObjectApi.makeApiClient(kc);
+    const labels = { app: 'node-agent', version: 'v3' };
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'owners-live', labels: { 'istio-injection': 'enabled' } } } as any);
+    const daemonSet: any = await client.create({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'node-agent', namespace: 'owners-live' },
+      spec: {
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'agent', image: 'obs/node-agent:3' }] } },
+      },
+    } as any);
+    // No controller runs here: the pod the DaemonSet controller would make, owned by it.
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'node-agent-7xk2p',
+        namespace: 'owners-live',
+        labels,
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-agent', uid: daemonSet.metadata.uid, controller: true },
+        ],
+      },
+      spec: {
+        securityContext: { runAsUser: 1337 },
+        containers: [{ name: 'agent', image: 'obs/node-agent:3' }],
+      },
+    } as any);
+    const inNamespace = async (token: string) => {
+      const snapshot = await new KubernetesClusterSource({ name: 'real', url: server!, token, caData: process.env.MR_KUBE_CA_DATA }).readSnapshot();
+      return evaluate({ ...snapshot, objects: snapshot.objects.filter(o => o.metadata?.namespace === 'owners-live' || o.metadata?.name === 'owners-live') });
+    };
+    const full = await inNamespace(process.env.MR_KUBE_ADMIN_TOKEN!);
+    const restricted = await inNamespace(process.env.MR_KUBE_RESTRICTED_TOKEN!);
+    const summary = (r: Report) =>
+      r.workloads.map(w => ({ workload: `${w.kind}/${w.namespace}/${w.name}`, mr003: w.findings.find(f => f.ruleId === 'MR003')!.status }));
+    expect(summary(full)).toEqual([{ workload: 'DaemonSet/owners-live/node-agent', mr003: 'fail' }]);
+    expect(full.workloads[0].notice).toBeUndefined();
+    // Read without the DaemonSet, the same workload with what its pod shows.
+    expect(summary(restricted)).toEqual(summary(full));
+    expect(restricted.workloads[0].notice).toMatch(/DaemonSet owners-live\/node-agent itself could not be read \(DaemonSet forbidden \(403\)/);
+  }, 60_000);
+
   it('pages through lists with a real continue token', async () => {
     const requested: string[] = [];
     const paged = new KubernetesClusterSource({ name: 'real', url: server!, token: process.env.MR_KUBE_ADMIN_TOKEN, caData: process.env.MR_KUBE_CA_DATA });

@@ -87,6 +87,13 @@ describe('check on a folder a user might hand it', () => {
     expect(result.stdout.trim().split('\n').pop()).toMatch(/^1 workload in 1 file · 1 ready · 0 not ready/);
   });
 
+  it('checks the pods of `kubectl get pods -o yaml` under their owner, saying the owner was not given', async () => {
+    const owners = path.resolve(RULE_FIXTURES, '../../__fixtures__/owners/unreadable-daemonset.yaml');
+    const result = await check([owners], { ...json, format: 'table' });
+    expect(result.stdout).toMatch(/DaemonSet observability\/node-agent\s+not ready/);
+    expect(result.stdout).toContain('! The DaemonSet observability/node-agent itself is not in the snapshot');
+  });
+
   it('reports a path that does not exist as an input error', async () => {
     const result = await check([path.join(MIXED, 'missing.yaml')], json);
     expect(result.exitCode).toBe(2);

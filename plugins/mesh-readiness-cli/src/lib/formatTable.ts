@@ -55,6 +55,7 @@ function formatWorkload(w: WorkloadReport): string[] {
   const readiness = w.ready ? chalk.green.bold('ready') : chalk.red.bold('not ready');
   return [
     `${chalk.bold(`${w.kind} ${w.namespace}/${w.name}`)}  ${readiness}  level ${w.level} ${LEVEL_NAMES[w.level]}  ${scoreBar(w.score)} ${w.score}`,
+    ...(w.notice ? [chalk.yellow(`  ! ${w.notice}`)] : []),
     ...w.findings.map(formatFinding).flat(),
     '',
   ];

@@ -51,9 +51,22 @@ export interface Workload {
   namespace: string;
   name: string;
   object: KubeObject;
+  /**
+   * The pod template. For a workload whose own object the snapshot does
+   * not hold (see `unreadOwner`), the template of the ReplicaSet or Job
+   * below it, or else its first pod (then also `pods[0]`).
+   */
   template: PodView;
   /** Live pods owned by the workload (live snapshots only). */
   pods: PodView[];
+  /**
+   * Set when the snapshot does not hold the workload's own object, only
+   * what it owns: a kind the cluster would not let us list, a controller
+   * the engine does not model (an Argo Rollout), or an owner deleted since.
+   * The workload is named by its owners' reference and `object` stands in
+   * for it with that reference's kind, name and uid only.
+   */
+  unreadOwner?: boolean;
 }
 
 /** The pod template of a workload (a pod is its own), and the path of its spec. */
@@ -162,8 +175,13 @@ function sameShape(a: PodView, b: PodView): boolean {
 
 /** Whether any owner reference is an object. */
 function hasOwners(obj: KubeObject): boolean {
+  return firstOwnerRef(obj) !== undefined;
+}
+
+/** The first owner reference that is an object. */
+function firstOwnerRef(obj: KubeObject): Record<string, any> | undefined {
   const refs = obj.metadata?.ownerReferences;
-  return Array.isArray(refs) && refs.some(isRecord);
+  return Array.isArray(refs) ? refs.find(isRecord) : undefined;
 }
 
 /** Objects the snapshot holds, by `Kind/namespace/name`. */
@@ -266,6 +284,8 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
 
   const workloads = new Map<KubeObject, Workload>();
   const pods: KubeObject[] = [];
+  // ReplicaSets and Jobs that something owns: part of their owner's workload.
+  const ownedControllers: KubeObject[] = [];
   for (let i = 0; i < byKey.objects.length; i++) {
     const obj = byKey.objects[i];
     const kind = obj.kind as WorkloadKind;
@@ -279,6 +299,7 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
     } else if ((kind === 'ReplicaSet' || kind === 'Job') && owned) {
       // Owned by a Deployment or CronJob (or by a controller we do not
       // model): it is part of that workload, not one of its own.
+      ownedControllers.push(obj);
       continue;
     }
     workloads.set(obj, {
@@ -291,6 +312,41 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
     });
   }
 
+  // Owners the snapshot does not hold: a kind the identity may not list, a
+  // controller the engine does not model (Argo Rollouts own ReplicaSets), an
+  // owner deleted since. What they own still makes a workload, named by the
+  // owner reference, one per reference.
+  const standIns = new Map<string, Workload>();
+  const standInFor = (obj: KubeObject, view?: PodView): Workload | undefined => {
+    const ref = firstOwnerRef(obj);
+    const kind = asString(ref?.kind);
+    const name = asString(ref?.name);
+    // A static pod's mirror is owned by its Node: each is a workload of its own.
+    if (!ref || !kind || !name || kind === 'Node') return undefined;
+    const namespace = namespaceOf(obj);
+    const key = keyOf(kind, namespace, name);
+    let workload = standIns.get(key);
+    if (!workload) {
+      const uid = asString(ref.uid);
+      workload = {
+        kind: kind as WorkloadKind,
+        namespace,
+        name,
+        object: {
+          apiVersion: asString(ref.apiVersion),
+          kind,
+          metadata: { name, namespace, ...(uid ? { uid } : {}) },
+        },
+        // The template of the ReplicaSet or Job it owns, else its first pod.
+        template: view ?? podViewOfTemplate(obj),
+        pods: [],
+        unreadOwner: true,
+      };
+      standIns.set(key, workload);
+    }
+    return workload;
+  };
+
   // Distinct pod shapes per workload, usually one per ReplicaSet.
   const shapes = new Map<Workload, PodView[]>();
   // The workload at the top of an owner's chain, once per owner: the pods
@@ -298,20 +354,40 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
   const tops = new Map<KubeObject, Workload | undefined>();
   const topOf = (owner: KubeObject): Workload | undefined => {
     if (tops.has(owner)) return tops.get(owner);
-    let top: KubeObject | undefined = owner;
-    for (let hops = 0; top && hops < 5 && !workloads.has(top); hops++) {
-      top = resolveOwner(top);
+    let top: KubeObject = owner;
+    let found: Workload | undefined;
+    for (let hops = 0; hops <= 5; hops++) {
+      found = workloads.get(top);
+      if (found) break;
+      const next = resolveOwner(top);
+      if (!next) {
+        // The chain ends at an owner the snapshot does not hold.
+        found = standInFor(top);
+        break;
+      }
+      top = next;
     }
-    const found = top && workloads.get(top);
     tops.set(owner, found);
     return found;
   };
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i];
     const owner = resolveOwner(pod);
-    const workload = owner && topOf(owner);
-    if (!workload) continue;
     const view = podViewOfTemplate(pod);
+    const workload = owner ? topOf(owner) : standInFor(pod, view);
+    if (!workload) {
+      if (owner) continue;
+      // Owned by a Node (a static pod's mirror): a workload of its own.
+      workloads.set(pod, {
+        kind: 'Pod',
+        namespace: view.namespace,
+        name: view.name,
+        object: pod,
+        template: view,
+        pods: [],
+      });
+      continue;
+    }
     let known = shapes.get(workload);
     if (!known) {
       known = [];
@@ -325,8 +401,11 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
     else if (known.length < MAX_SHAPES) known.push(view);
     workload.pods.push(view);
   }
+  // A ReplicaSet or Job that no pod reached (scaled to zero, or done) whose
+  // owner is missing is still a workload, with the template it holds.
+  for (let i = 0; i < ownedControllers.length; i++) topOf(ownedControllers[i]);
 
-  return [...workloads.values()].sort(compareWorkloads);
+  return [...workloads.values(), ...standIns.values()].sort(compareWorkloads);
 }
 
 export function compareWorkloads(
@@ -343,11 +422,14 @@ export function compareWorkloads(
 const allPodViews = new WeakMap<Workload, PodView[]>();
 const distinctPodViews = new WeakMap<Workload, PodView[]>();
 
-/** The template, then every live pod: what most rules look at. */
+/**
+ * The template, then every live pod: what most rules look at. A workload
+ * known only by its pods has its first pod for a template: listed once.
+ */
 export function podViewsOf(workload: Workload): PodView[] {
   let views = allPodViews.get(workload);
   if (!views) {
-    views = [workload.template, ...workload.pods];
+    views = workload.template === workload.pods[0] ? [...workload.pods] : [workload.template, ...workload.pods];
     allPodViews.set(workload, views);
   }
   return views;

@@ -117,6 +117,25 @@ describe('EntityMeshReadinessContent', () => {
     ).toHaveAttribute('href', expect.stringContaining('istio.io'));
   });
 
+  it('says on its card when a workload is known only by what it owns', async () => {
+    const notice =
+      'The DaemonSet shop/cart itself could not be read (DaemonSet forbidden (403)): these findings come from the pods it owns, and waivers annotated on the DaemonSet are not seen.';
+    await render({
+      getEntityReadiness: async () => ({
+        ...mixedReport,
+        workloads: [{ ...mixedReport.workloads[0], kind: 'DaemonSet', notice }],
+      }),
+    });
+    expect(await screen.findByText('DaemonSet shop/cart')).toBeInTheDocument();
+    expect(screen.getByTestId('workload-notice')).toHaveTextContent(notice);
+  });
+
+  it('shows no notice for a workload read in full', async () => {
+    await render({ getEntityReadiness: async () => mixedReport });
+    expect(await screen.findByText('Deployment shop/cart')).toBeInTheDocument();
+    expect(screen.queryByTestId('workload-notice')).not.toBeInTheDocument();
+  });
+
   it('shows a failed cluster’s error and the age of its stale result beside the others', async () => {
     await render({ getEntityReadiness: async () => mixedReport });
     await screen.findByText('Deployment shop/cart');

@@ -194,6 +194,13 @@ function WorkloadChecklist(props: {
         </Box>
       }
     >
+      {workload.notice && (
+        <Box mb={2} data-testid="workload-notice">
+          <Typography variant="body2" color="textSecondary">
+            {workload.notice}
+          </Typography>
+        </Box>
+      )}
       {findings.length === 0 ? (
         <Typography variant="body2">Nothing matches the filters.</Typography>
       ) : (
