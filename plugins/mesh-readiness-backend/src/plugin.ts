@@ -15,6 +15,7 @@ import {
 import { meshReadinessPermissions, validateCustomRules } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ManifestClusterSource, resolveFolder } from './service/ManifestClusterSource';
 import { KubernetesClusterSource } from './service/KubernetesClusterSource';
+import { CatalogClusterLocator } from './service/CatalogClusterLocator';
 import { ReadinessService } from './service/ReadinessService';
 import { ReadinessStore } from './service/ReadinessStore';
 import { Scanner } from './service/Scanner';
@@ -74,7 +75,8 @@ export const meshReadinessPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(meshReadinessPermissions);
         // Live clusters: the same ones the Kubernetes plugin is configured with.
         const live = KubernetesClusterSource.fromKubernetesConfig(config);
-        for (const reason of live.skipped) logger.warn(`Mesh readiness: ${reason}`);
+        const fromCatalog = CatalogClusterLocator.fromConfig(live.catalogLocators, { catalog, auth, logger });
+        for (const reason of [...live.skipped, ...fromCatalog.skipped]) logger.warn(`Mesh readiness: ${reason}`);
         const sources: MeshReadinessClusterSource[] = [
           ...live.sources,
           ...(config.getOptionalConfigArray('meshReadiness.manifestSources') ?? []).map(
@@ -96,7 +98,16 @@ export const meshReadinessPlugin = createBackendPlugin({
 
         const store = await ReadinessStore.create(database);
         const timeoutMs = (config.getOptionalNumber('meshReadiness.clusterTimeoutSeconds') ?? 60) * 1000;
-        const scanner = new Scanner(sources, store, logger, timeoutMs, addedRules);
+        // Clusters of the catalog locator are looked up when each scan starts.
+        const catalogLocator = fromCatalog.locator;
+        const scanner = new Scanner(
+          sources,
+          store,
+          logger,
+          timeoutMs,
+          addedRules,
+          catalogLocator && (() => catalogLocator.sources(names)),
+        );
         const readiness = new ReadinessService(store, catalog);
 
         // The scheduler runs each scan on one replica at a time. A backend
@@ -123,7 +134,11 @@ export const meshReadinessPlugin = createBackendPlugin({
 
         httpRouter.use(createRouter({ httpAuth, permissions, catalog, readiness, scanner, customRules: addedRules }));
         registerReadinessAction({ actionsRegistry, catalog, readiness });
-        logger.info(`Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}`);
+        logger.info(
+          `Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}${
+            catalogLocator ? ', and the catalog’s kubernetes-cluster Resources at each scan' : ''
+          }`,
+        );
         if (addedRules.length) logger.info(`Mesh readiness: custom rules ${addedRules.map(r => r.id).join(', ')}`);
       },
     });

@@ -1,6 +1,7 @@
 /*
  * A canary token configured for a live cluster must never appear in an
  * API response, a stored row or a log line, whatever happens to the scan.
+ * A token written on a catalog cluster entity is never even used.
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -11,6 +12,24 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { meshReadinessPlugin } from './plugin';
 
 const CANARY = 'canary-7f3a9c1e-do-not-leak';
+const CATALOG_CANARY = 'canary-c4ta1og-do-not-use';
+
+/** A cluster entity pointing at `url`, with a token annotation as old Kubernetes plugins read it. */
+const clusterEntity = (name: string, url: string, authProvider: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: {
+      'kubernetes.io/api-server': url,
+      'kubernetes.io/api-server-certificate-authority': '',
+      'kubernetes.io/auth-provider': authProvider,
+      serviceAccountToken: CATALOG_CANARY,
+    },
+  },
+  spec: { type: 'kubernetes-cluster', owner: 'team' },
+});
 
 it('never returns, stores or logs the cluster token', async () => {
   // A cluster that answers pods, refuses services (403) and fails namespaces (500).
@@ -51,6 +70,7 @@ it('never returns, stores or logs the cluster token', async () => {
                 { name: 'live', url, authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },
                 { name: 'down', url: 'http://127.0.0.1:9', authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },
               ] },
+              { type: 'catalog', dangerouslyAllowClusterUrls: ['127.0.0.1'] },
             ],
           },
         },
@@ -59,6 +79,8 @@ it('never returns, stores or logs the cluster token', async () => {
         entities: [
           { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'web', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': 'web' } }, spec: { owner: 'team' }, relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }] },
           { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team', namespace: 'default' }, spec: {} },
+          clusterEntity('proxied', url, 'localKubectlProxy'),
+          clusterEntity('with-token', url, 'serviceAccount'),
         ],
       }),
     ],
@@ -76,15 +98,21 @@ it('never returns, stores or logs the cluster token', async () => {
   // The token did reach the cluster: the canary is real.
   expect(seenTokens).toContain(`Bearer ${CANARY}`);
   const entity = responses[0].body;
-  expect(entity.clusters.map((c: any) => `${c.cluster}:${c.status}`).sort()).toEqual(['down:error', 'live:ok']);
+  expect(entity.clusters.map((c: any) => `${c.cluster}:${c.status}`).sort()).toEqual(['down:error', 'live:ok', 'proxied:ok']);
+  // The catalog's token went nowhere: the proxied cluster was read without credentials, the other not at all.
+  expect(seenTokens).toContain('undefined');
+  expect(seenTokens.join('\n')).not.toContain(CATALOG_CANARY);
   for (const res of responses) expect(JSON.stringify(res.body)).not.toContain(CANARY);
+  for (const res of responses) expect(JSON.stringify(res.body)).not.toContain(CATALOG_CANARY);
   const rows = [
     ...(await knex('mesh_readiness_clusters').select()),
     ...(await knex('mesh_readiness_history').select()),
   ];
   expect(rows.length).toBeGreaterThan(0);
   expect(JSON.stringify(rows)).not.toContain(CANARY);
+  expect(JSON.stringify(rows)).not.toContain(CATALOG_CANARY);
   await knex.destroy();
   expect(logs.length).toBeGreaterThan(0);
   expect(logs.join('\n')).not.toContain(CANARY);
+  expect(logs.join('\n')).not.toContain(CATALOG_CANARY);
 });

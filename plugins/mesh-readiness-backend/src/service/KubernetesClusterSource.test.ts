@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { KubernetesClusterSource, PAGE_SIZE } from './KubernetesClusterSource';
+import { KubernetesClusterSource, LOCAL_KUBECTL_PROXY_URL, PAGE_SIZE } from './KubernetesClusterSource';
 
 const PODS = Array.from({ length: 1203 }, (_, i) => ({
   metadata: { name: `web-${i}`, namespace: 'shop', labels: { app: 'web' } },
@@ -161,14 +161,52 @@ describe('KubernetesClusterSource', () => {
             { name: 'gke', url: 'https://gke.example', authProvider: 'google' },
           ] },
           { type: 'gke', projectId: 'p' },
+          { type: 'localKubectlProxy' },
+          { type: 'catalog', dangerouslyAllowClusterUrls: ['127.0.0.1'] },
         ],
       },
     });
-    const { sources, skipped } = KubernetesClusterSource.fromKubernetesConfig(config);
-    expect(sources.map(s => s.name)).toEqual(['prod']);
+    const { sources, skipped, catalogLocators } = KubernetesClusterSource.fromKubernetesConfig(config);
+    // The kubectl proxy is the cluster "local", as the Kubernetes plugin names it.
+    expect(sources.map(s => s.name)).toEqual(['prod', 'local']);
     expect(skipped).toEqual([
       expect.stringContaining('auth provider "google"'),
       expect.stringContaining('cluster locator "gke"'),
     ]);
+    // The catalog's clusters are looked up when a scan starts, with this entry's options.
+    expect(catalogLocators.map(c => c.getStringArray('dangerouslyAllowClusterUrls'))).toEqual([['127.0.0.1']]);
+  });
+
+  it('reads the kubectl proxy of the localKubectlProxy locator without credentials', async () => {
+    // A stand-in for `kubectl proxy` where it listens by default: it adds the credentials itself.
+    const seen: Array<string | undefined> = [];
+    const proxy = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const path = new URL(req.url!, 'http://x').pathname;
+      res.end(JSON.stringify(path.includes('policy') ? { kind: 'Status', code: 404 } : { kind: 'List', metadata: {}, items: path === '/api/v1/namespaces' ? [{ metadata: { name: 'dev' } }] : [] }));
+    });
+    const { hostname, port } = new URL(LOCAL_KUBECTL_PROXY_URL);
+    const listening = await new Promise<boolean>(resolve => {
+      proxy.once('error', () => resolve(false));
+      proxy.listen(Number(port), hostname, () => resolve(true));
+    });
+    if (!listening) {
+      // A real kubectl proxy (or something else) holds the port: do not read it.
+      console.warn(`${LOCAL_KUBECTL_PROXY_URL} is taken; the kubectl proxy read was not tested`);
+      return;
+    }
+    try {
+      const { ConfigReader } = require('@backstage/config');
+      const { sources } = KubernetesClusterSource.fromKubernetesConfig(
+        new ConfigReader({ kubernetes: { clusterLocatorMethods: [{ type: 'localKubectlProxy' }] } }),
+      );
+      const snapshot = await sources[0].readSnapshot();
+      expect(snapshot.objects.filter(o => o.kind === 'Namespace').map(o => o.metadata?.name)).toEqual(['dev']);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every(a => a === undefined)).toBe(true);
+    } finally {
+      proxy.close();
+    }
   });
 });

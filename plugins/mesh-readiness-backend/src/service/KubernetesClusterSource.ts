@@ -21,6 +21,12 @@ import {
   UnreadableKind,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 
+/**
+ * Where `kubectl proxy` listens by default (it binds 127.0.0.1, not ::1),
+ * the cluster of the `localKubectlProxy` locator.
+ */
+export const LOCAL_KUBECTL_PROXY_URL = 'http://127.0.0.1:8001';
+
 /** How many objects one list call asks for. */
 export const PAGE_SIZE = 500;
 
@@ -72,14 +78,33 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
 
   /**
    * The clusters of the Kubernetes plugin's `config` cluster locator, with
-   * service account auth. Others are skipped with the reason returned.
+   * service account auth, and the kubectl proxy of its `localKubectlProxy`
+   * locator. Entries of its `catalog` locator are returned as they are:
+   * their clusters are looked up in the catalog when a scan starts
+   * (CatalogClusterLocator). Others are skipped with the reason returned.
    */
-  static fromKubernetesConfig(config: Config): { sources: KubernetesClusterSource[]; skipped: string[] } {
+  static fromKubernetesConfig(config: Config): {
+    sources: KubernetesClusterSource[];
+    skipped: string[];
+    catalogLocators: Config[];
+  } {
     const sources: KubernetesClusterSource[] = [];
     const skipped: string[] = [];
+    const catalogLocators: Config[] = [];
     for (const locator of config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []) {
-      if (locator.getString('type') !== 'config') {
-        skipped.push(`cluster locator "${locator.getString('type')}" is not read by mesh-readiness yet`);
+      const type = locator.getString('type');
+      if (type === 'catalog') {
+        catalogLocators.push(locator);
+        continue;
+      }
+      if (type === 'localKubectlProxy') {
+        // As the Kubernetes plugin names and reaches it: no credentials, kubectl proxy does the auth.
+        // Plain HTTP has no TLS to verify; client-node refuses HTTP unless told so.
+        sources.push(new KubernetesClusterSource({ name: 'local', url: LOCAL_KUBECTL_PROXY_URL, skipTLSVerify: true }));
+        continue;
+      }
+      if (type !== 'config') {
+        skipped.push(`cluster locator "${type}" is not read by mesh-readiness yet`);
         continue;
       }
       for (const cluster of locator.getOptionalConfigArray('clusters') ?? []) {
@@ -100,7 +125,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
         );
       }
     }
-    return { sources, skipped };
+    return { sources, skipped, catalogLocators };
   }
 
   /** Every page of one list, following `continue`. */

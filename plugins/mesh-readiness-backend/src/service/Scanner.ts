@@ -26,6 +26,12 @@ export class Scanner {
     private readonly logger: LoggerService,
     private readonly timeoutMs: number,
     private readonly customRules: readonly Rule[] = [],
+    /**
+     * Sources found anew when each scan starts (the catalog's clusters),
+     * after `sources`, with names none of them has. A failed lookup is a
+     * warning: the scan reads the other sources.
+     */
+    private readonly lookUp?: () => Promise<MeshReadinessClusterSource[]>,
   ) {}
 
   clusterNames(): string[] {
@@ -44,7 +50,8 @@ export class Scanner {
     trigger: ScanRecord['trigger'] = 'refresh',
     signal?: AbortSignal,
   ): Promise<ScanOutcome[]> {
-    const sources = only ? this.sources.filter(s => only.includes(s.name)) : this.sources;
+    const all = await this.currentSources();
+    const sources = only ? all.filter(s => only.includes(s.name)) : all;
     const id = await this.store.startScan(trigger, RUNNER, new Date());
     const outcomes = await Promise.all(sources.map(source => this.readOnce(source, signal)));
     await this.store.finishScan(
@@ -53,6 +60,16 @@ export class Scanner {
       outcomes.map(o => ({ cluster: o.cluster, ok: o.ok, ...(o.error ? { error: o.error } : {}) })),
     );
     return outcomes;
+  }
+
+  private async currentSources(): Promise<MeshReadinessClusterSource[]> {
+    if (!this.lookUp) return this.sources;
+    try {
+      return [...this.sources, ...(await this.lookUp())];
+    } catch (e) {
+      this.logger.warn(`Mesh readiness: could not look up the catalog's clusters, reading the others: ${(e as Error)?.message ?? e}`);
+      return this.sources;
+    }
   }
 
   /** Reads in progress on this replica, by cluster. */
