@@ -1,0 +1,162 @@
+/*
+ * A cluster registered in the catalog, read for real: the backend finds a
+ * kubernetes-cluster Resource whose API server is a kubectl proxy in front
+ * of the real kube-apiserver (scripts/kube, run by `yarn test:cluster`),
+ * and serves the workloads it reads there. Skipped when no control plane
+ * is up.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { EntityReadinessResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessPlugin } from '../plugin';
+
+const server = process.env.MR_KUBE_SERVER;
+const describeCluster = server ? describe : describe.skip;
+
+/** What `kubectl proxy` does: listen on loopback, forward every call with the admin's credentials. */
+async function kubectlProxy() {
+  const target = new URL(server!);
+  const proxy = http.createServer((req, res) => {
+    const upstream = https.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host, authorization: `Bearer ${process.env.MR_KUBE_ADMIN_TOKEN}` },
+        ca: Buffer.from(process.env.MR_KUBE_CA_DATA!, 'base64'),
+      },
+      answer => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', e => {
+      res.writeHead(502);
+      res.end(String(e));
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, close: () => proxy.close() };
+}
+
+const clusterEntity = (name: string, annotations: Record<string, string>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'kubernetes-cluster', owner: 'platform' },
+});
+
+describeCluster('a cluster found through a catalog entity, against a real API server', () => {
+  const id = `mr-it-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'real', server: server!, caData: process.env.MR_KUBE_CA_DATA }],
+      users: [{ name: 'admin', token: process.env.MR_KUBE_ADMIN_TOKEN }],
+      contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
+      currentContext: 'real',
+    });
+    const client = KubernetesObjectApi.makeApiClient(kc);
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: id, labels: { 'istio-injection': 'enabled' } } });
+    await client.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'checkout', namespace: id },
+      spec: {
+        selector: { matchLabels: { app: 'checkout' } },
+        template: {
+          metadata: { labels: { app: 'checkout', version: 'v1', 'backstage.io/kubernetes-id': id } },
+          spec: { containers: [{ name: 'checkout', image: 'checkout:1' }] },
+        },
+      },
+    } as any);
+  }, 60_000);
+
+  it('reads the cluster through its kubectl proxy and serves its workloads; the CA annotation verifies the server', async () => {
+    const proxy = await kubectlProxy();
+    const logs: string[] = [];
+    const logger = mockServices.rootLogger.mock();
+    const child: any = { info: () => {}, debug: () => {}, error: () => {}, warn: (m: string) => logs.push(m) };
+    child.child = () => child;
+    logger.child.mockImplementation(() => child);
+    try {
+      const { server: backend } = await startTestBackend({
+        features: [
+          meshReadinessPlugin,
+          logger.factory,
+          mockServices.rootConfig.factory({
+            data: {
+              kubernetes: { clusterLocatorMethods: [{ type: 'catalog', dangerouslyAllowClusterUrls: ['127.0.0.1'] }] },
+              meshReadiness: { clusterTimeoutSeconds: 30 },
+            },
+          }),
+          catalogServiceMock.factory({
+            entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Component',
+                metadata: { name: 'checkout', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': id } },
+                spec: { type: 'service', owner: 'shop-team' },
+              },
+              clusterEntity('via-proxy', {
+                'kubernetes.io/api-server': proxy.url,
+                'kubernetes.io/api-server-certificate-authority': '',
+                'kubernetes.io/auth-provider': 'localKubectlProxy',
+              }),
+              // The API server itself, no credentials: its certificate is checked against the annotation's CA...
+              clusterEntity('direct', {
+                'kubernetes.io/api-server': server!,
+                'kubernetes.io/api-server-certificate-authority': process.env.MR_KUBE_CA_DATA!,
+                'kubernetes.io/auth-provider': 'localKubectlProxy',
+              }),
+              // ...and without it, not trusted.
+              clusterEntity('no-ca', {
+                'kubernetes.io/api-server': server!,
+                'kubernetes.io/api-server-certificate-authority': '',
+                'kubernetes.io/auth-provider': 'localKubectlProxy',
+              }),
+              // Never given a token: skipped, as the Kubernetes plugin does.
+              clusterEntity('with-token', {
+                'kubernetes.io/api-server': server!,
+                'kubernetes.io/api-server-certificate-authority': process.env.MR_KUBE_CA_DATA!,
+                'kubernetes.io/auth-provider': 'serviceAccount',
+              }),
+            ],
+          }),
+        ],
+      });
+      const get = (url: string) =>
+        request(backend).get(`/api/mesh-readiness${url}`).set('Authorization', mockCredentials.user.header());
+
+      const report = (await get('/entities/component/default/checkout?refresh=true')).body as EntityReadinessResponse;
+      expect(report.workloads.map(w => `${w.cluster}/${w.namespace}/${w.kind}/${w.name}`)).toEqual([
+        `via-proxy/${id}/Deployment/checkout`,
+      ]);
+      // Evaluated on what the real server returned: app and version labels (MR005), no Service (MR001).
+      const status = (rule: string) => report.workloads[0].findings.find(f => f.ruleId === rule)?.status;
+      expect([status('MR005'), status('MR001')]).toEqual(['pass', 'fail']);
+
+      const scans = (await get('/scans')).body;
+      const state = Object.fromEntries(scans.clusters.map((c: any) => [c.cluster, c.status]));
+      // "direct" is reached over TLS with the annotation's CA; anonymous, it may list nothing (403s, not an error).
+      expect(state).toEqual({ 'via-proxy': 'ok', direct: 'ok', 'no-ca': 'error' });
+      expect(scans.clusters.find((c: any) => c.cluster === 'no-ca').error).toMatch(/certificate/i);
+      expect(report.errors).toEqual(expect.arrayContaining([{ cluster: 'direct', message: expect.stringContaining('403') }]));
+      expect(logs).toEqual(
+        expect.arrayContaining([expect.stringMatching(/resource:default\/with-token: the serviceAccount auth provider is not allowed/)]),
+      );
+    } finally {
+      proxy.close();
+    }
+  }, 60_000);
+});
