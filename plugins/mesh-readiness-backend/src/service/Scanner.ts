@@ -34,10 +34,6 @@ export class Scanner {
     private readonly lookUp?: () => Promise<MeshReadinessClusterSource[]>,
   ) {}
 
-  clusterNames(): string[] {
-    return this.sources.map(s => s.name);
-  }
-
   /**
    * Scans the named clusters (all when none are named). The scan is
    * recorded as started before any cluster is read and as finished after
