@@ -73,7 +73,7 @@ const web: Entity = {
  * `catalog.entities` can be changed while it runs.
  */
 async function start(entities: Entity[], more: { manifestSources?: any[] } = {}) {
-  const catalog = { entities };
+  const catalog = { entities, unavailable: false };
   const asked: string[] = [];
   const service = new Proxy({} as any, {
     get: (_, method) => typeof method !== 'string' || method === 'then' ? undefined : (...args: any[]) => {
@@ -81,6 +81,7 @@ async function start(entities: Entity[], more: { manifestSources?: any[] } = {})
       const asService = credentials?.principal?.type === 'service' && credentials.principal.subject === 'plugin:mesh-readiness';
       if (method === 'getEntities' && JSON.stringify(args[0]?.filter ?? {}).includes('kubernetes-cluster')) {
         asked.push(asService ? 'as the plugin' : 'as someone else');
+        if (catalog.unavailable) return Promise.reject(new Error('catalog unavailable (503)'));
       }
       const visible = asService ? catalog.entities : catalog.entities.filter(e => e.kind !== 'Resource');
       return (catalogServiceMock({ entities: visible }) as any)[method](...args);
@@ -202,6 +203,36 @@ describe('clusters from the catalog', () => {
       const report = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
       expect(report.workloads.map(w => w.cluster)).toEqual(['late']);
       expect(await scannedClusters()).toEqual(['late:ok:1']);
+    } finally {
+      api.close();
+    }
+  });
+});
+
+describe('clusters that leave the catalog', () => {
+  it('stop being served after the next full scan, but not while the catalog cannot be asked', async () => {
+    const api = await standIn();
+    try {
+      const { get, catalog, scannedClusters, logs } = await start([web, proxied('edge', api.url)]);
+      // The component names no cluster, so a refresh scans every cluster.
+      const workloadsOfWeb = async () =>
+        ((await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse).workloads.map(
+          w => `${w.cluster}/${w.name}`,
+        );
+      expect(await workloadsOfWeb()).toEqual(['edge/web']);
+
+      // The catalog is down: its clusters cannot be told from removed ones, so they stay.
+      catalog.unavailable = true;
+      expect(await workloadsOfWeb()).toEqual(['edge/web']);
+      expect(await scannedClusters()).toEqual(['edge:ok:1']);
+      expect(logs).toContainEqual(expect.stringMatching(/^warn .*could not look up the catalog's clusters/));
+
+      // The cluster's entity is deleted: its result is no longer shown as current.
+      catalog.unavailable = false;
+      catalog.entities = [web];
+      expect(await workloadsOfWeb()).toEqual([]);
+      expect(await scannedClusters()).toEqual([]);
+      expect(logs).toContainEqual(expect.stringMatching(/^info .*edge no longer configured or in the catalog/));
     } finally {
       api.close();
     }

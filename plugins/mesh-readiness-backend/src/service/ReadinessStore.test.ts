@@ -53,6 +53,25 @@ describe('ReadinessStore', () => {
     expect(prod.error).toBeUndefined();
   });
 
+  it.each(databases.eachSupportedId())('retires the results of clusters no longer read, keeping history, on %p', async id => {
+    const store = await storeOn(id);
+    await store.saveClusterResult('prod', new Date('2026-11-20T10:00:00Z'), [workload('web', 90)], []);
+    await store.saveClusterResult('old', new Date('2026-11-20T10:00:00Z'), [workload('legacy', 40)], []);
+    await store.saveClusterFailure('gone', new Date('2026-11-20T10:00:00Z'), 'connect ECONNREFUSED');
+    await store.addHistory([
+      { entityRef: 'component:default/legacy', scannedAt: '2026-11-20T10:00:00.000Z', level: 0, score: 40, ready: false, workloads: 1 },
+    ]);
+    expect((await store.clusters()).map(c => c.cluster)).toEqual(['gone', 'old', 'prod']);
+
+    expect((await store.retireClustersExcept(['prod', 'new'])).sort()).toEqual(['gone', 'old']);
+    expect(await store.clusters()).toEqual([expect.objectContaining({ cluster: 'prod', workloads: [workload('web', 90)] })]);
+    expect(await store.history(['component:default/legacy'], new Date('2026-11-01T00:00:00Z'))).toHaveLength(1);
+    // Nothing left to retire; no source at all retires everything.
+    expect(await store.retireClustersExcept(['prod'])).toEqual([]);
+    expect(await store.retireClustersExcept([])).toEqual(['prod']);
+    expect(await store.clusters()).toEqual([]);
+  });
+
   it.each(databases.eachSupportedId())('returns the history of the asked entities since a time, oldest first, on %p', async id => {
     const store = await storeOn(id);
     const row = (entityRef: string, scannedAt: string, score: number) => ({ entityRef, scannedAt, level: 1, score, ready: score > 80, workloads: 2 });

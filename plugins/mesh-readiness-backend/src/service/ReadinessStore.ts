@@ -161,6 +161,20 @@ export class ReadinessStore {
     });
   }
 
+  /**
+   * Drops the latest results of clusters that are no longer read (taken
+   * out of the configuration or the catalog), so that no entity keeps
+   * showing them as current; returns their names. History rows stay.
+   */
+  async retireClustersExcept(current: string[]): Promise<string[]> {
+    const gone: string[] = (
+      await this.db('mesh_readiness_clusters').select('cluster').whereNotIn('cluster', current)
+    ).map(r => r.cluster);
+    if (gone.length > 0) await this.db('mesh_readiness_clusters').whereIn('cluster', gone).delete();
+    for (const cluster of gone) this.parsed.delete(cluster);
+    return gone;
+  }
+
   /** Records that a scan started; returns its id. */
   async startScan(trigger: ScanRecord['trigger'], runner: string, at: Date): Promise<number> {
     const [row] = await this.db('mesh_readiness_scans')

@@ -46,7 +46,7 @@ export class Scanner {
     trigger: ScanRecord['trigger'] = 'refresh',
     signal?: AbortSignal,
   ): Promise<ScanOutcome[]> {
-    const all = await this.currentSources();
+    const { sources: all, complete } = await this.currentSources();
     const sources = only ? all.filter(s => only.includes(s.name)) : all;
     const id = await this.store.startScan(trigger, RUNNER, new Date());
     const outcomes = await Promise.all(sources.map(source => this.readOnce(source, signal)));
@@ -55,16 +55,27 @@ export class Scanner {
       new Date(),
       outcomes.map(o => ({ cluster: o.cluster, ok: o.ok, ...(o.error ? { error: o.error } : {}) })),
     );
+    // A full scan that knows every current source: clusters no longer among
+    // them stop being served. Not when the catalog could not be asked (its
+    // clusters would look gone), nor when the scan was cut short.
+    if (!only && complete && !signal?.aborted) {
+      const gone = await this.store.retireClustersExcept(all.map(s => s.name));
+      if (gone.length > 0) {
+        this.logger.info(
+          `Mesh readiness: ${gone.join(', ')} no longer configured or in the catalog: their results are no longer served (history is kept)`,
+        );
+      }
+    }
     return outcomes;
   }
 
-  private async currentSources(): Promise<MeshReadinessClusterSource[]> {
-    if (!this.lookUp) return this.sources;
+  private async currentSources(): Promise<{ sources: MeshReadinessClusterSource[]; complete: boolean }> {
+    if (!this.lookUp) return { sources: this.sources, complete: true };
     try {
-      return [...this.sources, ...(await this.lookUp())];
+      return { sources: [...this.sources, ...(await this.lookUp())], complete: true };
     } catch (e) {
       this.logger.warn(`Mesh readiness: could not look up the catalog's clusters, reading the others: ${(e as Error)?.message ?? e}`);
-      return this.sources;
+      return { sources: this.sources, complete: false };
     }
   }
 
