@@ -10,7 +10,7 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { adminClient } from './adminClient';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -59,14 +59,7 @@ describeCluster('a cluster found through a catalog entity, against a real API se
   const id = `mr-it-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'real', server: server!, caData: process.env.MR_KUBE_CA_DATA }],
-      users: [{ name: 'admin', token: process.env.MR_KUBE_ADMIN_TOKEN }],
-      contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
-      currentContext: 'real',
-    });
-    const client = KubernetesObjectApi.makeApiClient(kc);
+    const client = adminClient();
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: id, labels: { 'istio-injection': 'enabled' } } });
     await client.create({
       apiVersion: 'apps/v1',

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { adminClient } from './adminClient';
 import { evaluate, KubeObject, parseManifests, Report } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { KubernetesClusterSource } from '../service/KubernetesClusterSource';
 import { ManifestClusterSource } from '../service/ManifestClusterSource';
@@ -45,14 +45,7 @@ const source = (token: string) => ({ readSnapshot: () => read(token) });
 
 describeCluster('the live cluster source against a real API server', () => {
   beforeAll(async () => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'real', server: server!, caData: process.env.MR_KUBE_CA_DATA }],
-      users: [{ name: 'admin', token: process.env.MR_KUBE_ADMIN_TOKEN }],
-      contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
-      currentContext: 'real',
-    });
-    const client = KubernetesObjectApi.makeApiClient(kc);
+    const client = adminClient();
     const objects = demoObjects();
     // Namespaces first, then what lives in them.
     for (const o of [...objects.filter(x => x.kind === 'Namespace'), ...objects.filter(x => x.kind !== 'Namespace')]) {
@@ -86,14 +79,7 @@ describeCluster('the live cluster source against a real API server', () => {
   }, 60_000);
 
   it('checks the pods of a DaemonSet the identity may not list, under the DaemonSet, saying why', async () => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'real', server: server!, caData: process.env.MR_KUBE_CA_DATA }],
-      users: [{ name: 'admin', token: process.env.MR_KUBE_ADMIN_TOKEN }],
-      contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
-      currentContext: 'real',
-    });
-    const client = KubernetesObjectApi.makeApiClient(kc);
+    const client = adminClient();
     const labels = { app: 'node-agent', version: 'v3' };
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'owners-live', labels: { 'istio-injection': 'enabled' } } } as any);
     const daemonSet: any = await client.create({

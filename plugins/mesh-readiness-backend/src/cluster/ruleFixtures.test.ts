@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { adminClient } from './adminClient';
 import { evaluate, KubeObject, parseManifests } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { parseFixtureHeader } from '@mesh-readiness/plugin-mesh-readiness-common/testUtils';
 import { KubernetesClusterSource } from '../service/KubernetesClusterSource';
@@ -58,15 +58,6 @@ function renamed(objects: KubeObject[], prefix: string): KubeObject[] {
 }
 
 (server ? describe : describe.skip)('rule fixtures on a real API server', () => {
-  const kc = new KubeConfig();
-  if (server) {
-    kc.loadFromOptions({
-      clusters: [{ name: 'real', server, caData: process.env.MR_KUBE_CA_DATA }],
-      users: [{ name: 'admin', token: process.env.MR_KUBE_ADMIN_TOKEN }],
-      contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
-      currentContext: 'real',
-    });
-  }
 
   it.each(cases.map(([rule, file], i) => [`${rule}/${file}`, rule, file, `f${i}`]))(
     '%s gives the same findings from the API server',
@@ -76,7 +67,7 @@ function renamed(objects: KubeObject[], prefix: string): KubeObject[] {
       const objects = renamed(parseManifests(text, file).objects, prefix);
       // Namespaces the fixture uses but does not declare are created bare.
       const declared = new Set(objects.filter(o => o.kind === 'Namespace').map(o => o.metadata!.name));
-      const client = KubernetesObjectApi.makeApiClient(kc);
+      const client = adminClient();
       const used = new Set(objects.filter(o => o.kind !== 'Namespace' && o.kind !== 'PodSecurityPolicy').map(o => o.metadata!.namespace!));
       for (const ns of used) if (!declared.has(ns)) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as any);
       const rejected: string[] = [];

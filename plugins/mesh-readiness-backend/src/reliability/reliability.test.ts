@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { adminClient } from '../cluster/adminClient';
 import { EntityReadinessResponse, KubeObject, parseManifests, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { backendConfig, databaseOn, dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, removeTempDir, tempDir, waitFor } from './harness';
 
@@ -28,14 +28,7 @@ const TASK_TIMEOUT_S = 20;
 
 /** The demo's manifests, applied to the real API server with the admin token. */
 async function applyDemo() {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'real', server: server!, caData: process.env.MR_KUBE_CA_DATA }],
-    users: [{ name: 'admin', token: ADMIN }],
-    contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
-    currentContext: 'real',
-  });
-  const client = KubernetesObjectApi.makeApiClient(kc);
+  const client = adminClient();
   const dir = repoPath('examples/mesh-demo/cluster');
   const objects: KubeObject[] = fs
     .readdirSync(dir)
