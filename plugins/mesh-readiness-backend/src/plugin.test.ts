@@ -387,6 +387,11 @@ describe('the mesh-readiness backend', () => {
     expect(output.issues).toEqual([
       expect.objectContaining({ ruleId: 'MR003', status: 'fail', docsUrl: expect.stringContaining('istio.io') }),
     ]);
+    // What could not be read is said, so that few issues never reads as the whole story.
+    expect(output.caveats).toEqual([
+      expect.stringMatching(/^cluster gone: cannot read manifest folder/),
+      expect.stringMatching(/^cluster cluster-b: .*other\.yaml:24/),
+    ]);
     await expect(actions.invoke({ id: 'test:get-mesh-readiness', input: { entityRef: 'component:default/none' } })).rejects.toThrow(
       'No entity component:default/none',
     );

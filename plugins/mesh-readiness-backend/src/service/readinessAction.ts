@@ -18,7 +18,7 @@ export function registerReadinessAction(options: {
     name: 'get-mesh-readiness',
     title: 'Get the mesh readiness of a catalog entity',
     description:
-      'Returns whether the Kubernetes workloads of a catalog component are ready for the Istio service mesh: level, score, and every failing, warning or unknown rule with its message, fix and Istio docs link.',
+      'Returns whether the Kubernetes workloads of a catalog component are ready for the Istio service mesh: level, score, and every failing, warning or unknown rule with its message, fix and Istio docs link; caveats say what the answer could not see (a cluster that failed, a stale result, a kind that could not be read, a workload known only by its pods).',
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
       input: z =>
@@ -46,6 +46,7 @@ export function registerReadinessAction(options: {
               docsUrl: z.string(),
             }),
           ),
+          caveats: z.array(z.string()),
         }),
     },
     action: async ({ input, credentials }) => {
@@ -75,6 +76,16 @@ export function registerReadinessAction(options: {
                 docsUrl: f.docsUrl,
               })),
           ),
+          // What the answer could not see: without it "no issues" may read as "ready".
+          caveats: [
+            ...report.errors.map(e => (e.cluster ? `cluster ${e.cluster}: ${e.message}` : e.message)),
+            ...report.clusters
+              .filter(c => c.stale)
+              .map(c => `cluster ${c.cluster}: these results are from ${c.scannedAt}, as its latest read failed`),
+            ...report.workloads
+              .filter(w => w.notice)
+              .map(w => `${w.cluster}/${w.kind}/${w.namespace}/${w.name}: ${w.notice}`),
+          ],
         },
       };
     },
