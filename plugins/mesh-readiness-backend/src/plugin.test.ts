@@ -359,6 +359,27 @@ describe('the mesh-readiness backend', () => {
     );
   });
 
+  it('says so when an entity is pinned to a cluster no source reads, naming the ones read', async () => {
+    const pinned = component('pinned', 'shop-team', {
+      'backstage.io/kubernetes-id': 'web',
+      'backstage.io/kubernetes-cluster': 'prod-eu',
+    });
+    const { get } = await startWith({ entities: [...ENTITIES, pinned] });
+    await get('/entities/component/default/web?refresh=true'); // every cluster read once
+    const body: EntityReadinessResponse = (await get('/entities/component/default/pinned?refresh=true')).body;
+    expect(body.workloads).toEqual([]);
+    expect(body.errors).toContainEqual({
+      cluster: 'prod-eu',
+      message: expect.stringMatching(/^No cluster named "prod-eu" has been read: .*read so far: cluster-a, cluster-b, gone\)/),
+    });
+    // An entity pinned to a cluster that is read gets no such error.
+    const web = component('web-a', 'shop-team', { 'backstage.io/kubernetes-id': 'web', 'backstage.io/kubernetes-cluster': 'cluster-a' });
+    const started = await startWith({ entities: [...ENTITIES, web] });
+    const a: EntityReadinessResponse = (await started.get('/entities/component/default/web-a?refresh=true')).body;
+    expect(a.workloads.map(w => w.cluster)).toEqual(['cluster-a']);
+    expect(a.errors.filter(e => e.cluster === 'cluster-a')).toEqual([]);
+  });
+
   it('shows nothing of an entity the catalog does not let the caller read', async () => {
     const { get } = await startWith({ entities: [] });
     expect((await get('/entities/component/default/web?refresh=true')).status).toBe(404);

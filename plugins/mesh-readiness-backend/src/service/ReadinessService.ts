@@ -13,6 +13,7 @@ import {
   FailingRule,
   Finding,
   GroupScorecardResponse,
+  KUBERNETES_CLUSTER_ANNOTATION,
   LabelSelector,
   OrganizationScorecardResponse,
   RULE_DEFINITIONS,
@@ -102,6 +103,15 @@ export function topFailingRules(workloads: WorkloadReport[], limit = 5): Failing
 }
 
 /** One point per scan: the entities' average score and ready count. */
+/** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
+function unknownClusterMessage(cluster: string, clusters: StoredCluster[]): string {
+  const known = clusters.map(c => c.cluster);
+  return (
+    `No cluster named "${cluster}" has been read: the ${KUBERNETES_CLUSTER_ANNOTATION} annotation must name a cluster ` +
+    `of the Kubernetes plugin's configuration or of the catalog (${known.length ? `read so far: ${known.join(', ')}` : 'none read yet'}).`
+  );
+}
+
 export function trendOf(rows: HistoryRow[]): TrendPoint[] {
   const byScan = new Map<string, HistoryRow[]>();
   for (const r of rows) {
@@ -227,6 +237,9 @@ export class ReadinessService {
           .filter(c => c.status === 'error')
           .map(c => ({ cluster: c.cluster, message: c.error ?? 'scan failed' })),
         ...clusters.flatMap(c => c.warnings.map(message => ({ cluster: c.cluster, message }))),
+        ...(mapping.cluster && !clusters.some(c => c.cluster === mapping.cluster)
+          ? [{ cluster: mapping.cluster, message: unknownClusterMessage(mapping.cluster, clusters) }]
+          : []),
       ],
     };
   }
