@@ -147,6 +147,32 @@ describe('EntityMeshReadinessContent', () => {
     );
   });
 
+  it('lists what could not be read, apart from the failed cluster it already shows', async () => {
+    await render({
+      getEntityReadiness: async () => ({
+        ...mixedReport,
+        errors: [
+          ...mixedReport.errors,
+          { cluster: 'prod-us', message: 'DaemonSet forbidden (403): the cluster’s service account may not list it' },
+          { cluster: 'prod-ap', message: 'No cluster named "prod-ap" has been read' },
+        ],
+      }),
+    });
+    await screen.findByText('Deployment shop/cart');
+    await userEvent.click(screen.getByText(/2 things could not be read$/));
+    const problems = await screen.findByTestId('read-problems');
+    expect(problems).toHaveTextContent('prod-us: DaemonSet forbidden (403)');
+    expect(problems).toHaveTextContent('prod-ap: No cluster named "prod-ap" has been read');
+    // The failed cluster has its own panel, not a second line here.
+    expect(problems).not.toHaveTextContent('ECONNREFUSED');
+  });
+
+  it('shows no such list when everything was read', async () => {
+    await render({ getEntityReadiness: async () => ({ ...mixedReport, errors: [] }) });
+    await screen.findByText('Deployment shop/cart');
+    expect(screen.queryByText(/(One thing|things) could not be read$/)).not.toBeInTheDocument();
+  });
+
   it('hides passing rules with "Failing only"', async () => {
     await render({ getEntityReadiness: async () => mixedReport });
     expect(await screen.findByTestId('finding-MR001')).toBeInTheDocument();

@@ -250,6 +250,12 @@ export function EntityMeshReadinessContent() {
     (severity === 'all' || f.severity === severity) &&
     (!onlyRule || f.ruleId === onlyRule);
   const failedClusters = value.clusters.filter(c => c.status === 'error');
+  // Kinds a cluster would not list, broken manifests, a cluster the entity
+  // names that no source reads: what a failed cluster's panel does not say.
+  const failedNames = new Set(failedClusters.map(c => c.cluster));
+  const readProblems = value.errors.filter(
+    e => !e.cluster || !failedNames.has(e.cluster),
+  );
 
   return (
     <Grid container spacing={3} direction="column">
@@ -306,6 +312,30 @@ export function EntityMeshReadinessContent() {
           />
         </Grid>
       ))}
+      {readProblems.length > 0 && (
+        <Grid item>
+          <WarningPanel
+            severity="warning"
+            title={
+              readProblems.length === 1
+                ? 'One thing could not be read'
+                : `${readProblems.length} things could not be read`
+            }
+            message={
+              <Box component="ul" m={0} pl={2} data-testid="read-problems">
+                {readProblems.map((e, i) => (
+                  <li key={i}>
+                    <Typography variant="body2">
+                      {e.cluster ? <strong>{e.cluster}: </strong> : null}
+                      {e.message}
+                    </Typography>
+                  </li>
+                ))}
+              </Box>
+            }
+          />
+        </Grid>
+      )}
       <Grid item>
         <Box display="flex" alignItems="center">
           <FormControlLabel
