@@ -107,10 +107,14 @@ const service = fc
       }) as KubeObject,
   );
 
+// One object per kind, namespace and name, as a cluster holds them (of two
+// manifests with the same one, the later is kept, as kubectl apply would).
+const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
+
 const snapshotObjects = fc
   .tuple(
-    fc.array(workload, { minLength: 1, maxLength: 6 }),
-    fc.array(service, { maxLength: 5 }),
+    fc.uniqueArray(workload, { minLength: 1, maxLength: 6, selector: keyOf }),
+    fc.uniqueArray(service, { maxLength: 5, selector: keyOf }),
     fc.subarray(NAMESPACES).chain(names => fc.tuple(...names.map(namespaceObject))),
   )
   .map(([ws, ss, ns]) => [...ns, ...ws, ...ss] as KubeObject[]);
