@@ -141,7 +141,14 @@ export interface ObjectMeta {
   uid?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: Array<{ kind?: string; name?: string; uid?: string }>;
+  ownerReferences?: Array<{
+    apiVersion?: string;
+    kind?: string;
+    name?: string;
+    uid?: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }>;
 }
 
 export interface KubeObject {
