@@ -39,9 +39,11 @@ export interface PodView {
   specPath: string;
   /**
    * The workload's first pod view that the rules cannot tell apart from
-   * this one (same source, namespace, labels, annotations and spec; only
-   * the name differs), or this view itself. Per-pod answers are computed
-   * once per shape: the live pods of one ReplicaSet are usually identical.
+   * this one (same source, namespace, labels, annotations and spec, apart
+   * from the pod's name and the spec fields no rule reads that differ from
+   * pod to pod: see POD_SPEC_UNREAD), or this view itself. Per-pod answers
+   * are computed once per shape: the live pods of one ReplicaSet differ
+   * only there.
    */
   shape: PodView;
 }
@@ -158,6 +160,66 @@ function sameKeyOrder(a: Labels, b: Labels): boolean {
 /** Pods of a workload with more shapes than this are each their own shape. */
 const MAX_SHAPES = 8;
 
+/**
+ * Pod spec fields that differ between the pods of one ReplicaSet and that
+ * no rule reads: the node it runs on, its volumes (the service account
+ * token volume has a random name per pod) and where containers mount them,
+ * a StatefulSet pod's hostname, a DaemonSet pod's affinity to its node.
+ * Pods that differ only there share their per-pod work; compared, every
+ * pod of a real cluster would be a shape of its own. A rule that starts
+ * reading one of them must take it off this list (properties.test.ts
+ * checks that findings do not depend on them).
+ */
+export const POD_SPEC_UNREAD: ReadonlySet<string> = new Set(['nodeName', 'volumes', 'hostname', 'affinity']);
+export const CONTAINER_UNREAD: ReadonlySet<string> = new Set(['volumeMounts']);
+const CONTAINER_LISTS: ReadonlySet<string> = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/**
+ * Like sameValue on two objects, leaving out the keys `unread` names and
+ * comparing the values of `nested`'s keys with `inner`.
+ */
+function sameFields(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  unread: ReadonlySet<string>,
+  inner?: (x: unknown, y: unknown) => boolean,
+  nested?: ReadonlySet<string>,
+): boolean {
+  if (a === b) return true;
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
+    return false;
+  }
+  let count = 0;
+  for (const key in a) {
+    if (!hasOwn(a, key) || unread.has(key)) continue;
+    if (!hasOwn(b, key)) return false;
+    const x = a[key];
+    const y = b[key];
+    if (inner && nested!.has(key) ? !inner(x, y) : !sameValue(x, y)) return false;
+    count++;
+  }
+  for (const key in b) {
+    if (hasOwn(b, key) && !unread.has(key)) count--;
+  }
+  return count === 0;
+}
+
+/** Two container lists, each container compared without the fields no rule reads. */
+function sameContainers(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return sameValue(a, b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (isRecord(x) && isRecord(y)) {
+      if (!sameFields(x, y, CONTAINER_UNREAD)) return false;
+    } else if (!sameValue(x, y)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function sameShape(a: PodView, b: PodView): boolean {
   return (
     a.source === b.source &&
@@ -169,7 +231,7 @@ function sameShape(a: PodView, b: PodView): boolean {
     // in order (which Service sorts first when two share a name).
     sameKeyOrder(a.labels, b.labels) &&
     sameValue(a.annotations, b.annotations) &&
-    sameValue(a.spec, b.spec)
+    sameFields(a.spec, b.spec, POD_SPEC_UNREAD, sameContainers, CONTAINER_LISTS)
   );
 }
 
