@@ -43,6 +43,11 @@ describe('workloads known only by what they own', () => {
       message: expect.stringContaining('All 2 running pods'),
     });
     expect(agent.ready).toBe(false);
+    // Its labels were read on its first pod, and the evidence says so.
+    expect(finding(report, 'DaemonSet/observability/node-agent', 'MR005').evidence).toEqual([
+      expect.objectContaining({ kind: 'Pod', name: 'node-agent-7xk2p', detail: 'name "node-agent" from label app' }),
+      expect.objectContaining({ kind: 'Pod', name: 'node-agent-7xk2p', detail: 'revision "v3" from label version' }),
+    ]);
   });
 
   it('says when a listable owner is simply missing', () => {
@@ -64,7 +69,11 @@ describe('workloads known only by what they own', () => {
     expect(finding(report, 'Rollout/shop/checkout', 'MR008').message).toContain('All 1 running pods');
     // No pod left: the template its ReplicaSet holds is still checked.
     expect(search.notice).toContain('the ReplicaSet search-7f4e2 it owns');
-    expect(finding(report, 'Rollout/shop/search', 'MR009').status).not.toBe('pass');
+    // Evidence names the object the field is in: the ReplicaSet, not the Rollout nobody read.
+    expect(finding(report, 'Rollout/shop/search', 'MR009')).toMatchObject({
+      status: 'fail',
+      evidence: [{ kind: 'ReplicaSet', namespace: 'shop', name: 'search-7f4e2', field: 'spec.template.spec.hostNetwork' }],
+    });
   });
 
   it('keeps each static pod a workload of its own, not one per Node', () => {

@@ -2,7 +2,7 @@ import { Evidence } from '../types';
 import { Labels } from '../kube/labels';
 import { SnapshotIndex } from '../kube/snapshotIndex';
 import { Workload } from '../kube/workloads';
-import { fail, pass, Rule } from './rule';
+import { fail, pass, Rule, workloadEvidence } from './rule';
 
 const NAME_LABELS = ['service.istio.io/canonical-name', 'app.kubernetes.io/name', 'app'];
 const REVISION_LABELS = ['service.istio.io/canonical-revision', 'app.kubernetes.io/version', 'version'];
@@ -69,10 +69,10 @@ export const appVersionLabels: Rule = {
     const missing = [!name.value && 'app', !revision.value && 'version'].filter(Boolean);
     const evidence: Evidence[] = [];
     if (name.value) {
-      evidence.push({ kind: workload.kind, namespace: workload.namespace, name: workload.name, field, detail: `name "${name.value}" from label ${name.label}` });
+      evidence.push(workloadEvidence(workload, `name "${name.value}" from label ${name.label}`, field));
     }
     if (revision.value) {
-      evidence.push({ kind: workload.kind, namespace: workload.namespace, name: workload.name, field, detail: `revision "${revision.value}" from label ${revision.label}` });
+      evidence.push(workloadEvidence(workload, `revision "${revision.value}" from label ${revision.label}`, field));
     }
     if (missing.length > 0) {
       return fail(

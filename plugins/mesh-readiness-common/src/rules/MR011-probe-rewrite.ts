@@ -1,7 +1,7 @@
 import { Evidence } from '../types';
 import { containersOf, PROBE_KINDS } from '../kube/containers';
 import { isRecord } from '../kube/objects';
-import { fail, pass, Rule, skip } from './rule';
+import { fail, pass, Rule, skip, workloadEvidence } from './rule';
 
 const REWRITE_ANNOTATION = 'sidecar.istio.io/rewriteAppHTTPProbers';
 
@@ -33,13 +33,7 @@ export const probeRewrite: Rule = {
           const probe = c.container[kind];
           if (isRecord(probe) && isRecord(probe.httpGet)) {
             count++;
-            evidence?.push({
-              kind: workload.kind,
-              namespace: workload.namespace,
-              name: workload.name,
-              field: `${c.path}.${kind}.httpGet`,
-              detail: `container "${c.name}" has an HTTP ${kind}`,
-            });
+            evidence?.push(workloadEvidence(workload, `container "${c.name}" has an HTTP ${kind}`, `${c.path}.${kind}.httpGet`));
           }
         }
       }

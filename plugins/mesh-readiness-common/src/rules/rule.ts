@@ -55,9 +55,14 @@ export const unknown = (message: string, evidence: Evidence[] = []): RuleOutcome
   evidence,
 });
 
-/** Evidence pointing at the workload itself. */
+/**
+ * Evidence pointing at the object that holds the workload's pod template:
+ * the workload itself, or, for a workload known only by what it owns, the
+ * ReplicaSet or pod its template was read from (where `field` really is).
+ */
 export function workloadEvidence(workload: Workload, detail: string, field?: string): Evidence {
-  return { kind: workload.kind, namespace: workload.namespace, name: workload.name, field, detail };
+  const { template } = workload;
+  return { kind: template.kind, namespace: workload.namespace, name: template.name, field, detail };
 }
 
 export function istioAnalyzer(code: string, name: string) {
