@@ -140,6 +140,23 @@ describe('evaluate', () => {
     expect(report.workloads[0].ready).toBe(false);
   });
 
+  it('points evidence on pod labels at the metadata they are in, for a Pod and a Deployment', () => {
+    const report = run(`${NAMESPACE}---${deployment()}---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: shop
+  labels: {app: debug, version: v1}
+spec:
+  containers: [{name: debug, image: busybox}]
+`);
+    const fields = (name: string) =>
+      report.workloads.find(w => w.name === name)!.findings.find(f => f.ruleId === 'MR005')!.evidence.map(e => `${e.kind} ${e.name} ${e.field}`);
+    expect(fields('debug')).toEqual(['Pod debug metadata.labels', 'Pod debug metadata.labels']);
+    expect(fields('web')).toEqual(['Deployment web spec.template.metadata.labels', 'Deployment web spec.template.metadata.labels']);
+  });
+
   it('survives objects of the wrong shape without throwing', () => {
     const report = evaluate({
       source: 'manifests',

@@ -88,6 +88,11 @@ function templateOf(obj: KubeObject): { template: unknown; path: string } {
   }
 }
 
+/** Field path of a pod view's metadata (beside its spec), for evidence. */
+export function metadataPathOf(view: PodView): string {
+  return view.specPath === 'spec' ? 'metadata' : view.specPath.replace(/\.spec$/, '.metadata');
+}
+
 export function podViewOfTemplate(obj: KubeObject): PodView {
   const { template, path } = templateOf(obj);
   const t = isRecord(template) ? template : {};

@@ -1,7 +1,7 @@
 import { Evidence } from '../types';
 import { Labels } from '../kube/labels';
 import { SnapshotIndex } from '../kube/snapshotIndex';
-import { Workload } from '../kube/workloads';
+import { metadataPathOf, Workload } from '../kube/workloads';
 import { fail, pass, Rule, workloadEvidence } from './rule';
 
 const NAME_LABELS = ['service.istio.io/canonical-name', 'app.kubernetes.io/name', 'app'];
@@ -65,7 +65,7 @@ export const appVersionLabels: Rule = {
   onboardingOrder: 6,
   check({ workload, index }) {
     const { name, revision } = canonicalOf(workload);
-    const field = workload.template.specPath.replace(/\.spec$/, '.metadata.labels');
+    const field = `${metadataPathOf(workload.template)}.labels`;
     const missing = [!name.value && 'app', !revision.value && 'version'].filter(Boolean);
     const evidence: Evidence[] = [];
     if (name.value) {

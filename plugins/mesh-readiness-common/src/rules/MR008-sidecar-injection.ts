@@ -2,7 +2,7 @@ import { Evidence } from '../types';
 import { containersOf } from '../kube/containers';
 import { decideInjection } from '../kube/injection';
 import { formatSelector } from '../kube/labels';
-import { PodView } from '../kube/workloads';
+import { metadataPathOf, PodView } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip, unknown, workloadEvidence } from './rule';
 
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
@@ -44,7 +44,7 @@ kubectl rollout restart deployment/my-app -n my-namespace`,
         workloadEvidence(
           workload,
           `pod labels {${formatSelector(workload.template.labels) || 'none'}}`,
-          workload.template.specPath.replace(/\.spec$/, '.metadata'),
+          metadataPathOf(workload.template),
         ),
       ];
       if (namespace) {
