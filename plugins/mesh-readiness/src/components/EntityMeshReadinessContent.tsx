@@ -252,9 +252,15 @@ export function EntityMeshReadinessContent() {
   const failedClusters = value.clusters.filter(c => c.status === 'error');
   // Kinds a cluster would not list, broken manifests, a cluster the entity
   // names that no source reads: what a failed cluster's panel does not say.
+  // Only of the clusters the entity's workloads are in, unless it has none
+  // (then any cluster's problem may be why).
   const failedNames = new Set(failedClusters.map(c => c.cluster));
+  const workloadClusters = new Set(value.workloads.map(w => w.cluster));
   const readProblems = value.errors.filter(
-    e => !e.cluster || !failedNames.has(e.cluster),
+    e =>
+      !e.cluster ||
+      (!failedNames.has(e.cluster) &&
+        (workloadClusters.size === 0 || workloadClusters.has(e.cluster))),
   );
 
   return (
