@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { evaluate } from './engine';
 import { RULE_DEFINITIONS } from './rules';
-import { CONTAINER_UNREAD, POD_SPEC_UNREAD } from './kube/workloads';
+import { CONTAINER_UNREAD, isReadAnnotation, POD_SPEC_UNREAD } from './kube/workloads';
 import { KubeObject, Report } from './types';
 
 const APPS = ['web', 'api', 'db'];
@@ -124,8 +124,9 @@ const run = (objects: KubeObject[]): Report => evaluate({ cluster: 'p', source: 
 
 /**
  * A live Deployment and its running pods, which differ from each other
- * where real pods do (node, token volume, mounts, hostname, node affinity)
- * and sometimes where the rules look (a user, a missing proxy).
+ * where real pods do (node, token volume, mounts, hostname, node affinity,
+ * the CNI plugin's annotations) and sometimes where the rules look (a
+ * user, a missing proxy, ambient capture).
  */
 const liveWorkload = fc
   .record({
@@ -140,6 +141,8 @@ const liveWorkload = fc
         hostname: fc.option(fc.constantFrom('web-0', 'web-1'), { nil: undefined }),
         runAsUser: fc.option(fc.constantFrom(1000, 1337), { nil: undefined }),
         proxy: fc.boolean(),
+        podIP: fc.ipV4(),
+        ambient: fc.option(fc.constantFrom('enabled', 'disabled'), { nil: undefined }),
       }),
       { maxLength: 5 },
     ),
@@ -157,6 +160,13 @@ const liveWorkload = fc
           name: `${w.name}-${i}`,
           namespace: w.namespace,
           labels: w.labels,
+          annotations: {
+            // Written on each pod by the CNI plugin: no rule reads them.
+            'cni.projectcalico.org/podIP': `${p.podIP}/32`,
+            'k8s.v1.cni.cncf.io/network-status': JSON.stringify([{ name: 'pod-net', ips: [p.podIP] }]),
+            // Read by MR008 in ambient namespaces.
+            ...(p.ambient ? { 'ambient.istio.io/redirection': p.ambient } : {}),
+          },
           ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: w.name, uid }],
         },
         spec: {
@@ -181,10 +191,13 @@ const liveWorkload = fc
     return [deployment, ...pods];
   });
 
-/** The pods without the fields no rule may read (POD_SPEC_UNREAD, CONTAINER_UNREAD). */
+/** The pods without what no rule may read (POD_SPEC_UNREAD, CONTAINER_UNREAD, isReadAnnotation). */
 function withoutUnreadFields(objects: KubeObject[]): KubeObject[] {
   return objects.map(o => {
     if (o.kind !== 'Pod') return o;
+    const annotations = Object.fromEntries(
+      Object.entries(o.metadata?.annotations ?? {}).filter(([key]) => isReadAnnotation(key)),
+    );
     const spec = { ...(o.spec as any) };
     for (const key of POD_SPEC_UNREAD) delete spec[key];
     for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
@@ -195,7 +208,7 @@ function withoutUnreadFields(objects: KubeObject[]): KubeObject[] {
         return copy;
       });
     }
-    return { ...o, spec };
+    return { ...o, metadata: { ...o.metadata, annotations }, spec };
   });
 }
 
@@ -278,8 +291,20 @@ describe('engine properties', () => {
       fc.property(
         fc.uniqueArray(liveWorkload, { minLength: 1, maxLength: 4, selector: objects => keyOf(objects[0]) }),
         fc.uniqueArray(service, { maxLength: 4, selector: keyOf }),
-        (workloads, services) => {
-          const objects = [...workloads.flat(), ...services];
+        fc.tuple(...NAMESPACES.map(() => fc.constantFrom('sidecar', 'ambient'))),
+        (workloads, services, modes) => {
+          // Namespaces whose pods get a sidecar or are captured by ambient (MR008 reads both).
+          const namespaces = NAMESPACES.map((name, i) => ({
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: {
+              name,
+              labels: (modes[i] === 'ambient'
+                ? { 'istio.io/dataplane-mode': 'ambient' }
+                : { 'istio-injection': 'enabled' }) as Record<string, string>,
+            },
+          }));
+          const objects = [...namespaces, ...workloads.flat(), ...services];
           const live = (list: KubeObject[]) => evaluate({ cluster: 'p', source: 'live', objects: list });
           expect(live(objects)).toEqual(live(withoutUnreadFields(objects)));
         },

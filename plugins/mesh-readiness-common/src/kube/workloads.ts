@@ -40,10 +40,11 @@ export interface PodView {
   /**
    * The workload's first pod view that the rules cannot tell apart from
    * this one (same source, namespace, labels, annotations and spec, apart
-   * from the pod's name and the spec fields no rule reads that differ from
-   * pod to pod: see POD_SPEC_UNREAD), or this view itself. Per-pod answers
-   * are computed once per shape: the live pods of one ReplicaSet differ
-   * only there.
+   * from the pod's name and what no rule reads that differs from pod to
+   * pod: see POD_SPEC_UNREAD and isReadAnnotation), or this view itself.
+   * Per-pod answers are computed once per shape: the live pods of one
+   * ReplicaSet differ only there. A rule reading a pod's own name, labels
+   * or annotations reads its own view, not its shape.
    */
   shape: PodView;
 }
@@ -177,6 +178,32 @@ const MAX_SHAPES = 8;
  */
 export const POD_SPEC_UNREAD: ReadonlySet<string> = new Set(['nodeName', 'volumes', 'hostname', 'affinity']);
 export const CONTAINER_UNREAD: ReadonlySet<string> = new Set(['volumeMounts']);
+
+/**
+ * The pod annotations rules read: Istio's (`sidecar.istio.io/inject`,
+ * `ambient.istio.io/redirection`, ...) and mesh-readiness's own. Others,
+ * such as the addresses a CNI plugin writes on each pod (Calico's
+ * `cni.projectcalico.org/podIP`, Multus's network status), do not keep
+ * pods apart. A rule that reads another annotation must widen this
+ * (properties.test.ts checks that findings do not depend on the others).
+ */
+export function isReadAnnotation(key: string): boolean {
+  return key.includes('istio.io/') || key.startsWith('mesh-readiness.io/');
+}
+
+/** Whether two annotation maps agree on every annotation a rule reads. */
+function sameReadAnnotations(a: Labels, b: Labels): boolean {
+  let count = 0;
+  for (const key in a) {
+    if (!hasOwn(a, key) || !isReadAnnotation(key)) continue;
+    if (!hasOwn(b, key) || a[key] !== b[key]) return false;
+    count++;
+  }
+  for (const key in b) {
+    if (hasOwn(b, key) && isReadAnnotation(key)) count--;
+  }
+  return count === 0;
+}
 const CONTAINER_LISTS: ReadonlySet<string> = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
 /**
@@ -235,7 +262,7 @@ function sameShape(a: PodView, b: PodView): boolean {
     // The rules read everything else by key, but a pod's labels are walked
     // in order (which Service sorts first when two share a name).
     sameKeyOrder(a.labels, b.labels) &&
-    sameValue(a.annotations, b.annotations) &&
+    sameReadAnnotations(a.annotations, b.annotations) &&
     sameFields(a.spec, b.spec, POD_SPEC_UNREAD, sameContainers, CONTAINER_LISTS)
   );
 }
