@@ -1,7 +1,7 @@
 /*
  * Containers and ports of a pod, with named ports resolved.
  */
-import { asArray, asPortNumber, asString, isRecord } from './objects';
+import { asArray, asPortNumber, asString, forEachRecord, isRecord } from './objects';
 import { PodView } from './workloads';
 
 /** Containers that Istio injects: never the application's own. */
@@ -42,18 +42,11 @@ const CONTAINER_GROUPS = ['containers', 'initContainers', 'ephemeralContainers']
 function listContainers(pod: PodView, includeIstio: boolean): ContainerRef[] {
   const refs: ContainerRef[] = [];
   for (const group of CONTAINER_GROUPS) {
-    const list = pod.spec[group];
-    if (!Array.isArray(list)) continue;
-    // As asArray(list).forEach: null and missing entries are not counted.
-    let index = -1;
-    for (const container of list) {
-      if (container === null || container === undefined) continue;
-      index++;
-      if (!isRecord(container)) continue;
+    forEachRecord(pod.spec[group], (container, index) => {
       const name = asString(container.name) ?? `#${index}`;
-      if (!includeIstio && ISTIO_CONTAINERS.has(name)) continue;
+      if (!includeIstio && ISTIO_CONTAINERS.has(name)) return;
       refs.push({ group, index, name, container, path: `${pod.specPath}.${group}[${index}]` });
-    }
+    });
   }
   return refs;
 }
@@ -89,16 +82,9 @@ export function containerPortsOf(pod: PodView): ContainerPort[] {
 function listContainerPorts(pod: PodView): ContainerPort[] {
   const ports: ContainerPort[] = [];
   for (const c of servingContainersOf(pod)) {
-    const list = c.container.ports;
-    if (!Array.isArray(list)) continue;
-    // As asArray(list).forEach: null and missing entries are not counted.
-    let i = -1;
-    for (const p of list) {
-      if (p === null || p === undefined) continue;
-      i++;
-      if (!isRecord(p)) continue;
+    forEachRecord(c.container.ports, (p, i) => {
       const port = asPortNumber(p.containerPort);
-      if (port === undefined) continue;
+      if (port === undefined) return;
       ports.push({
         container: c,
         port,
@@ -106,7 +92,7 @@ function listContainerPorts(pod: PodView): ContainerPort[] {
         protocol: asString(p.protocol)?.toUpperCase() ?? 'TCP',
         path: `${c.path}.ports[${i}]`,
       });
-    }
+    });
   }
   return ports;
 }

@@ -13,6 +13,21 @@ export function asArray<T = any>(value: unknown): T[] {
   return Array.isArray(value) ? value.filter(v => v !== null && v !== undefined) : [];
 }
 
+/**
+ * Visits each object entry of a list with its index as asArray counts it:
+ * null and missing entries are not counted; other entries that are not
+ * objects are counted but not visited. Nothing happens for a non-list.
+ */
+export function forEachRecord(list: unknown, visit: (entry: Record<string, any>, index: number) => void): void {
+  if (!Array.isArray(list)) return;
+  let index = -1;
+  for (const entry of list) {
+    if (entry === null || entry === undefined) continue;
+    index++;
+    if (isRecord(entry)) visit(entry, index);
+  }
+}
+
 export function asString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

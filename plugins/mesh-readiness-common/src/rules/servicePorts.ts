@@ -4,7 +4,7 @@
  */
 import { KubeObject } from '../types';
 import { resolveTargetPort } from '../kube/containers';
-import { asPortNumber, asString, isRecord, nameOf } from '../kube/objects';
+import { asPortNumber, asString, forEachRecord, nameOf } from '../kube/objects';
 import { ProtocolSelection, selectProtocol, transportOf } from '../kube/protocol';
 import { SnapshotIndex } from '../kube/snapshotIndex';
 import { PodView, Workload } from '../kube/workloads';
@@ -51,14 +51,7 @@ export function servicePortsReaching(pod: PodView, index: SnapshotIndex): Servic
 function resolveServicePorts(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
   const uses: ServicePortUse[] = [];
   for (const service of index.servicesSelecting(pod)) {
-    const ports = service.spec?.ports;
-    if (!Array.isArray(ports)) continue;
-    // As asArray(ports).forEach: null and missing entries are not counted.
-    let i = -1;
-    for (const raw of ports) {
-      if (raw === null || raw === undefined) continue;
-      i++;
-      if (!isRecord(raw)) continue;
+    forEachRecord(service.spec?.ports, (raw, i) => {
       const target = resolveTargetPort(raw, pod);
       uses.push({
         service,
@@ -72,7 +65,7 @@ function resolveServicePorts(pod: PodView, index: SnapshotIndex): ServicePortUse
         targetName: target?.portName,
         pod,
       });
-    }
+    });
   }
   return uses;
 }
