@@ -112,6 +112,8 @@ export function podViewOfTemplate(obj: KubeObject): PodView {
 }
 
 const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const everyKey = () => true;
+const sameValueAt = (_key: string, x: unknown, y: unknown) => sameValue(x, y);
 
 /**
  * True when two values read from JSON or YAML hold the same data: equal
@@ -131,20 +133,7 @@ function sameValue(a: unknown, b: unknown): boolean {
     }
     return true;
   }
-  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
-    return false;
-  }
-  let count = 0;
-  for (const key in a) {
-    if (!hasOwn(a, key)) continue;
-    if (!hasOwn(b, key)) return false;
-    if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-    count++;
-  }
-  for (const key in b) {
-    if (hasOwn(b, key)) count--;
-  }
-  return count === 0;
+  return sameEntries(a as Record<string, unknown>, b as Record<string, unknown>, everyKey, sameValueAt);
 }
 
 /** Whether two maps with the same keys list them in the same order. */
@@ -191,31 +180,19 @@ export function isReadAnnotation(key: string): boolean {
   return key.includes('istio.io/') || key.startsWith('mesh-readiness.io/');
 }
 
-/** Whether two annotation maps agree on every annotation a rule reads. */
-function sameReadAnnotations(a: Labels, b: Labels): boolean {
-  let count = 0;
-  for (const key in a) {
-    if (!hasOwn(a, key) || !isReadAnnotation(key)) continue;
-    if (!hasOwn(b, key) || a[key] !== b[key]) return false;
-    count++;
-  }
-  for (const key in b) {
-    if (hasOwn(b, key) && isReadAnnotation(key)) count--;
-  }
-  return count === 0;
-}
 const CONTAINER_LISTS: ReadonlySet<string> = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
 /**
- * Like sameValue on two objects, leaving out the keys `unread` names and
- * comparing the values of `nested`'s keys with `inner`.
+ * Whether two plain objects have the same keys among those `counted`
+ * accepts, in any order, and values `same` finds equal under each key.
+ * sameValue compares objects with it (every key); pod shapes with only
+ * the keys the rules read.
  */
-function sameFields(
+function sameEntries(
   a: Record<string, unknown>,
   b: Record<string, unknown>,
-  unread: ReadonlySet<string>,
-  inner?: (x: unknown, y: unknown) => boolean,
-  nested?: ReadonlySet<string>,
+  counted: (key: string) => boolean,
+  same: (key: string, x: unknown, y: unknown) => boolean,
 ): boolean {
   if (a === b) return true;
   if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
@@ -223,18 +200,18 @@ function sameFields(
   }
   let count = 0;
   for (const key in a) {
-    if (!hasOwn(a, key) || unread.has(key)) continue;
-    if (!hasOwn(b, key)) return false;
-    const x = a[key];
-    const y = b[key];
-    if (inner && nested!.has(key) ? !inner(x, y) : !sameValue(x, y)) return false;
+    if (!hasOwn(a, key) || !counted(key)) continue;
+    if (!hasOwn(b, key) || !same(key, a[key], b[key])) return false;
     count++;
   }
   for (const key in b) {
-    if (hasOwn(b, key) && !unread.has(key)) count--;
+    if (hasOwn(b, key) && counted(key)) count--;
   }
   return count === 0;
 }
+
+const readInSpec = (key: string) => !POD_SPEC_UNREAD.has(key);
+const readInContainer = (key: string) => !CONTAINER_UNREAD.has(key);
 
 /** Two container lists, each container compared without the fields no rule reads. */
 function sameContainers(a: unknown, b: unknown): boolean {
@@ -244,13 +221,17 @@ function sameContainers(a: unknown, b: unknown): boolean {
     const x = a[i];
     const y = b[i];
     if (isRecord(x) && isRecord(y)) {
-      if (!sameFields(x, y, CONTAINER_UNREAD)) return false;
+      if (!sameEntries(x, y, readInContainer, sameValueAt)) return false;
     } else if (!sameValue(x, y)) {
       return false;
     }
   }
   return true;
 }
+
+/** A pod spec's values under a key: container lists without what no rule reads. */
+const sameSpecValueAt = (key: string, x: unknown, y: unknown) =>
+  CONTAINER_LISTS.has(key) ? sameContainers(x, y) : sameValue(x, y);
 
 function sameShape(a: PodView, b: PodView): boolean {
   return (
@@ -262,8 +243,8 @@ function sameShape(a: PodView, b: PodView): boolean {
     // The rules read everything else by key, but a pod's labels are walked
     // in order (which Service sorts first when two share a name).
     sameKeyOrder(a.labels, b.labels) &&
-    sameReadAnnotations(a.annotations, b.annotations) &&
-    sameFields(a.spec, b.spec, POD_SPEC_UNREAD, sameContainers, CONTAINER_LISTS)
+    sameEntries(a.annotations, b.annotations, isReadAnnotation, sameValueAt) &&
+    sameEntries(a.spec, b.spec, readInSpec, sameSpecValueAt)
   );
 }
 
