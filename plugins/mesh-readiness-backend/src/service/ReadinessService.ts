@@ -102,7 +102,6 @@ export function topFailingRules(workloads: WorkloadReport[], limit = 5): Failing
     .slice(0, limit);
 }
 
-/** One point per scan: the entities' average score and ready count. */
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
 function unknownClusterMessage(cluster: string, clusters: StoredCluster[]): string {
   const known = clusters.map(c => c.cluster);
@@ -112,6 +111,7 @@ function unknownClusterMessage(cluster: string, clusters: StoredCluster[]): stri
   );
 }
 
+/** One point per scan: the entities' average score and ready count. */
 export function trendOf(rows: HistoryRow[]): TrendPoint[] {
   const byScan = new Map<string, HistoryRow[]>();
   for (const r of rows) {
