@@ -38,6 +38,7 @@ import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
   EntityReadinessResponse,
   Finding,
+  meshReadinessRefreshPermission,
   RuleDefinition,
   Severity,
   WorkloadReport,
@@ -46,7 +47,6 @@ import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { meshReadinessRefreshPermission } from '@mesh-readiness/plugin-mesh-readiness-common';
 
 const NEEDS_ACTION = new Set(['fail', 'warn', 'unknown']);
 
