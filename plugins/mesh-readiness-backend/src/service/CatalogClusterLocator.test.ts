@@ -193,6 +193,23 @@ describe('clusters from the catalog', () => {
     }
   });
 
+  it('asks the catalog nothing to refresh an entity pinned to a configured cluster', async () => {
+    const pinned: Entity = {
+      ...web,
+      metadata: { ...web.metadata, name: 'pinned', annotations: { ...web.metadata.annotations, 'backstage.io/kubernetes-cluster': 'cluster-a' } },
+    };
+    const { get, asked } = await start([web, pinned], {
+      manifestSources: [{ name: 'cluster-a', path: path.resolve(__dirname, '__fixtures__/cluster-a') }],
+    });
+    expect((await get('/entities/component/default/pinned?refresh=true')).body.clusters).toEqual([
+      expect.objectContaining({ cluster: 'cluster-a', status: 'ok' }),
+    ]);
+    expect(asked).toEqual([]);
+    // An entity that names no cluster scans them all, the catalog's too.
+    await get('/entities/component/default/web?refresh=true');
+    expect(asked).toEqual(['as the plugin']);
+  });
+
   it('reads a cluster added to the catalog at the next scan, without a restart', async () => {
     const api = await standIn();
     try {

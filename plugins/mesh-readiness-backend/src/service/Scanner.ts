@@ -46,7 +46,9 @@ export class Scanner {
     trigger: ScanRecord['trigger'] = 'refresh',
     signal?: AbortSignal,
   ): Promise<ScanOutcome[]> {
-    const { sources: all, complete } = await this.currentSources();
+    // A refresh of clusters the fixed sources have needs no catalog lookup.
+    const fixedOnly = only?.every(name => this.sources.some(s => s.name === name));
+    const { sources: all, complete } = fixedOnly ? { sources: this.sources, complete: true } : await this.currentSources();
     const sources = only ? all.filter(s => only.includes(s.name)) : all;
     const id = await this.store.startScan(trigger, RUNNER, new Date());
     const outcomes = await Promise.all(sources.map(source => this.readOnce(source, signal)));
