@@ -161,7 +161,7 @@ function unreadOwnerNotice(workload: Workload, index: SnapshotIndex): string {
   else if (WORKLOAD_KINDS.includes(kind)) why = 'is not in the snapshot (deleted since it was read?)';
   const from =
     template.source === 'template'
-      ? `the ${template.kind} ${template.name} it owns and its pods`
+      ? `the ${template.kind} ${template.name} it owns${workload.pods.length > 0 ? ' and its pods' : ''}`
       : 'the pods it owns';
   return `The ${kind} ${namespace}/${name} itself ${why}: these findings come from ${from}, and waivers annotated on the ${kind} are not seen.`;
 }

@@ -68,7 +68,7 @@ describe('workloads known only by what they own', () => {
     });
     expect(finding(report, 'Rollout/shop/checkout', 'MR008').message).toContain('All 1 running pods');
     // No pod left: the template its ReplicaSet holds is still checked.
-    expect(search.notice).toContain('the ReplicaSet search-7f4e2 it owns');
+    expect(search.notice).toContain('come from the ReplicaSet search-7f4e2 it owns, and waivers');
     // Evidence names the object the field is in: the ReplicaSet, not the Rollout nobody read.
     expect(finding(report, 'Rollout/shop/search', 'MR009')).toMatchObject({
       status: 'fail',
