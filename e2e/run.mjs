@@ -227,6 +227,26 @@ try {
     },
   );
 
+  await check(
+    'a component rolled out by Argo Rollouts is checked through its ReplicaSet, and its card says so',
+    async () => {
+      await open('/catalog/default/component/recommendations/mesh-readiness');
+      const card = page
+        .locator('.MuiCard-root')
+        .filter({ hasText: 'Rollout storefront/recommendations' });
+      await card
+        .getByTestId('workload-notice')
+        .getByText(
+          /Rollout storefront\/recommendations itself is a kind mesh-readiness does not read: these findings come from the ReplicaSet recommendations-6f9c7d it owns/,
+        )
+        .waitFor();
+      await card.getByTestId('finding-MR001').waitFor();
+      await card.screenshot({
+        path: path.join(shots, 'workload-notice.png'),
+      });
+    },
+  );
+
   await check('an unmapped component gets the annotation to add', async () => {
     await open('/catalog/default/component/legacy-billing/mesh-readiness');
     await page
