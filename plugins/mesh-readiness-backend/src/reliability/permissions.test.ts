@@ -12,7 +12,7 @@ import { backendConfig, freePort, pluginDatabase, Replica, repoPath, removeTempD
 const postgres = process.env.MR_TEST_POSTGRES_URL;
 const describeReliability = process.env.MR_RELIABILITY && postgres ? describe : describe.skip;
 
-const DEMO_COMPONENTS = ['storefront-web', 'cart', 'search', 'ledger', 'payment-gateway', 'settlement', 'log-agent', 'metrics-gateway', 'status-page'];
+const DEMO_COMPONENTS = ['storefront-web', 'cart', 'search', 'recommendations', 'ledger', 'payment-gateway', 'settlement', 'log-agent', 'metrics-gateway', 'status-page'];
 
 describeReliability('a backend whose permission policy denies everything', () => {
   // Made in beforeAll: a skipped suite must leave nothing behind.
@@ -71,7 +71,7 @@ describeReliability('a backend whose permission policy denies everything', () =>
     expect({ teams, topFailingRules }).toEqual({ teams: [], topFailingRules: [] });
     // The cluster status names clusters and counts workloads, never an entity.
     const scans = await backend.get('/scans');
-    expect(scans.body.clusters).toEqual([expect.objectContaining({ cluster: 'demo-cluster', status: 'ok', workloads: 9 })]);
+    expect(scans.body.clusters).toEqual([expect.objectContaining({ cluster: 'demo-cluster', status: 'ok', workloads: 10 })]);
     for (const name of DEMO_COMPONENTS) {
       expect({ name, inScans: scans.text.includes(name), inOrganisation: organisation.text.includes(name) }).toEqual({
         name,
