@@ -28,6 +28,14 @@ export {
   waiversFromAnnotations,
 } from './waivers';
 export { parseManifests, READ_KINDS } from './manifests';
+export {
+  parseTargetProfile,
+  applyTargetProfile,
+  environmentOfTarget,
+  istioAtLeast,
+  istioMinorVersion,
+} from './target';
+export type { TargetProfile, ParsedTargetProfile } from './target';
 export type { ParsedManifests, IgnoredObject } from './manifests';
 export {
   parseLabelSelector,

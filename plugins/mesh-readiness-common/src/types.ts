@@ -162,6 +162,10 @@ export interface KubeObject {
 
 /** What the rules know about the cluster beyond its objects. */
 export interface ClusterEnvironment {
+  /** The control plane's Istio version (`1.28`, `1.28.1`); unknown when absent. */
+  istioVersion?: string;
+  /** The injector injects the proxy as a native sidecar (an init container with `restartPolicy: Always`). */
+  nativeSidecars?: boolean;
   /** The Istio CNI plugin is installed: istio-init is not needed. */
   istioCni?: boolean;
   /** Ambient mode is installed cluster-wide. */
