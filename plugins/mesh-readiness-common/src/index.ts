@@ -20,6 +20,12 @@ export {
   scoreOf,
   summarize,
   emptyStatusCounts,
+  NEEDS_ACTION_STATUSES,
+  needsAction,
+  findingsNeedingAction,
+  componentReady,
+  averageScore,
+  topFailingRules,
 } from './scoring';
 export {
   WAIVE_ANNOTATION,

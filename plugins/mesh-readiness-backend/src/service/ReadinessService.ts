@@ -7,21 +7,20 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, RELATION_OWNED_BY, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   applyWaivers,
+  averageScore,
+  componentReady,
   ClusterResult,
   ComponentScore,
   EntityReadinessResponse,
-  FailingRule,
-  Finding,
   GroupScorecardResponse,
   KUBERNETES_CLUSTER_ANNOTATION,
   LabelSelector,
   OrganizationScorecardResponse,
-  RULE_DEFINITIONS,
   summarize,
   TeamSummary,
+  topFailingRules,
   TrendPoint,
   waiversFromAnnotations,
-  WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { mappingOf, workloadMatches } from './entityMapping';
 import { clusterState, HistoryRow, ReadinessStore, StoredCluster, StoredWorkload } from './ReadinessStore';
@@ -59,47 +58,8 @@ function candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredW
   return index.get(`${pair[0]}=${pair[1]}`) ?? [];
 }
 
-/** A component is ready when it has workloads and every one of them is ready. */
-function componentReady(report: EntityReadinessResponse): boolean {
-  return report.mapped && report.summary.workloads > 0 && report.summary.readyWorkloads === report.summary.workloads;
-}
-
 function ownersOf(entity: Entity): string[] {
   return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
-}
-
-/**
- * The findings a workload does not clear, once per report: stored reports
- * (and cached entity reports) stay the same objects until another scan lands.
- */
-const failingFindings = new WeakMap<WorkloadReport, Finding[]>();
-
-function failingFindingsOf(workload: WorkloadReport): Finding[] {
-  let found = failingFindings.get(workload);
-  if (!found) {
-    found = workload.findings.filter(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown');
-    failingFindings.set(workload, found);
-  }
-  return found;
-}
-
-/** Catalogue order, to break ties; custom rules come after the built-in ones. */
-const catalogueOrder = new Map(RULE_DEFINITIONS.map((r, i) => [r.id, i]));
-
-/** Rules that hold workloads back, most first; custom rules count as the built-in ones do. */
-export function topFailingRules(workloads: WorkloadReport[], limit = 5): FailingRule[] {
-  const rules = new Map<string, FailingRule>();
-  for (const w of workloads) {
-    for (const f of failingFindingsOf(w)) {
-      const rule = rules.get(f.ruleId);
-      if (rule) rule.workloads++;
-      else rules.set(f.ruleId, { ruleId: f.ruleId, title: f.title, severity: f.severity, workloads: 1 });
-    }
-  }
-  const order = (id: string) => catalogueOrder.get(id) ?? RULE_DEFINITIONS.length;
-  return [...rules.values()]
-    .sort((a, b) => b.workloads - a.workloads || order(a.ruleId) - order(b.ruleId) || a.ruleId.localeCompare(b.ruleId))
-    .slice(0, limit);
 }
 
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
@@ -125,7 +85,7 @@ export function trendOf(rows: HistoryRow[]): TrendPoint[] {
       scannedAt,
       components: scan.length,
       readyComponents: scan.filter(r => r.ready).length,
-      averageScore: Math.round(scan.reduce((s, r) => s + r.score, 0) / scan.length),
+      averageScore: averageScore(scan.map(r => r.score)),
     }));
 }
 
@@ -290,7 +250,7 @@ export class ReadinessService {
       ...(group.metadata.title ? { title: group.metadata.title } : {}),
       components: scores,
       levelDistribution: distribution,
-      averageScore: mapped.length ? Math.round(mapped.reduce((s, c) => s + c.score, 0) / mapped.length) : 0,
+      averageScore: averageScore(mapped.map(c => c.score)),
       readyComponents: scores.filter(s => s.ready).length,
       topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
       trend: trendOf(await this.store.history(mapped.map(s => s.entityRef), since)),
@@ -318,7 +278,7 @@ export class ReadinessService {
           mappedComponents: mapped.length,
           readyComponents: ready,
           readyShare: scores.length ? ready / scores.length : 0,
-          averageScore: mapped.length ? Math.round(mapped.reduce((s, c) => s + c.score, 0) / mapped.length) : 0,
+          averageScore: averageScore(mapped.map(c => c.score)),
         };
       })
       .filter(t => t.components > 0)

@@ -5,7 +5,7 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotFoundError } from '@backstage/errors';
-import { LEVEL_NAMES } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { LEVEL_NAMES, needsAction } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessService } from './ReadinessService';
 
 export function registerReadinessAction(options: {
@@ -65,7 +65,7 @@ export function registerReadinessAction(options: {
           readyWorkloads: report.summary.readyWorkloads,
           issues: report.workloads.flatMap(w =>
             w.findings
-              .filter(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown')
+              .filter(needsAction)
               .map(f => ({
                 workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
                 ruleId: f.ruleId,

@@ -8,6 +8,7 @@ import {
   FindingStatus,
   IgnoredObject,
   LEVEL_NAMES,
+  needsAction,
   Report,
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -28,10 +29,6 @@ export function scoreBar(score: number): string {
   if (score >= 90) colour = chalk.green;
   else if (score >= 60) colour = chalk.yellow;
   return colour('█'.repeat(filled)) + chalk.gray('░'.repeat(10 - filled));
-}
-
-function needsAction(f: Finding): boolean {
-  return f.status === 'fail' || f.status === 'warn' || f.status === 'unknown';
 }
 
 function formatFinding(f: Finding): string[] {

@@ -39,6 +39,7 @@ import {
   EntityReadinessResponse,
   Finding,
   meshReadinessRefreshPermission,
+  needsAction,
   RuleDefinition,
   Severity,
   WorkloadReport,
@@ -47,8 +48,6 @@ import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-
-const NEEDS_ACTION = new Set(['fail', 'warn', 'unknown']);
 
 export function NotMappedGuide({
   report,
@@ -144,7 +143,7 @@ function FindingRow({
           <Typography variant="body2" paragraph>
             {finding.remediation}
           </Typography>
-          {rule?.remediationSnippet && NEEDS_ACTION.has(finding.status) && (
+          {rule?.remediationSnippet && needsAction(finding) && (
             <CodeSnippet
               language="yaml"
               text={rule.remediationSnippet}
@@ -246,7 +245,7 @@ export function EntityMeshReadinessContent() {
   if (!value.mapped) return <NotMappedGuide report={value} />;
 
   const visible = (f: Finding) =>
-    (!failingOnly || NEEDS_ACTION.has(f.status)) &&
+    (!failingOnly || needsAction(f)) &&
     (severity === 'all' || f.severity === severity) &&
     (!onlyRule || f.ruleId === onlyRule);
   const failedClusters = value.clusters.filter(c => c.status === 'error');
