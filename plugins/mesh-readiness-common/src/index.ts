@@ -30,9 +30,16 @@ export {
 export {
   WAIVE_ANNOTATION,
   WAIVE_REASON_ANNOTATION,
+  WAIVE_UNTIL_ANNOTATION,
   ISTIO_SUPPRESS_ANNOTATION,
   waiversFromAnnotations,
+  waiversOf,
+  waiverExpired,
+  expiredWaiverNote,
+  isCalendarDay,
+  dayOf,
 } from './waivers';
+export type { WaiverSet, WaiverEntry } from './waivers';
 export { parseManifests, READ_KINDS } from './manifests';
 export {
   parseTargetProfile,

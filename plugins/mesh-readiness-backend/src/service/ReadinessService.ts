@@ -9,6 +9,7 @@ import {
   applyWaivers,
   averageScore,
   componentReady,
+  dayOf,
   ClusterResult,
   ComponentScore,
   EntityReadinessResponse,
@@ -126,7 +127,7 @@ export class ReadinessService {
    * Reports of the entities in scorecards, while the stored clusters stay
    * as they were: between scans a scorecard only re-reads the entities.
    */
-  private reports?: { clusters: StoredCluster[]; byRef: Map<string, CachedReport> };
+  private reports?: { clusters: StoredCluster[]; day: string; byRef: Map<string, CachedReport> };
 
   constructor(
     private readonly store: ReadinessStore,
@@ -135,8 +136,10 @@ export class ReadinessService {
 
   /** reportFor of each entity, reusing the report of an unchanged entity over unchanged clusters. */
   private reportsFor(entities: Entity[], clusters: StoredCluster[]): EntityReadinessResponse[] {
-    if (!this.reports || !sameClusters(this.reports.clusters, clusters)) {
-      this.reports = { clusters, byRef: new Map() };
+    const now = new Date();
+    // Waivers expire by the day: a new day computes every report afresh.
+    if (!this.reports || this.reports.day !== dayOf(now) || !sameClusters(this.reports.clusters, clusters)) {
+      this.reports = { clusters, day: dayOf(now), byRef: new Map() };
     }
     const { byRef } = this.reports;
     return entities.map(entity => {
@@ -152,14 +155,14 @@ export class ReadinessService {
       ) {
         return cached.report;
       }
-      const report = ReadinessService.reportFor(entity, clusters);
+      const report = ReadinessService.reportFor(entity, clusters, now);
       byRef.set(ref, { kind: entity.kind, name: entity.metadata.name, annotations: { ...annotations }, report });
       return report;
     });
   }
 
   /** The entity's report from stored cluster results. Pure over its inputs. */
-  static reportFor(entity: Entity, clusters: StoredCluster[]): EntityReadinessResponse {
+  static reportFor(entity: Entity, clusters: StoredCluster[], now: Date = new Date()): EntityReadinessResponse {
     const entityRef = stringifyEntityRef(entity);
     const mapping = mappingOf(entity);
     if (!mapping.mapped) {
@@ -174,14 +177,14 @@ export class ReadinessService {
         errors: [],
       };
     }
-    const waivers = waiversFromAnnotations(entity.metadata.annotations ?? {}, `${entity.kind} ${entityRef}`);
+    const entityWaivers = waiversFromAnnotations(entity.metadata.annotations ?? {}, `${entity.kind} ${entityRef}`);
     const results: ClusterResult[] = clusters
       .filter(c => !mapping.cluster || c.cluster === mapping.cluster)
       .map(c => ({
         ...clusterState(c),
         workloads: candidatesFor(c, mapping.selector)
           .filter(w => workloadMatches(mapping, c.cluster, w.labels))
-          .map(w => applyWaivers(w.report, waivers)),
+          .map(w => applyWaivers(w.report, entityWaivers.waivers, now)),
       }));
     const workloads = results.flatMap(r => r.workloads);
     const scanned = results.map(r => r.scannedAt).filter((s): s is string => !!s).sort();
@@ -197,6 +200,9 @@ export class ReadinessService {
           .filter(c => c.status === 'error')
           .map(c => ({ cluster: c.cluster, message: c.error ?? 'scan failed' })),
         ...clusters.flatMap(c => c.warnings.map(message => ({ cluster: c.cluster, message }))),
+        // Waivers refused for a date nobody can read: the findings they name still count.
+        ...entityWaivers.errors.map(message => ({ message })),
+        ...results.flatMap(r => r.workloads.flatMap(w => (w.waiverErrors ?? []).map(message => ({ cluster: r.cluster, message })))),
         ...(mapping.cluster && !clusters.some(c => c.cluster === mapping.cluster)
           ? [{ cluster: mapping.cluster, message: unknownClusterMessage(mapping.cluster, clusters) }]
           : []),

@@ -55,7 +55,8 @@ export async function check(
     objects: inputs.objects,
     environment: { istioCni: options.istioCni, ambient: options.ambient },
   }, { customRules: options.customRules });
-  const report: Report = { workloads: evaluated.workloads, errors: inputs.errors };
+  // Inputs that could not be read, then waivers refused by the engine.
+  const report: Report = { workloads: evaluated.workloads, errors: [...inputs.errors, ...evaluated.errors] };
   const stdout =
     options.format === 'json'
       ? JSON.stringify({ ...report, ignored: inputs.ignored, summary: summarize(report.workloads) }, null, 2)

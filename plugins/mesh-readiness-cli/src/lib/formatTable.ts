@@ -4,6 +4,7 @@
  */
 import chalk from 'chalk';
 import {
+  expiredWaiverNote,
   Finding,
   FindingStatus,
   IgnoredObject,
@@ -35,8 +36,11 @@ function formatFinding(f: Finding): string[] {
   const s = STATUS[f.status];
   const lines = [`  ${s.colour(`${s.icon} ${s.label.padEnd(7)}`)} ${chalk.bold(f.ruleId)} ${f.title}: ${f.message}`];
   if (f.status === 'waived' && f.waiver) {
-    lines.push(chalk.cyan(`      waived (${f.waivedStatus}): ${f.waiver.reason} — ${f.waiver.source}`));
+    const until = f.waiver.until ? ` (until ${f.waiver.until})` : '';
+    lines.push(chalk.cyan(`      waived (${f.waivedStatus})${until}: ${f.waiver.reason} — ${f.waiver.source}`));
   }
+  const expired = expiredWaiverNote(f);
+  if (expired) lines.push(chalk.yellow(`      ${expired} — ${f.expiredWaiver!.source}`));
   if (needsAction(f)) {
     for (const e of f.evidence) {
       const where = `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}${e.field ? ` ${e.field}` : ''}`;
@@ -74,7 +78,7 @@ export function formatTable(report: Report, files: number, ignored: IgnoredObjec
     );
   }
   if (report.errors.length > 0) {
-    lines.push(chalk.red.bold(`Inputs that could not be read (${report.errors.length}):`));
+    lines.push(chalk.red.bold(`Input problems: unreadable inputs and refused waivers (${report.errors.length}):`));
     for (const e of report.errors) {
       lines.push(`  ${chalk.red('✖')} ${e.file ?? e.cluster ?? ''}${e.line ? `:${e.line}` : ''}: ${e.message}`);
     }
