@@ -58,6 +58,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({
         logger,
@@ -71,6 +72,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         actionsRegistry,
+        auditor,
       }) {
         permissionsRegistry.addPermissions(meshReadinessPermissions);
         // Live clusters: the same ones the Kubernetes plugin is configured with.
@@ -132,7 +134,7 @@ export const meshReadinessPlugin = createBackendPlugin({
           },
         });
 
-        httpRouter.use(createRouter({ httpAuth, permissions, catalog, readiness, scanner, customRules: addedRules }));
+        httpRouter.use(createRouter({ httpAuth, permissions, auditor, catalog, readiness, scanner, customRules: addedRules }));
         registerReadinessAction({ actionsRegistry, catalog, readiness });
         logger.info(
           `Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}${

@@ -38,6 +38,8 @@ export {
   expiredWaiverNote,
   isCalendarDay,
   dayOf,
+  dayAfter,
+  waiversExpiringWithin,
 } from './waivers';
 export type { WaiverSet, WaiverEntry } from './waivers';
 export { parseManifests, READ_KINDS } from './manifests';
@@ -61,4 +63,4 @@ export { selectProtocol } from './kube/protocol';
 export type { MeshProtocol, ProtocolSelection } from './kube/protocol';
 export { findWorkloads, WORKLOAD_KINDS } from './kube/workloads';
 export type { Workload, PodView } from './kube/workloads';
-export { meshReadinessRefreshPermission, meshReadinessPermissions } from './permissions';
+export { meshReadinessRefreshPermission, meshReadinessActionPermission, meshReadinessPermissions } from './permissions';

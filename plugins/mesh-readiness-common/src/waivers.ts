@@ -105,6 +105,28 @@ export function waiversOf(workload: Pick<WorkloadReport, 'findings'>): WaiverEnt
   return entries;
 }
 
+/** The day `days` after `now`'s, `YYYY-MM-DD`. */
+export function dayAfter(now: Date, days: number): string {
+  return dayOf(new Date(now.getTime() + days * 24 * 3600 * 1000));
+}
+
+/**
+ * Waivers in effect on a workload that stop applying within `days` of
+ * `now` (UTC days), soonest first: what the scorecard lists and owners are
+ * told about before a finding counts again.
+ */
+export function waiversExpiringWithin(
+  workload: Pick<WorkloadReport, 'findings'>,
+  now: Date,
+  days: number,
+): Array<WaiverEntry & { until: string }> {
+  const today = dayOf(now);
+  const last = dayAfter(now, days);
+  return waiversOf(workload)
+    .filter((w): w is WaiverEntry & { until: string } => w.state === 'active' && !!w.until && w.until > today && w.until <= last)
+    .sort((a, b) => (a.until < b.until ? -1 : a.until > b.until ? 1 : a.ruleId.localeCompare(b.ruleId)));
+}
+
 /** What a finding says about its expired waiver, e.g. in the tab and the CLI. */
 export function expiredWaiverNote(finding: Pick<Finding, 'expiredWaiver'>): string | undefined {
   const w = finding.expiredWaiver;

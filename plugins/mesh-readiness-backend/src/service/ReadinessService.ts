@@ -13,6 +13,7 @@ import {
   ClusterResult,
   ComponentScore,
   EntityReadinessResponse,
+  ExpiringWaiver,
   GroupScorecardResponse,
   KUBERNETES_CLUSTER_ANNOTATION,
   LabelSelector,
@@ -21,12 +22,15 @@ import {
   TeamSummary,
   topFailingRules,
   TrendPoint,
+  waiversExpiringWithin,
   waiversFromAnnotations,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { mappingOf, workloadMatches } from './entityMapping';
 import { clusterState, HistoryRow, ReadinessStore, StoredCluster, StoredWorkload } from './ReadinessStore';
 
 const TREND_DAYS = 14;
+/** How far ahead the scorecard looks for waivers that run out. */
+export const EXPIRING_WAIVER_DAYS = 14;
 
 /**
  * Stored workloads of a cluster by each `key=value` of their pod or own
@@ -61,6 +65,24 @@ function candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredW
 
 function ownersOf(entity: Entity): string[] {
   return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
+}
+
+/** Waivers in effect on the reports' workloads that run out within `days`, soonest first. */
+export function expiringWaiversOf(reports: EntityReadinessResponse[], now: Date, days: number): ExpiringWaiver[] {
+  return reports
+    .flatMap(report =>
+      report.workloads.flatMap(w =>
+        waiversExpiringWithin(w, now, days).map(({ ruleId, reason, source, until }) => ({
+          entityRef: report.entityRef,
+          workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
+          ruleId,
+          reason,
+          source,
+          until,
+        })),
+      ),
+    )
+    .sort((a, b) => (a.until < b.until ? -1 : a.until > b.until ? 1 : a.entityRef.localeCompare(b.entityRef)));
 }
 
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
@@ -260,6 +282,7 @@ export class ReadinessService {
       readyComponents: scores.filter(s => s.ready).length,
       topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
       trend: trendOf(await this.store.history(mapped.map(s => s.entityRef), since)),
+      expiringWaivers: expiringWaiversOf(reports.map(r => r.report), new Date(), EXPIRING_WAIVER_DAYS),
     };
   }
 

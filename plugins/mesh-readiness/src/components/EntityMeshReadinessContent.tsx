@@ -37,6 +37,7 @@ import {
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
   EntityReadinessResponse,
+  expiredWaiverNote,
   Finding,
   meshReadinessRefreshPermission,
   needsAction,
@@ -46,6 +47,7 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
+import { WorkloadWaivers } from './WorkloadWaivers';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 
@@ -110,6 +112,11 @@ function FindingRow({
             <Typography variant="body2" color="textSecondary">
               {finding.message}
             </Typography>
+            {finding.expiredWaiver && (
+              <Typography variant="caption" color="error">
+                {expiredWaiverNote(finding)}
+              </Typography>
+            )}
           </Box>
         </Box>
       </AccordionSummary>
@@ -119,6 +126,12 @@ function FindingRow({
             <Typography variant="body2" paragraph>
               Waived (would be {finding.waivedStatus}): {finding.waiver.reason}{' '}
               — {finding.waiver.source}
+              {finding.waiver.until ? ` (until ${finding.waiver.until})` : ''}
+            </Typography>
+          )}
+          {finding.expiredWaiver && (
+            <Typography variant="body2" paragraph color="error">
+              {expiredWaiverNote(finding)} — {finding.expiredWaiver.source}
             </Typography>
           )}
           {finding.evidence.length > 0 && (
@@ -200,6 +213,7 @@ function WorkloadChecklist(props: {
           </Typography>
         </Box>
       )}
+      <WorkloadWaivers workload={workload} />
       {findings.length === 0 ? (
         <Typography variant="body2">Nothing matches the filters.</Typography>
       ) : (
@@ -255,11 +269,14 @@ export function EntityMeshReadinessContent() {
   // (then any cluster's problem may be why).
   const failedNames = new Set(failedClusters.map(c => c.cluster));
   const workloadClusters = new Set(value.workloads.map(w => w.cluster));
+  // Refused waivers of a workload are shown on its card, with its waivers.
+  const onCards = new Set(value.workloads.flatMap(w => w.waiverErrors ?? []));
   const readProblems = value.errors.filter(
     e =>
-      !e.cluster ||
-      (!failedNames.has(e.cluster) &&
-        (workloadClusters.size === 0 || workloadClusters.has(e.cluster))),
+      !onCards.has(e.message) &&
+      (!e.cluster ||
+        (!failedNames.has(e.cluster) &&
+          (workloadClusters.size === 0 || workloadClusters.has(e.cluster)))),
   );
 
   return (
