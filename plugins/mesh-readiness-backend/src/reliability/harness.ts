@@ -67,9 +67,9 @@ export class Replica {
     this.logFile = path.join(dir, `${name}.log`);
   }
 
-  async start(): Promise<void> {
-    const out = fs.openSync(this.logFile, 'a');
-    this.child = spawn(
+  /** Starts the backend's process, its output going to `out`. */
+  protected spawnBackend(out: number): ChildProcess {
+    return spawn(
       process.execPath,
       [
         '-r',
@@ -87,6 +87,11 @@ export class Replica {
         stdio: ['ignore', out, out],
       },
     );
+  }
+
+  async start(): Promise<void> {
+    const out = fs.openSync(this.logFile, 'a');
+    this.child = this.spawnBackend(out);
     fs.closeSync(out);
     const child = this.child;
     await waitFor(`${this.name} to answer`, 120, async () => {
@@ -104,10 +109,21 @@ export class Replica {
 
   /** Stops the process at once, as a crash or an OOM kill would. */
   async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Sends the process a signal and waits for it to exit; killed if it has not within `graceMs`. */
+  protected async signal(signal: NodeJS.Signals, graceMs = 0): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise(r => child.once('exit', r));
-    child.kill('SIGKILL');
+    child.kill(signal);
+    if (signal !== 'SIGKILL') {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+      return;
+    }
     await exited;
   }
 
