@@ -16,7 +16,6 @@ import {
   ExpiringWaiver,
   GroupScorecardResponse,
   KUBERNETES_CLUSTER_ANNOTATION,
-  LabelSelector,
   OrganizationScorecardResponse,
   summarize,
   TeamSummary,
@@ -26,42 +25,12 @@ import {
   waiversFromAnnotations,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { mappingOf, workloadMatches } from './entityMapping';
-import { clusterState, HistoryRow, ReadinessStore, StoredCluster, StoredWorkload } from './ReadinessStore';
+import { clusterState, HistoryRow, ReadinessStore, StoredCluster } from './ReadinessStore';
+import { EntityReportCache, resultsKey, WorkloadLabelIndex } from './reportCache';
 
 const TREND_DAYS = 14;
 /** How far ahead the scorecard looks for waivers that run out. */
 export const EXPIRING_WAIVER_DAYS = 14;
-
-/**
- * Stored workloads of a cluster by each `key=value` of their pod or own
- * labels, built once per stored result, so a component finds its workloads
- * without comparing its selector with every workload. Keyed by the stored
- * workloads list, which the store keeps until another scan replaces it
- * (each call to `clusters()` returns new cluster objects around it).
- */
-const workloadsByLabel = new WeakMap<StoredWorkload[], Map<string, StoredWorkload[]>>();
-
-function candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredWorkload[] {
-  const [pair] = Object.entries(selector.matchLabels ?? {});
-  if (!pair) return cluster.workloads;
-  let index = workloadsByLabel.get(cluster.workloads);
-  if (!index) {
-    index = new Map();
-    for (const w of cluster.workloads) {
-      const keys = new Set([
-        ...Object.entries(w.labels.podLabels).map(([k, v]) => `${k}=${v}`),
-        ...Object.entries(w.labels.labels).map(([k, v]) => `${k}=${v}`),
-      ]);
-      for (const key of keys) {
-        const list = index.get(key);
-        if (list) list.push(w);
-        else index.set(key, [w]);
-      }
-    }
-    workloadsByLabel.set(cluster.workloads, index);
-  }
-  return index.get(`${pair[0]}=${pair[1]}`) ?? [];
-}
 
 function ownersOf(entity: Entity): string[] {
   return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
@@ -112,79 +81,27 @@ export function trendOf(rows: HistoryRow[]): TrendPoint[] {
     }));
 }
 
-/** Whether two lists of stored clusters give every entity the same report. */
-function sameClusters(a: StoredCluster[], b: StoredCluster[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((c, i) => {
-      const d = b[i];
-      return (
-        c.cluster === d.cluster &&
-        c.status === d.status &&
-        c.error === d.error &&
-        c.scannedAt === d.scannedAt &&
-        // The store hands out the same parsed lists until another scan lands.
-        c.workloads === d.workloads &&
-        c.warnings === d.warnings
-      );
-    })
-  );
-}
-
-function sameAnnotations(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every(k => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
-}
-
-/** An entity's report, with what it was computed from (besides the clusters). */
-interface CachedReport {
-  kind: string;
-  name: string;
-  annotations: Record<string, string>;
-  report: EntityReadinessResponse;
-}
-
 export class ReadinessService {
-  /**
-   * Reports of the entities in scorecards, while the stored clusters stay
-   * as they were: between scans a scorecard only re-reads the entities.
-   */
-  private reports?: { clusters: StoredCluster[]; day: string; byRef: Map<string, CachedReport> };
+  /** Entity reports, kept while the stored results stay the same: between scans a scorecard only re-reads the entities. */
+  private readonly reports = new EntityReportCache();
+  private readonly labelIndex = new WorkloadLabelIndex();
 
   constructor(
     private readonly store: ReadinessStore,
     private readonly catalog: CatalogService,
   ) {}
 
-  /** reportFor of each entity, reusing the report of an unchanged entity over unchanged clusters. */
+  /** The report of each entity over the stored results, reusing those already computed for them. */
   private reportsFor(entities: Entity[], clusters: StoredCluster[]): EntityReadinessResponse[] {
     const now = new Date();
-    // Waivers expire by the day: a new day computes every report afresh.
-    if (!this.reports || this.reports.day !== dayOf(now) || !sameClusters(this.reports.clusters, clusters)) {
-      this.reports = { clusters, day: dayOf(now), byRef: new Map() };
-    }
-    const { byRef } = this.reports;
-    return entities.map(entity => {
-      // reportFor reads the entity's kind, name, namespace (in its ref) and annotations.
-      const ref = stringifyEntityRef(entity);
-      const annotations = entity.metadata.annotations ?? {};
-      const cached = byRef.get(ref);
-      if (
-        cached &&
-        cached.kind === entity.kind &&
-        cached.name === entity.metadata.name &&
-        sameAnnotations(cached.annotations, annotations)
-      ) {
-        return cached.report;
-      }
-      const report = ReadinessService.reportFor(entity, clusters, now);
-      byRef.set(ref, { kind: entity.kind, name: entity.metadata.name, annotations: { ...annotations }, report });
-      return report;
-    });
+    this.labelIndex.keepOnly(clusters);
+    // Waivers run out by the day: a new day computes every report afresh.
+    const key = `${dayOf(now)} ${resultsKey(clusters)}`;
+    return this.reports.reportsFor(key, entities, entity => this.reportFor(entity, clusters, now));
   }
 
-  /** The entity's report from stored cluster results. Pure over its inputs. */
-  static reportFor(entity: Entity, clusters: StoredCluster[], now: Date = new Date()): EntityReadinessResponse {
+  /** The entity's report from stored cluster results. */
+  private reportFor(entity: Entity, clusters: StoredCluster[], now: Date): EntityReadinessResponse {
     const entityRef = stringifyEntityRef(entity);
     const mapping = mappingOf(entity);
     if (!mapping.mapped) {
@@ -204,7 +121,8 @@ export class ReadinessService {
       .filter(c => !mapping.cluster || c.cluster === mapping.cluster)
       .map(c => ({
         ...clusterState(c),
-        workloads: candidatesFor(c, mapping.selector)
+        workloads: this.labelIndex
+          .candidatesFor(c, mapping.selector)
           .filter(w => workloadMatches(mapping, c.cluster, w.labels))
           .map(w => applyWaivers(w.report, entityWaivers.waivers, now)),
       }));
@@ -233,7 +151,8 @@ export class ReadinessService {
   }
 
   async entityReport(entity: Entity): Promise<EntityReadinessResponse> {
-    return ReadinessService.reportFor(entity, await this.store.clusters());
+    const [report] = this.reportsFor([entity], await this.store.clusters());
+    return report;
   }
 
   private static score(entity: Entity, report: EntityReadinessResponse): ComponentScore {
@@ -328,8 +247,7 @@ export class ReadinessService {
     ]);
     const scannedAt = new Date().toISOString();
     const rows: HistoryRow[] = [];
-    for (const c of components) {
-      const report = ReadinessService.reportFor(c, clusters);
+    for (const report of this.reportsFor(components, clusters)) {
       if (!report.mapped) continue;
       rows.push({
         entityRef: report.entityRef,

@@ -42,6 +42,7 @@ describe('ReadinessStore', () => {
         error: 'connect ECONNREFUSED',
         attemptedAt: '2026-11-20T10:10:00.000Z',
         scannedAt: '2026-11-20T10:00:00.000Z',
+        resultId: expect.any(String),
         workloads: [workload('web', 90)],
         warnings: ['DaemonSet: forbidden'],
       },
@@ -51,6 +52,26 @@ describe('ReadinessStore', () => {
     const [, prod] = await store.clusters();
     expect(prod).toMatchObject({ status: 'ok', scannedAt: '2026-11-20T10:20:00.000Z', workloads: [workload('web', 100)] });
     expect(prod.error).toBeUndefined();
+  });
+
+  it.each(databases.eachSupportedId())('shows another replica each new result, even one stored in the same millisecond, on %p', async id => {
+    const knex = await databases.init(id);
+    const writer = await ReadinessStore.create(mockServices.database({ knex, migrations: { skip: false } }));
+    const reader = new ReadinessStore(knex);
+    const at = new Date('2026-11-20T10:00:00Z');
+    await writer.saveClusterResult('prod', at, [workload('web', 90)], []);
+    const [first] = await reader.clusters();
+    expect(first.workloads).toEqual([workload('web', 90)]);
+
+    // Two scans that start in the same millisecond (two replicas, or a refresh beside the schedule).
+    await writer.saveClusterResult('prod', at, [workload('web', 100)], []);
+    const [second] = await reader.clusters();
+    expect(second.workloads).toEqual([workload('web', 100)]);
+    expect(second.resultId).not.toEqual(first.resultId);
+    // A failed scan keeps the result and its id; the status changes.
+    await writer.saveClusterFailure('prod', new Date('2026-11-20T10:10:00Z'), 'connect ECONNREFUSED');
+    const [failed] = await reader.clusters();
+    expect(failed).toMatchObject({ status: 'error', resultId: second.resultId, workloads: [workload('web', 100)] });
   });
 
   it.each(databases.eachSupportedId())('retires the results of clusters no longer read, keeping history, on %p', async id => {

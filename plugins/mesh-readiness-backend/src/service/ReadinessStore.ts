@@ -2,6 +2,7 @@
  * The plugin database: the latest result per cluster and history per
  * entity. SQLite by default, PostgreSQL in production.
  */
+import { randomUUID } from 'node:crypto';
 import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -24,6 +25,12 @@ export interface StoredCluster {
   attemptedAt: string;
   /** When the stored workloads were read; undefined when never. */
   scannedAt?: string;
+  /**
+   * The id of the stored result (workloads and warnings), new with each
+   * good scan of the cluster, on any replica; undefined when never read.
+   * What is built from a result is kept under this id.
+   */
+  resultId?: string;
   workloads: StoredWorkload[];
   /** Problems that did not stop the scan (unreadable kinds or files). */
   warnings: string[];
@@ -59,11 +66,7 @@ interface StoredBody {
   warnings: string[];
 }
 
-/**
- * The body of a cluster never read: one shared, frozen instance, so that a
- * cluster's lists stay the same objects from one read of the store to the
- * next until a scan replaces them (callers key caches on them).
- */
+/** The body of a cluster never read; frozen, as every caller shares it. */
 const NOTHING_STORED: StoredBody = Object.freeze({
   workloads: Object.freeze([]) as unknown as StoredWorkload[],
   warnings: Object.freeze([]) as unknown as string[],
@@ -96,6 +99,7 @@ export class ReadinessStore {
 
   /** A good scan replaces the cluster's result in one statement. */
   async saveClusterResult(cluster: string, at: Date, workloads: StoredWorkload[], warnings: string[]) {
+    const resultId = randomUUID();
     await this.db('mesh_readiness_clusters')
       .insert({
         cluster,
@@ -104,12 +108,13 @@ export class ReadinessStore {
         attempted_at: at,
         scanned_at: at,
         workloads: JSON.stringify({ workloads, warnings }),
+        result_id: resultId,
       })
       .onConflict('cluster')
       .merge();
     // This replica has the result in hand: no need to read and parse it back.
-    // Another replica parses it once, when it first sees the new scan time.
-    this.parsed.set(cluster, { scannedAt: at.toISOString(), body: { workloads, warnings } });
+    // Another replica parses it once, when it first sees the new result id.
+    this.parsed.set(cluster, { resultId, scannedAt: at.toISOString(), body: { workloads, warnings } });
   }
 
   /** A failed scan keeps the previous good workloads, which become stale. */
@@ -121,24 +126,25 @@ export class ReadinessStore {
   }
 
   /**
-   * Parsed workloads by cluster, with the scan time they belong to: the
-   * blob is read and parsed again only when another scan (on any replica)
-   * replaced it.
+   * Parsed results by cluster, under their result id: a result is read and
+   * parsed once, when this replica first sees its id.
    */
-  private readonly parsed = new Map<string, { scannedAt?: string; body: StoredBody }>();
+  private readonly parsed = new Map<string, { resultId: string; scannedAt?: string; body: StoredBody }>();
 
   async clusters(): Promise<StoredCluster[]> {
     const rows = await this.db('mesh_readiness_clusters')
-      .select('cluster', 'status', 'error', 'attempted_at', 'scanned_at')
+      .select('cluster', 'status', 'error', 'attempted_at', 'scanned_at', 'result_id')
       .orderBy('cluster');
-    const stale = rows.filter(r => this.parsed.get(r.cluster)?.scannedAt !== toIso(r.scanned_at) || !this.parsed.has(r.cluster));
-    if (stale.length > 0) {
+    const unparsed = rows.filter(r => r.result_id && this.parsed.get(r.cluster)?.resultId !== r.result_id);
+    if (unparsed.length > 0) {
       const blobs = await this.db('mesh_readiness_clusters')
-        .select('cluster', 'scanned_at', 'workloads')
-        .whereIn('cluster', stale.map(r => r.cluster));
+        .select('cluster', 'result_id', 'scanned_at', 'workloads')
+        .whereIn('cluster', unparsed.map(r => r.cluster));
       for (const b of blobs) {
+        if (!b.result_id) continue;
         const body: Partial<StoredBody> = b.workloads ? JSON.parse(b.workloads) : NOTHING_STORED;
         this.parsed.set(b.cluster, {
+          resultId: b.result_id,
           scannedAt: toIso(b.scanned_at),
           body: {
             workloads: body.workloads ?? NOTHING_STORED.workloads,
@@ -148,13 +154,16 @@ export class ReadinessStore {
       }
     }
     return rows.map(row => {
-      const body = this.parsed.get(row.cluster)?.body ?? NOTHING_STORED;
+      // Between the two reads another scan may have stored a newer result: the one parsed comes with its own id and time.
+      const parsed = row.result_id ? this.parsed.get(row.cluster) : undefined;
+      const body = parsed?.body ?? NOTHING_STORED;
       return {
         cluster: row.cluster,
         status: row.status,
         error: row.error ?? undefined,
         attemptedAt: toIso(row.attempted_at)!,
-        scannedAt: toIso(row.scanned_at),
+        scannedAt: parsed ? parsed.scannedAt : toIso(row.scanned_at),
+        ...(parsed ? { resultId: parsed.resultId } : {}),
         workloads: body.workloads,
         warnings: body.warnings,
       };
