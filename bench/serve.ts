@@ -144,7 +144,8 @@ async function benchmark(dir: string, name: string, database: object) {
   try {
     const rounds: Array<Record<Endpoint, Measure>> = [];
     console.log(`load average before: ${load()}`);
-    for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) await measure(backend, token, endpoint, 2); // warm-up
+    // Warm-up: the first seconds of each endpoint compile its code (a 2 s warm-up left round 1 at twice the CPU per request).
+    for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) await measure(backend, token, endpoint, SECONDS);
     for (let r = 0; r < ROUNDS; r++) {
       const order: Endpoint[] = r % 2 ? ['catalog', 'entity', 'scorecard', 'organisation'] : ['entity', 'catalog', 'scorecard', 'organisation'];
       const round = {} as Record<Endpoint, Measure>;
