@@ -232,6 +232,11 @@ export class ReadinessService {
     };
   }
 
+  /** The reports of these entities from the stored results, as the scorecards compute them. */
+  async reportsOf(entities: Entity[]): Promise<EntityReadinessResponse[]> {
+    return this.reportsFor(entities, await this.store.clusters());
+  }
+
   async entityReport(entity: Entity): Promise<EntityReadinessResponse> {
     return ReadinessService.reportFor(entity, await this.store.clusters());
   }
