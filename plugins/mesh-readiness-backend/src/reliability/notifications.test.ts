@@ -143,5 +143,5 @@ describeReliability('owners’ notices from two replicas on one PostgreSQL', () 
     expect(after[0].updated).toBeNull();
     expect(after[0].description).toContain('MR003 No container runs as UID 1337 now fails');
     expect(await db('mesh_readiness_notices').where('notice_key', 'like', `regression:${ENTITY}:%`)).toHaveLength(1);
-  });
+  }, 240_000);
 });

@@ -82,7 +82,7 @@ export function expiringWaiversOf(reports: EntityReadinessResponse[], now: Date,
         })),
       ),
     )
-    .sort((a, b) => (a.until < b.until ? -1 : a.until > b.until ? 1 : a.entityRef.localeCompare(b.entityRef)));
+    .sort((a, b) => a.until.localeCompare(b.until) || a.entityRef.localeCompare(b.entityRef));
 }
 
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
