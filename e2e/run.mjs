@@ -338,6 +338,31 @@ try {
     },
   );
 
+  await check(
+    'Tech Insights serves the mesh-readiness facts of a demo component',
+    async () => {
+      const guest = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+      const token = (await guest.json()).backstageIdentity?.token;
+      const url = `${BACKEND}/api/tech-insights/facts/latest?entity=component:default/cart&ids[]=mesh-readiness`;
+      // The retriever runs on its cadence (every minute in the demo).
+      const deadline = Date.now() + 180_000;
+      let facts;
+      while (!facts && Date.now() < deadline) {
+        const res = await fetch(url, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+        facts = (await res.json())['mesh-readiness']?.facts;
+        if (!facts) await sleep(3000);
+      }
+      if (!facts) throw new Error('no mesh-readiness facts for cart in 180 s');
+      if (facts.ready !== false || facts.level !== 0)
+        throw new Error(`cart's facts are ${JSON.stringify(facts)}`);
+      if (!facts.failingRules.includes('MR002'))
+        throw new Error(`MR002 missing from ${facts.failingRules}`);
+    },
+  );
+
   await check('an unmapped component gets the annotation to add', async () => {
     await open('/catalog/default/component/legacy-billing/mesh-readiness');
     await page
