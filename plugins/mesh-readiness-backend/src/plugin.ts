@@ -145,7 +145,20 @@ export const meshReadinessPlugin = createBackendPlugin({
         });
 
         httpRouter.use(
-          createRouter({ httpAuth, permissions, auditor, catalog, readiness, scanner, customRules: addedRules, onScanned: notifyOwners }),
+          createRouter({
+            httpAuth,
+            permissions,
+            auditor,
+            catalog,
+            readiness,
+            scanner,
+            customRules: addedRules,
+            // An on-demand scan is a scan: it adds a point to the trends, and owners hear what it found.
+            onScanned: async () => {
+              await readiness.recordHistory(await auth.getOwnServiceCredentials());
+              await notifyOwners();
+            },
+          }),
         );
         registerReadinessAction({ actionsRegistry, catalog, readiness });
         logger.info(
