@@ -37,6 +37,7 @@ export {
 } from './target';
 export type { TargetProfile, ParsedTargetProfile } from './target';
 export type { ParsedManifests, ParseManifestsOptions, IgnoredObject, ObjectSource } from './manifests';
+export { splitDocuments } from './manifestDocuments';
 export type { ManifestDocument } from './manifestDocuments';
 export {
   parseLabelSelector,
