@@ -76,10 +76,10 @@ export async function fix(paths: string[], options: { write: boolean; rules?: st
     chunk.docs ??= parseAllDocuments(chunk.text, { keepSourceTokens: false }) as Document[];
     const doc = chunk.docs[found.source.documentIndex];
     if (!doc || doc.errors.length > 0) return undefined;
-    const mark = () => {
+    const changed = () => {
       chunk.changed = true;
     };
-    return { doc: trackChanges(doc, mark), path: found.source.path, object: found.object };
+    return { doc, path: found.source.path, object: found.object, changed };
   };
 
   for (const w of report.workloads) {
@@ -135,22 +135,6 @@ function readForEdit(file: string): FileEdit | undefined {
   }
   const bom = text.charCodeAt(0) === 0xfeff;
   return { text, bom, chunks: splitDocuments(bom ? text.slice(1) : text) };
-}
-
-/** The document, with `mark` called before any edit made through it. */
-function trackChanges(doc: Document, mark: () => void): Document {
-  return new Proxy(doc, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value === 'function' && ['setIn', 'deleteIn', 'set', 'delete', 'addIn', 'add'].includes(String(property))) {
-        return (...args: unknown[]) => {
-          mark();
-          return value.apply(target, args);
-        };
-      }
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 export async function fixMain(argv: string[]): Promise<number> {

@@ -88,20 +88,20 @@ spec:
   it('asks a Job for a native sidecar, as a quoted string, and does it once', () => {
     const doc = parseDocument(job);
     const object = doc.toJS();
-    const outcome = fixJobCompletion({ finding: {} as any, workload: { doc, path: [], object }, find: () => undefined });
+    const outcome = fixJobCompletion({ finding: {} as any, workload: { doc, path: [], object, changed: () => {} }, find: () => undefined });
     expect(outcome).toEqual({ changed: true, what: [`annotation ${NATIVE_SIDECAR_ANNOTATION}: "true"`] });
     const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
     expect(text).toContain(`      labels: {app: migrate} # the app label\n      annotations:\n        ${NATIVE_SIDECAR_ANNOTATION}: "true"\n`);
     const again = parseDocument(text);
-    expect(fixJobCompletion({ finding: {} as any, workload: { doc: again, path: [], object: again.toJS() }, find: () => undefined }).changed).toBe(false);
+    expect(fixJobCompletion({ finding: {} as any, workload: { doc: again, path: [], object: again.toJS(), changed: () => {} }, find: () => undefined }).changed).toBe(false);
   });
 
   it('puts it on a CronJob’s pod template and leaves a Deployment alone', () => {
     const cron = parseDocument('kind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec: {containers: []}\n');
-    fixJobCompletion({ finding: {} as any, workload: { doc: cron, path: [], object: cron.toJS() }, find: () => undefined });
+    fixJobCompletion({ finding: {} as any, workload: { doc: cron, path: [], object: cron.toJS(), changed: () => {} }, find: () => undefined });
     expect(cron.toJS().spec.jobTemplate.spec.template.metadata.annotations).toEqual({ [NATIVE_SIDECAR_ANNOTATION]: 'true' });
     const deployment = parseDocument('kind: Deployment\nmetadata: {name: d}\n');
-    expect(fixJobCompletion({ finding: {} as any, workload: { doc: deployment, path: [], object: deployment.toJS() }, find: () => undefined }).changed).toBe(false);
+    expect(fixJobCompletion({ finding: {} as any, workload: { doc: deployment, path: [], object: deployment.toJS(), changed: () => {} }, find: () => undefined }).changed).toBe(false);
   });
 
   it('reads image tags but not digests or registry ports', () => {

@@ -12,6 +12,8 @@ export interface Editable {
   doc: Document;
   path: Array<string | number>;
   object: KubeObject;
+  /** Called by a fixer after it edits `doc`, so the document is written anew. */
+  changed(): void;
 }
 
 export interface FixContext {
@@ -65,6 +67,7 @@ export const fixAppVersionLabels: Fixer = ({ workload }) => {
     const name = workload.object.metadata?.name;
     if (name) {
       workload.doc.setIn([...base, 'app'], name);
+      workload.changed();
       what.push(`label app: ${name}`);
     }
   }
@@ -73,6 +76,7 @@ export const fixAppVersionLabels: Fixer = ({ workload }) => {
     const tag = imageTag(containers[0]?.image);
     if (tag && tag !== 'latest') {
       workload.doc.setIn([...base, 'version'], tag);
+      workload.changed();
       what.push(`label version: ${tag}`);
     } else {
       reasons.push(`no version label: the image ${containers[0]?.image ?? '(none)'} has no tag other than latest`);
@@ -111,6 +115,7 @@ export const fixPortProtocol: Fixer = ({ finding, workload, find }) => {
     }
     const appProtocol = String(selection.protocol).toLowerCase();
     service.doc.setIn([...service.path, 'spec', 'ports', Number(index), 'appProtocol'], appProtocol);
+    service.changed();
     what.push(`${label}: appProtocol ${appProtocol} (from container port ${targeted.name})`);
   }
   if (what.length === 0) return { changed: false, why: reasons.join('; ') || 'no Service port to change' };
@@ -126,6 +131,7 @@ export const fixProbeRewrite: Fixer = ({ workload }) => {
   }
   annotations.delete(REWRITE_PROBES_ANNOTATION);
   if (annotations.items.length === 0) workload.doc.deleteIn(path);
+  workload.changed();
   return { changed: true, what: [`removed annotation ${REWRITE_PROBES_ANNOTATION}`] };
 };
 
@@ -137,6 +143,7 @@ export const fixJobCompletion: Fixer = ({ workload }) => {
   const path = [...workload.path, ...podMetadataPath(workload.object.kind), 'annotations', NATIVE_SIDECAR_ANNOTATION];
   if (workload.doc.getIn(path) === 'true') return { changed: false, why: 'the pods already ask for a native sidecar' };
   workload.doc.setIn(path, 'true');
+  workload.changed();
   return { changed: true, what: [`annotation ${NATIVE_SIDECAR_ANNOTATION}: "true"`] };
 };
 
