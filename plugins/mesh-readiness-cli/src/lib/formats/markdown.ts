@@ -19,9 +19,9 @@ export function formatMarkdown(outcome: CheckOutcome): string {
   const lines: string[] = [
     `### ${passed ? '✅' : '❌'} Mesh readiness: ${ready} of ${report.workloads.length} workloads ready`,
     '',
-    `Gate: \`--fail-on ${gate.failOn}\`, ${gate.failing.size} finding${gate.failing.size === 1 ? '' : 's'} failing` +
-      (gate.newFindings ? `, ${gate.newFindings.size} new since the baseline` : '') +
-      '.',
+    `Gate: \`--fail-on ${gate.failOn}\`, ${gate.failing.size} finding${gate.failing.size === 1 ? '' : 's'} failing${
+      gate.newFindings ? `, ${gate.newFindings.size} new since the baseline` : ''
+    }.`,
     '',
   ];
   if (report.workloads.length > 0) {
