@@ -6,6 +6,7 @@
  */
 import { Evidence, KubeObject, ObjectSource, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { isMap, isNode, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { DocumentPositions, documentPositions } from './positions';
 
 export interface Location {
   file: string;
@@ -40,6 +41,7 @@ interface ParsedDocument {
 export class Locator {
   private readonly byObject = new Map<string, ObjectSource>();
   private readonly parsed = new Map<string, ParsedDocument>();
+  private readonly fast = new Map<string, { positions?: DocumentPositions; lineStarts: number[] }>();
 
   constructor(objects: KubeObject[], sources: Map<KubeObject, ObjectSource>) {
     for (const object of objects) {
@@ -74,6 +76,34 @@ export class Locator {
    * for a field that is not there, the deepest one of its parents that is.
    */
   private position(source: ObjectSource, field: Array<string | number>): Location | undefined {
+    return this.fastPosition(source, field) ?? this.yamlPosition(source, field);
+  }
+
+  /** js-yaml's positions, where they are sure: most documents, at a fraction of the `yaml` library's cost. */
+  private fastPosition(source: ObjectSource, field: Array<string | number>): Location | undefined {
+    if (source.documentIndex !== 0) return undefined;
+    const key = `${source.file}\u0000${source.document.line}`;
+    let entry = this.fast.get(key);
+    if (!entry) {
+      const text = source.document.text;
+      const lineStarts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+      entry = { positions: documentPositions(text), lineStarts };
+      this.fast.set(key, entry);
+    }
+    const offset = entry.positions?.offsetOf([...source.path, ...field]);
+    if (offset === undefined) return undefined;
+    let low = 0;
+    let high = entry.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (entry.lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { file: source.file, line: source.document.line + low, column: offset - entry.lineStarts[low] + 1 };
+  }
+
+  private yamlPosition(source: ObjectSource, field: Array<string | number>): Location | undefined {
     const document = this.document(source);
     let node: unknown = document.nodes[source.documentIndex];
     for (const step of source.path) node = child(node, step)?.value;
