@@ -22,13 +22,17 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const STAGE = path.join(ROOT, 'node_modules/.cache/mesh-readiness-bench-cli');
 const PACKAGES = {
-  '@mesh-readiness/plugin-mesh-readiness-common': 'plugins/mesh-readiness-common',
+  '@mesh-readiness/plugin-mesh-readiness-common':
+    'plugins/mesh-readiness-common',
   '@mesh-readiness/cli': 'plugins/mesh-readiness-cli',
 };
 
 function build() {
   for (const dir of Object.values(PACKAGES)) {
-    execFileSync('yarn', ['backstage-cli', 'package', 'build'], { cwd: path.join(ROOT, dir), stdio: 'inherit' });
+    execFileSync('yarn', ['backstage-cli', 'package', 'build'], {
+      cwd: path.join(ROOT, dir),
+      stdio: 'inherit',
+    });
   }
 }
 
@@ -39,17 +43,27 @@ function stage() {
     const from = path.join(ROOT, dir);
     const to = path.join(STAGE, 'node_modules', name);
     fs.mkdirSync(to, { recursive: true });
-    const manifest = JSON.parse(fs.readFileSync(path.join(from, 'package.json'), 'utf8'));
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(from, 'package.json'), 'utf8'),
+    );
     const published = { ...manifest, ...manifest.publishConfig };
     delete published.exports;
     delete published.typesVersions;
-    fs.writeFileSync(path.join(to, 'package.json'), JSON.stringify(published, null, 2));
+    fs.writeFileSync(
+      path.join(to, 'package.json'),
+      JSON.stringify(published, null, 2),
+    );
     for (const entry of manifest.files ?? ['dist']) {
-      fs.cpSync(path.join(from, entry), path.join(to, entry), { recursive: true });
+      fs.cpSync(path.join(from, entry), path.join(to, entry), {
+        recursive: true,
+      });
     }
   }
   // Third-party dependencies resolve from the repository's node_modules, above the stage.
-  return path.join(STAGE, 'node_modules/@mesh-readiness/cli/bin/mesh-readiness');
+  return path.join(
+    STAGE,
+    'node_modules/@mesh-readiness/cli/bin/mesh-readiness',
+  );
 }
 
 /** A chart's rendered output: per app a Deployment and a Service, every tenth app a headless one too. */
@@ -117,9 +131,15 @@ spec:
 
 function wall(args) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const result = spawnSync(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(
+      `${args.join(' ')} exited ${result.status}: ${result.stderr}`,
+    );
   return seconds;
 }
 
@@ -129,11 +149,28 @@ build();
 const bin = stage();
 const yamlFile = path.join(STAGE, 'rendered.yaml');
 generateYaml(yamlFile);
-const jsYaml = path.dirname(execFileSync(process.execPath, ['-p', `require.resolve('js-yaml/package.json')`], { cwd: path.join(ROOT, 'plugins/mesh-readiness-common'), encoding: 'utf8' }).trim());
-const parseOnly = ['-e', `require(${JSON.stringify(jsYaml)}).loadAll(require('node:fs').readFileSync(${JSON.stringify(yamlFile)}, 'utf8'))`];
+const jsYaml = path.dirname(
+  execFileSync(
+    process.execPath,
+    ['-p', `require.resolve('js-yaml/package.json')`],
+    { cwd: path.join(ROOT, 'plugins/mesh-readiness-common'), encoding: 'utf8' },
+  ).trim(),
+);
+const parseOnly = [
+  '-e',
+  `require(${JSON.stringify(
+    jsYaml,
+  )}).loadAll(require('node:fs').readFileSync(${JSON.stringify(
+    yamlFile,
+  )}, 'utf8'))`,
+];
 const checkArgs = [bin, 'check', yamlFile, '--no-color', '--no-target'];
 
-console.log(`input: ${(fs.statSync(yamlFile).size / 1e6).toFixed(2)} MB, 2000 Deployments, 2200 Services; ${RUNS} runs after a warm-up`);
+console.log(
+  `input: ${(fs.statSync(yamlFile).size / 1e6).toFixed(
+    2,
+  )} MB, 2000 Deployments, 2200 Services; ${RUNS} runs after a warm-up`,
+);
 wall(parseOnly);
 wall(checkArgs);
 const checks = [];
@@ -145,7 +182,13 @@ for (let i = 0; i < RUNS; i++) {
   parses.push(p);
   checks.push(c);
   ratios.push(c / p);
-  console.log(`run ${i + 1}: check ${c.toFixed(3)} s, parse only ${p.toFixed(3)} s, ratio ${(c / p).toFixed(2)}`);
+  console.log(
+    `run ${i + 1}: check ${c.toFixed(3)} s, parse only ${p.toFixed(
+      3,
+    )} s, ratio ${(c / p).toFixed(2)}`,
+  );
 }
 console.log(`parse_s=${median(parses).toFixed(3)}`);
-console.log(`wall_s=${median(checks).toFixed(3)} vs_parse=${median(ratios).toFixed(2)}`);
+console.log(
+  `wall_s=${median(checks).toFixed(3)} vs_parse=${median(ratios).toFixed(2)}`,
+);
