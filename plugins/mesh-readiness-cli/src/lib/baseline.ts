@@ -38,11 +38,9 @@ export function readBaseline(file: string): Baseline {
   for (const w of data.workloads) {
     if (!w || typeof w.kind !== 'string' || typeof w.name !== 'string' || !Array.isArray(w.findings)) continue;
     for (const f of w.findings) {
-      if (f && typeof f.ruleId === 'string' && typeof f.status === 'string') {
-        // A finding waived in the baseline counts as the status it had.
-        keys.add(keyOf(w, f.ruleId, f.status));
-        if (f.status === 'waived' && typeof f.waivedStatus === 'string') keys.add(keyOf(w, f.ruleId, f.waivedStatus));
-      }
+      // A finding waived in the baseline is known as waived only: once the
+      // waiver expires (or is removed) the finding counts again, as the portal counts it.
+      if (f && typeof f.ruleId === 'string' && typeof f.status === 'string') keys.add(keyOf(w, f.ruleId, f.status));
     }
   }
   return { file, keys };

@@ -82,7 +82,8 @@ export async function check(paths: string[], options: CheckOptions, output: Outp
     target.profile,
   );
   const evaluated = evaluate(snapshot, { customRules: options.customRules });
-  const report: Report = { workloads: evaluated.workloads, errors: [...target.errors, ...inputs.errors] };
+  // Inputs that could not be read, then waivers refused by the engine.
+  const report: Report = { workloads: evaluated.workloads, errors: [...target.errors, ...inputs.errors, ...evaluated.errors] };
   const outcome: CheckOutcome = {
     report,
     ignored: inputs.ignored,

@@ -2,7 +2,7 @@
  * The CI gate: which findings fail the build, given `--fail-on` and an
  * optional baseline of findings the team has already accepted.
  */
-import { Finding, Report, Severity, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { Finding, needsAction, Report, Severity, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { Baseline, inBaseline } from './baseline';
 
 /** The lowest severity that fails the gate; `never` only fails on unreadable input. */
@@ -11,11 +11,6 @@ export type FailOn = Severity | 'never';
 export const FAIL_ON_VALUES: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-/** Statuses that ask for action: the ones that hold a workload back in scoring. */
-export function needsAction(f: Finding): boolean {
-  return f.status === 'fail' || f.status === 'warn' || f.status === 'unknown';
-}
 
 /**
  * Whether a finding fails the gate at this level, before the baseline.

@@ -15,10 +15,11 @@ import {
   KubeObject,
   ObjectSource,
   splitDocuments,
+  needsAction,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { readInputs } from '../readInputs';
 import { loadTarget } from '../target';
-import { needsAction, workloadId } from '../gate';
+import { workloadId } from '../gate';
 import { Editable, FIXERS } from './fixers';
 
 const USAGE = `Usage: mesh-readiness fix PATH... [--write] [--rules MR005,MR006,...]

@@ -3,9 +3,8 @@
  * waived), each with its workload and where it is in the input.
  */
 import path from 'node:path';
-import { Finding, RULE_DEFINITIONS, RuleDefinition, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { Finding, needsAction, RULE_DEFINITIONS, RuleDefinition, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { CheckOutcome } from '../check';
-import { needsAction } from '../gate';
 import { Location } from '../locate';
 
 export interface LocatedFinding {

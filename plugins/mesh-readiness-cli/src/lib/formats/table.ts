@@ -4,14 +4,15 @@
  */
 import chalk from 'chalk';
 import {
+  expiredWaiverNote,
   Finding,
   FindingStatus,
   LEVEL_NAMES,
+  needsAction,
   Report,
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { CheckOutcome } from '../check';
-import { needsAction } from '../gate';
 
 const STATUS: Record<FindingStatus, { icon: string; colour: chalk.Chalk; label: string }> = {
   pass: { icon: '✔', colour: chalk.green, label: 'pass' },
@@ -36,8 +37,11 @@ function formatFinding(f: Finding, isNew: boolean): string[] {
   const mark = isNew ? `${chalk.bold.yellow('new')} ` : '';
   const lines = [`  ${s.colour(`${s.icon} ${s.label.padEnd(7)}`)} ${mark}${chalk.bold(f.ruleId)} ${f.title}: ${f.message}`];
   if (f.status === 'waived' && f.waiver) {
-    lines.push(chalk.cyan(`      waived (${f.waivedStatus}): ${f.waiver.reason} — ${f.waiver.source}`));
+    const until = f.waiver.until ? ` (until ${f.waiver.until})` : '';
+    lines.push(chalk.cyan(`      waived (${f.waivedStatus})${until}: ${f.waiver.reason} — ${f.waiver.source}`));
   }
+  const expired = expiredWaiverNote(f);
+  if (expired) lines.push(chalk.yellow(`      ${expired} — ${f.expiredWaiver!.source}`));
   if (needsAction(f)) {
     for (const e of f.evidence) {
       const where = `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}${e.field ? ` ${e.field}` : ''}`;
@@ -76,7 +80,7 @@ export function formatTable(outcome: CheckOutcome): string {
     );
   }
   if (report.errors.length > 0) {
-    lines.push(chalk.red.bold(`Inputs that could not be read (${report.errors.length}):`));
+    lines.push(chalk.red.bold(`Input problems: unreadable inputs and refused waivers (${report.errors.length}):`));
     for (const e of report.errors) {
       lines.push(`  ${chalk.red('✖')} ${e.file ?? e.cluster ?? ''}${e.line ? `:${e.line}` : ''}: ${e.message}`);
     }
