@@ -20,6 +20,13 @@ const web: Entity = {
   kind: 'Component',
   metadata: { name: 'web', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': 'web' } },
   spec: { type: 'service', owner: 'shop-team' },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/shop-team' }],
+};
+const shopTeam: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'shop-team', namespace: 'default' },
+  spec: { type: 'team', children: [] },
 };
 
 async function start(scan: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
@@ -49,7 +56,7 @@ async function start(scan: AuthorizeResult.ALLOW | AuthorizeResult.DENY = Author
       mockServices.rootConfig.factory({
         data: { meshReadiness: { manifestSources: [{ name: 'cluster-a', path: path.join(FIXTURES, 'cluster-a') }] } },
       }),
-      catalogServiceMock.factory({ entities: [web] }),
+      catalogServiceMock.factory({ entities: [web, shopTeam] }),
     ],
   });
   const as = (method: 'get' | 'post', url: string) =>
@@ -68,6 +75,14 @@ describe('scanning on demand', () => {
     expect(audited).toEqual([
       { eventId: 'entity-scan', meta: { entityRef: 'component:default/web' }, outcome: 'succeeded' },
     ]);
+  });
+
+  it('adds a point to the team’s trend, as a scheduled scan does', async () => {
+    const { as } = await start();
+    expect((await as('get', '/groups/default/shop-team/scorecard')).body.trend).toEqual([]);
+    await as('post', '/entities/component/default/web/scan');
+    const { trend } = (await as('get', '/groups/default/shop-team/scorecard')).body;
+    expect(trend).toEqual([expect.objectContaining({ components: 1, readyComponents: 1 })]);
   });
 
   it('refuses a caller without the refresh permission, and records the refusal', async () => {

@@ -51,7 +51,9 @@ export {
   istioMinorVersion,
 } from './target';
 export type { TargetProfile, ParsedTargetProfile } from './target';
-export type { ParsedManifests, IgnoredObject } from './manifests';
+export type { ParsedManifests, ParseManifestsOptions, IgnoredObject, ObjectSource } from './manifests';
+export { splitDocuments } from './manifestDocuments';
+export type { ManifestDocument } from './manifestDocuments';
 export {
   parseLabelSelector,
   labelSelectorMatches,

@@ -124,7 +124,7 @@ export function waiversExpiringWithin(
   const last = dayAfter(now, days);
   return waiversOf(workload)
     .filter((w): w is WaiverEntry & { until: string } => w.state === 'active' && !!w.until && w.until > today && w.until <= last)
-    .sort((a, b) => (a.until < b.until ? -1 : a.until > b.until ? 1 : a.ruleId.localeCompare(b.ruleId)));
+    .sort((a, b) => a.until.localeCompare(b.until) || a.ruleId.localeCompare(b.ruleId));
 }
 
 /** What a finding says about its expired waiver, e.g. in the tab and the CLI. */

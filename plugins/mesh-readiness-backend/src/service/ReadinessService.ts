@@ -51,7 +51,7 @@ export function expiringWaiversOf(reports: EntityReadinessResponse[], now: Date,
         })),
       ),
     )
-    .sort((a, b) => (a.until < b.until ? -1 : a.until > b.until ? 1 : a.entityRef.localeCompare(b.entityRef)));
+    .sort((a, b) => a.until.localeCompare(b.until) || a.entityRef.localeCompare(b.entityRef));
 }
 
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
@@ -148,6 +148,11 @@ export class ReadinessService {
           : []),
       ],
     };
+  }
+
+  /** The reports of these entities from the stored results, as the scorecards compute them. */
+  async reportsOf(entities: Entity[]): Promise<EntityReadinessResponse[]> {
+    return this.reportsFor(entities, await this.store.clusters());
   }
 
   async entityReport(entity: Entity): Promise<EntityReadinessResponse> {

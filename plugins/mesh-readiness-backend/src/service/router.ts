@@ -43,6 +43,8 @@ export function createRouter(options: {
   readiness: ReadinessService;
   scanner: Scanner;
   customRules?: readonly Rule[];
+  /** Runs after an on-demand scan, e.g. to tell owners what changed. */
+  onScanned?: () => Promise<void>;
 }): express.Router {
   const { httpAuth, permissions, auditor, catalog, readiness, scanner } = options;
   // The catalogue as data: the built-in rules, then the adopter's.
@@ -81,6 +83,7 @@ export function createRouter(options: {
       const clusters = mapping.mapped ? mapping.cluster ?? 'all' : 'none (not mapped)';
       if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined);
       await auditorEvent.success({ meta: { clusters } });
+      if (mapping.mapped) await options.onScanned?.();
     } catch (error) {
       await auditorEvent.fail({ error: error as Error });
       throw error;
