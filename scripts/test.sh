@@ -11,6 +11,9 @@ bash scripts/system-deps.sh
 source scripts/bootstrap.sh
 yarn install --immutable
 
+echo "== one Backstage release line in yarn.lock" >&2
+node scripts/check-backstage-line.js
+
 echo "== type-check" >&2
 yarn tsc
 echo "== lint" >&2
