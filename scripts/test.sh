@@ -26,8 +26,9 @@ trap mr_postgres_stop EXIT
 echo "== unit and integration tests" >&2
 yarn backstage-cli repo test --ci
 
-# Suites that start real servers: a Kubernetes API server, the portal in a browser.
-for suite in test:cluster test:e2e test:reliability; do
+# The packed tarballs, then suites that start real servers: a Kubernetes API
+# server, the portal in a browser, an app created the way an adopter creates one.
+for suite in test:pack test:cluster test:e2e test:reliability test:adopter; do
   if node -e "process.exit(require('./package.json').scripts['$suite'] ? 0 : 1)"; then
     echo "== yarn $suite" >&2
     yarn "$suite"
