@@ -16,6 +16,8 @@ node scripts/check-backstage-line.js
 
 echo "== type-check" >&2
 yarn tsc
+echo "== API reports (report*.api.md) match the packages' exports" >&2
+yarn build:api-reports --ci
 echo "== lint" >&2
 yarn backstage-cli repo lint
 
