@@ -10,8 +10,12 @@ const path = require('node:path');
 const { parseSyml } = require('@yarnpkg/parsers');
 
 const root = path.resolve(__dirname, '..');
-const release = JSON.parse(fs.readFileSync(path.join(root, 'backstage.json'), 'utf8')).version;
-const { resolutions = {} } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const release = JSON.parse(
+  fs.readFileSync(path.join(root, 'backstage.json'), 'utf8'),
+).version;
+const { resolutions = {} } = JSON.parse(
+  fs.readFileSync(path.join(root, 'package.json'), 'utf8'),
+);
 const lock = parseSyml(fs.readFileSync(path.join(root, 'yarn.lock'), 'utf8'));
 
 const versionsByName = new Map();
@@ -27,10 +31,16 @@ for (const [descriptors, entry] of Object.entries(lock)) {
 const problems = [];
 for (const [name, versions] of [...versionsByName].sort()) {
   if (versions.size > 1) {
-    problems.push(`${name} is in yarn.lock ${versions.size} times: ${[...versions].join(', ')}`);
+    problems.push(
+      `${name} is in yarn.lock ${versions.size} times: ${[...versions].join(
+        ', ',
+      )}`,
+    );
   } else if (resolutions[name] !== [...versions][0]) {
     problems.push(
-      `${name}@${[...versions][0]} is not pinned by the root package.json resolutions ` +
+      `${name}@${
+        [...versions][0]
+      } is not pinned by the root package.json resolutions ` +
         `(add "${name}": "<its Backstage ${release} version>")`,
     );
   }
@@ -38,12 +48,20 @@ for (const [name, versions] of [...versionsByName].sort()) {
 
 for (const name of Object.keys(resolutions)) {
   if (name.startsWith('@backstage/') && !versionsByName.has(name)) {
-    problems.push(`${name} is pinned by the root resolutions but nothing uses it: remove the pin`);
+    problems.push(
+      `${name} is pinned by the root resolutions but nothing uses it: remove the pin`,
+    );
   }
 }
 
 if (problems.length) {
-  console.error(`Backstage ${release} release line: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
+  console.error(
+    `Backstage ${release} release line: ${
+      problems.length
+    } problem(s)\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
-console.log(`Backstage ${release}: ${versionsByName.size} @backstage/* packages, one version each`);
+console.log(
+  `Backstage ${release}: ${versionsByName.size} @backstage/* packages, one version each`,
+);

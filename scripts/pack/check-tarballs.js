@@ -19,9 +19,13 @@ function importedPackages(root) {
       if (entry.isDirectory()) walk(file);
       else if (/\.(c?js|mjs|d\.ts)$/.test(entry.name)) {
         const text = fs.readFileSync(file, 'utf8');
-        for (const m of text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"./][^'"]*)['"]/g)) {
+        for (const m of text.matchAll(
+          /(?:from\s+|require\(\s*|import\(\s*)['"]([^'"./][^'"]*)['"]/g,
+        )) {
           const parts = m[1].split('/');
-          names.add(m[1].startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+          names.add(
+            m[1].startsWith('@') ? parts.slice(0, 2).join('/') : parts[0],
+          );
         }
       }
     }
@@ -37,11 +41,20 @@ function entryPoints(pkg) {
     else if (value && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
         // An exports condition `backstage` names the feature type, not a file.
-        if (!(field.startsWith('exports') && key === 'backstage')) add(`${field}.${key}`, inner);
+        if (!(field.startsWith('exports') && key === 'backstage'))
+          add(`${field}.${key}`, inner);
       }
     }
   };
-  for (const field of ['main', 'module', 'types', 'typings', 'bin', 'exports', 'typesVersions']) {
+  for (const field of [
+    'main',
+    'module',
+    'types',
+    'typings',
+    'bin',
+    'exports',
+    'typesVersions',
+  ]) {
     add(field, pkg[field]);
   }
   return found;
@@ -52,16 +65,25 @@ function checkTarball(tarball) {
   try {
     execFileSync('tar', ['-xzf', tarball, '-C', dir]);
     const root = path.join(dir, 'package');
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(root, 'package.json'), 'utf8'),
+    );
     const problems = [];
     for (const { field, target } of entryPoints(pkg)) {
       if (target.includes('*')) continue; // a typesVersions pattern key's value never has one here
-      if (/(^|\/)src\//.test(target)) problems.push(`${field} points into src: ${target}`);
-      if (!fs.existsSync(path.join(root, target))) problems.push(`${field} → ${target} is not in the tarball`);
+      if (/(^|\/)src\//.test(target))
+        problems.push(`${field} points into src: ${target}`);
+      if (!fs.existsSync(path.join(root, target)))
+        problems.push(`${field} → ${target} is not in the tarball`);
     }
-    for (const kind of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    for (const kind of [
+      'dependencies',
+      'peerDependencies',
+      'optionalDependencies',
+    ]) {
       for (const [name, range] of Object.entries(pkg[kind] ?? {})) {
-        if (/^(workspace|link|portal|file):/.test(range)) problems.push(`${kind}.${name} is ${range}`);
+        if (/^(workspace|link|portal|file):/.test(range))
+          problems.push(`${kind}.${name} is ${range}`);
       }
     }
     if (!pkg.main) problems.push('no main');
@@ -71,8 +93,14 @@ function checkTarball(tarball) {
       ...Object.keys(pkg.peerDependencies ?? {}),
     ]);
     for (const name of importedPackages(root)) {
-      if (!declared.has(name) && !builtinModules.includes(name) && !name.startsWith('node:')) {
-        problems.push(`dist imports ${name}, which is not a dependency or peer dependency`);
+      if (
+        !declared.has(name) &&
+        !builtinModules.includes(name) &&
+        !name.startsWith('node:')
+      ) {
+        problems.push(
+          `dist imports ${name}, which is not a dependency or peer dependency`,
+        );
       }
     }
     return { name: pkg.name, count: entryPoints(pkg).length, problems };
@@ -91,7 +119,9 @@ for (const tarball of tarballs) {
   const { name, count, problems } = checkTarball(tarball);
   if (problems.length) {
     failed = true;
-    console.error(`✗ ${name} (${path.basename(tarball)})\n  ${problems.join('\n  ')}`);
+    console.error(
+      `✗ ${name} (${path.basename(tarball)})\n  ${problems.join('\n  ')}`,
+    );
   } else {
     console.log(`✓ ${name}: ${count} entry points, all in the tarball`);
   }
