@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the five published packages and packs each into a tarball in $1, as
+# Builds the six published packages and packs each into a tarball in $1, as
 # `npm publish` would ship it: `yarn pack` runs backstage-cli's prepack, which
 # points main/module/types/exports/typesVersions into dist, and replaces the
 # workspace: ranges with versions. Prints the tarballs' paths.
@@ -13,6 +13,7 @@ packages=(
   plugins/mesh-readiness-backend
   plugins/mesh-readiness
   plugins/mesh-readiness-cli
+  plugins/mesh-readiness-backend-module-tech-insights
 )
 
 # The libraries' declarations are rolled up from the type-check's output.

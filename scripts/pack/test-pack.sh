@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `yarn test:pack`: builds and packs the five published packages and checks
+# `yarn test:pack`: builds and packs the six published packages and checks
 # that every entry point of each tarball is inside it and every package the
 # built files import is declared; then installs the CLI from its tarball into
 # an empty folder with npm and checks the demo manifests with it.

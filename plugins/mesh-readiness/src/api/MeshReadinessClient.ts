@@ -15,9 +15,9 @@ export class MeshReadinessClient implements MeshReadinessApi {
     },
   ) {}
 
-  private async get<T>(path: string): Promise<T> {
+  private async get<T>(path: string, init?: RequestInit): Promise<T> {
     const base = await this.options.discoveryApi.getBaseUrl('mesh-readiness');
-    const response = await this.options.fetchApi.fetch(`${base}${path}`);
+    const response = await this.options.fetchApi.fetch(`${base}${path}`, init);
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;
   }
@@ -35,9 +35,11 @@ export class MeshReadinessClient implements MeshReadinessApi {
     const path = [entity.kind, entity.namespace, entity.name]
       .map(encodeURIComponent)
       .join('/');
-    return this.get<
-      Awaited<ReturnType<MeshReadinessApi['getEntityReadiness']>>
-    >(`/entities/${path}${options.refresh ? '?refresh=true' : ''}`);
+    type Report = Awaited<ReturnType<MeshReadinessApi['getEntityReadiness']>>;
+    // Scanning changes state, so it is a POST; reading is a GET.
+    return options.refresh
+      ? this.get<Report>(`/entities/${path}/scan`, { method: 'POST' })
+      : this.get<Report>(`/entities/${path}`);
   }
 
   getGroupScorecard(group: { namespace: string; name: string }) {

@@ -37,18 +37,19 @@ import {
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
   EntityReadinessResponse,
+  expiredWaiverNote,
   Finding,
   meshReadinessRefreshPermission,
+  needsAction,
   RuleDefinition,
   Severity,
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
+import { WorkloadWaivers } from './WorkloadWaivers';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-
-const NEEDS_ACTION = new Set(['fail', 'warn', 'unknown']);
 
 export function NotMappedGuide({
   report,
@@ -111,6 +112,11 @@ function FindingRow({
             <Typography variant="body2" color="textSecondary">
               {finding.message}
             </Typography>
+            {finding.expiredWaiver && (
+              <Typography variant="caption" color="error">
+                {expiredWaiverNote(finding)}
+              </Typography>
+            )}
           </Box>
         </Box>
       </AccordionSummary>
@@ -120,6 +126,12 @@ function FindingRow({
             <Typography variant="body2" paragraph>
               Waived (would be {finding.waivedStatus}): {finding.waiver.reason}{' '}
               — {finding.waiver.source}
+              {finding.waiver.until ? ` (until ${finding.waiver.until})` : ''}
+            </Typography>
+          )}
+          {finding.expiredWaiver && (
+            <Typography variant="body2" paragraph color="error">
+              {expiredWaiverNote(finding)} — {finding.expiredWaiver.source}
             </Typography>
           )}
           {finding.evidence.length > 0 && (
@@ -144,7 +156,7 @@ function FindingRow({
           <Typography variant="body2" paragraph>
             {finding.remediation}
           </Typography>
-          {rule?.remediationSnippet && NEEDS_ACTION.has(finding.status) && (
+          {rule?.remediationSnippet && needsAction(finding) && (
             <CodeSnippet
               language="yaml"
               text={rule.remediationSnippet}
@@ -201,6 +213,7 @@ function WorkloadChecklist(props: {
           </Typography>
         </Box>
       )}
+      <WorkloadWaivers workload={workload} />
       {findings.length === 0 ? (
         <Typography variant="body2">Nothing matches the filters.</Typography>
       ) : (
@@ -246,7 +259,7 @@ export function EntityMeshReadinessContent() {
   if (!value.mapped) return <NotMappedGuide report={value} />;
 
   const visible = (f: Finding) =>
-    (!failingOnly || NEEDS_ACTION.has(f.status)) &&
+    (!failingOnly || needsAction(f)) &&
     (severity === 'all' || f.severity === severity) &&
     (!onlyRule || f.ruleId === onlyRule);
   const failedClusters = value.clusters.filter(c => c.status === 'error');
@@ -256,11 +269,14 @@ export function EntityMeshReadinessContent() {
   // (then any cluster's problem may be why).
   const failedNames = new Set(failedClusters.map(c => c.cluster));
   const workloadClusters = new Set(value.workloads.map(w => w.cluster));
+  // Refused waivers of a workload are shown on its card, with its waivers.
+  const onCards = new Set(value.workloads.flatMap(w => w.waiverErrors ?? []));
   const readProblems = value.errors.filter(
     e =>
-      !e.cluster ||
-      (!failedNames.has(e.cluster) &&
-        (workloadClusters.size === 0 || workloadClusters.has(e.cluster))),
+      !onCards.has(e.message) &&
+      (!e.cluster ||
+        (!failedNames.has(e.cluster) &&
+          (workloadClusters.size === 0 || workloadClusters.has(e.cluster)))),
   );
 
   return (
