@@ -10,7 +10,8 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import plugin from './alpha';
-import { MeshReadinessApi, meshReadinessApiRef } from './api/MeshReadinessApi';
+import { meshReadinessApiRef } from './api/MeshReadinessApi';
+import { emptyOrganizationApi as api } from './components/testData';
 
 const entityOfKind = (kind: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -61,13 +62,6 @@ describe('the new frontend system plugin', () => {
   });
 
   it('shows the organisation page under one header, the page blueprint’s', async () => {
-    const api = {
-      getOrganizationScorecard: async () => ({
-        teams: [],
-        topFailingRules: [],
-      }),
-      getScans: async () => ({ clusters: [], scans: [] }),
-    } as unknown as MeshReadinessApi;
     renderTestApp({
       extensions: [plugin.getExtension('page:mesh-readiness')],
       initialRouteEntries: ['/mesh-readiness'],

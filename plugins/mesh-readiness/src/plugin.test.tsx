@@ -10,7 +10,7 @@ import { RULE_DEFINITIONS } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { MeshReadinessApi, meshReadinessApiRef } from './api/MeshReadinessApi';
 import { EntityMeshReadinessContent, meshReadinessPlugin } from './plugin';
 import { MeshReadinessPage } from './components/OrganizationPage';
-import { mixedReport } from './components/testData';
+import { emptyOrganizationApi, mixedReport } from './components/testData';
 
 // The legacy system: what an app puts in an EntityLayout.Route.
 describe('the legacy plugin', () => {
@@ -47,13 +47,7 @@ describe('the legacy plugin', () => {
 
   // What the MeshReadinessPage extension renders at its route.
   it('draws the organisation page with its own header', async () => {
-    const api = {
-      getOrganizationScorecard: async () => ({
-        teams: [],
-        topFailingRules: [],
-      }),
-      getScans: async () => ({ clusters: [], scans: [] }),
-    } as unknown as MeshReadinessApi;
+    const api = emptyOrganizationApi;
     await renderInTestApp(
       <TestApiProvider apis={[[meshReadinessApiRef, api]]}>
         <MeshReadinessPage />
