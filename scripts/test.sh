@@ -29,7 +29,8 @@ echo "== unit and integration tests" >&2
 yarn backstage-cli repo test --ci
 
 # The packed tarballs, then suites that start real servers: a Kubernetes API
-# server, the portal in a browser, an app created the way an adopter creates one.
+# server, the portal in a browser (and `test:adopter`, a fresh create-app app,
+# once it exists).
 for suite in test:pack test:cluster test:e2e test:reliability test:adopter; do
   if node -e "process.exit(require('./package.json').scripts['$suite'] ? 0 : 1)"; then
     echo "== yarn $suite" >&2
