@@ -11,8 +11,13 @@ bash scripts/system-deps.sh
 source scripts/bootstrap.sh
 yarn install --immutable
 
+echo "== one Backstage release line in yarn.lock" >&2
+node scripts/check-backstage-line.js
+
 echo "== type-check" >&2
 yarn tsc
+echo "== API reports (report*.api.md) match the packages' exports" >&2
+yarn build:api-reports --ci
 echo "== lint" >&2
 yarn backstage-cli repo lint
 
@@ -23,8 +28,10 @@ trap mr_postgres_stop EXIT
 echo "== unit and integration tests" >&2
 yarn backstage-cli repo test --ci
 
-# Suites that start real servers: a Kubernetes API server, the portal in a browser.
-for suite in test:cluster test:e2e test:reliability; do
+# The packed tarballs, then suites that start real servers: a Kubernetes API
+# server, the portal in a browser (and `test:adopter`, a fresh create-app app,
+# once it exists).
+for suite in test:pack test:cluster test:e2e test:reliability test:adopter; do
   if node -e "process.exit(require('./package.json').scripts['$suite'] ? 0 : 1)"; then
     echo "== yarn $suite" >&2
     yarn "$suite"

@@ -22,6 +22,11 @@ import { MeshReadinessClient } from './api/MeshReadinessClient';
 
 const rootRouteRef = createRouteRef();
 
+/**
+ * The Mesh Readiness client, under `meshReadinessApiRef`.
+ *
+ * @alpha
+ */
 export const meshReadinessApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -32,13 +37,19 @@ export const meshReadinessApi = ApiBlueprint.make({
     }),
 });
 
-/** The Mesh Readiness tab on every Component. */
+/**
+ * The Mesh Readiness tab on every Component, in the entity page's
+ * "Operation" group.
+ *
+ * @alpha
+ */
 export const meshReadinessEntityContent = EntityContentBlueprint.make({
   name: 'component',
   params: {
     path: '/mesh-readiness',
     title: 'Mesh Readiness',
-    filter: 'kind:component',
+    group: 'operation',
+    filter: { kind: 'component' },
     loader: () =>
       import('./components/EntityMeshReadinessContent').then(m => (
         <m.EntityMeshReadinessContent />
@@ -46,13 +57,17 @@ export const meshReadinessEntityContent = EntityContentBlueprint.make({
   },
 });
 
-/** The team scorecard tab on Groups. */
+/**
+ * The team scorecard tab on Groups.
+ *
+ * @alpha
+ */
 export const meshReadinessGroupContent = EntityContentBlueprint.make({
   name: 'group',
   params: {
     path: '/mesh-readiness',
     title: 'Mesh Readiness',
-    filter: 'kind:group',
+    filter: { kind: 'group' },
     loader: () =>
       import('./components/GroupScorecardContent').then(m => (
         <m.GroupMeshReadinessContent />
@@ -60,11 +75,15 @@ export const meshReadinessGroupContent = EntityContentBlueprint.make({
   },
 });
 
-/** The onboarding checklist on a component's overview. */
+/**
+ * The onboarding checklist on a component's overview.
+ *
+ * @alpha
+ */
 export const meshReadinessChecklistCard = EntityCardBlueprint.make({
   name: 'onboarding-checklist',
   params: {
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () =>
       import('./components/OnboardingChecklistCard').then(m => (
         <m.OnboardingChecklistCard />
@@ -72,7 +91,12 @@ export const meshReadinessChecklistCard = EntityCardBlueprint.make({
   },
 });
 
-/** The organisation page, in the sidebar. */
+/**
+ * The organisation page, in the sidebar. The blueprint draws the page's
+ * header, so the content comes without one of its own.
+ *
+ * @alpha
+ */
 export const meshReadinessPage = PageBlueprint.make({
   params: {
     path: '/mesh-readiness',
@@ -81,11 +105,16 @@ export const meshReadinessPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     loader: () =>
       import('./components/OrganizationPage').then(m => (
-        <m.MeshReadinessPage />
+        <m.MeshReadinessPageContent />
       )),
   },
 });
 
+/**
+ * The Mesh Readiness plugin for the new frontend system.
+ *
+ * @alpha
+ */
 export default createFrontendPlugin({
   pluginId: 'mesh-readiness',
   title: 'Mesh Readiness',

@@ -9,7 +9,8 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { RULE_DEFINITIONS } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { MeshReadinessApi, meshReadinessApiRef } from './api/MeshReadinessApi';
 import { EntityMeshReadinessContent, meshReadinessPlugin } from './plugin';
-import { mixedReport } from './components/testData';
+import { MeshReadinessPage } from './components/OrganizationPage';
+import { emptyOrganizationApi, mixedReport } from './components/testData';
 
 // The legacy system: what an app puts in an EntityLayout.Route.
 describe('the legacy plugin', () => {
@@ -42,5 +43,19 @@ describe('the legacy plugin', () => {
     );
     expect(await screen.findByText('Deployment shop/cart')).toBeInTheDocument();
     expect(screen.getByTestId('finding-MR002')).toHaveTextContent('fail');
+  });
+
+  // What the MeshReadinessPage extension renders at its route.
+  it('draws the organisation page with its own header', async () => {
+    const api = emptyOrganizationApi;
+    await renderInTestApp(
+      <TestApiProvider apis={[[meshReadinessApiRef, api]]}>
+        <MeshReadinessPage />
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Mesh Readiness' }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByRole('heading', { level: 1 })).toHaveLength(1);
   });
 });

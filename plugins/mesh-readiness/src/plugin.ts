@@ -13,8 +13,18 @@ import {
 import { meshReadinessApiRef } from './api/MeshReadinessApi';
 import { MeshReadinessClient } from './api/MeshReadinessClient';
 
+/**
+ * The organisation page's route, for binding from other plugins.
+ *
+ * @public
+ */
 export const rootRouteRef = createRouteRef({ id: 'mesh-readiness' });
 
+/**
+ * Mesh Readiness for the legacy frontend system.
+ *
+ * @public
+ */
 export const meshReadinessPlugin = createPlugin({
   id: 'mesh-readiness',
   apis: [
@@ -28,34 +38,50 @@ export const meshReadinessPlugin = createPlugin({
   routes: { root: rootRouteRef },
 });
 
-/** For an `EntityLayout.Route path="/mesh-readiness"` on components. */
-export const EntityMeshReadinessContent = meshReadinessPlugin.provide(
-  createComponentExtension({
-    name: 'EntityMeshReadinessContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityMeshReadinessContent').then(
-          m => m.EntityMeshReadinessContent,
-        ),
-    },
-  }),
-);
+/**
+ * For an `EntityLayout.Route path="/mesh-readiness"` on components.
+ *
+ * @public
+ */
+export const EntityMeshReadinessContent: () => JSX.Element =
+  meshReadinessPlugin.provide(
+    createComponentExtension({
+      name: 'EntityMeshReadinessContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityMeshReadinessContent').then(
+            m => m.EntityMeshReadinessContent,
+          ),
+      },
+    }),
+  );
 
-/** For an `EntityLayout.Route path="/mesh-readiness"` on groups. */
-export const EntityGroupMeshReadinessContent = meshReadinessPlugin.provide(
-  createComponentExtension({
-    name: 'EntityGroupMeshReadinessContent',
-    component: {
-      lazy: () =>
-        import('./components/GroupScorecardContent').then(
-          m => m.GroupMeshReadinessContent,
-        ),
-    },
-  }),
-);
+/**
+ * For an `EntityLayout.Route path="/mesh-readiness"` on groups.
+ *
+ * @public
+ */
+export const EntityGroupMeshReadinessContent: () => JSX.Element =
+  meshReadinessPlugin.provide(
+    createComponentExtension({
+      name: 'EntityGroupMeshReadinessContent',
+      component: {
+        lazy: () =>
+          import('./components/GroupScorecardContent').then(
+            m => m.GroupMeshReadinessContent,
+          ),
+      },
+    }),
+  );
 
-/** The onboarding checklist card for a component's overview. */
-export const EntityMeshReadinessChecklistCard = meshReadinessPlugin.provide(
+/**
+ * The onboarding checklist card for a component's overview.
+ *
+ * @public
+ */
+export const EntityMeshReadinessChecklistCard: (props: {
+  tabPath?: string;
+}) => JSX.Element = meshReadinessPlugin.provide(
   createComponentExtension({
     name: 'EntityMeshReadinessChecklistCard',
     component: {
@@ -67,8 +93,12 @@ export const EntityMeshReadinessChecklistCard = meshReadinessPlugin.provide(
   }),
 );
 
-/** The organisation page. */
-export const MeshReadinessPage = meshReadinessPlugin.provide(
+/**
+ * The organisation page, with its header.
+ *
+ * @public
+ */
+export const MeshReadinessPage: () => JSX.Element = meshReadinessPlugin.provide(
   createRoutableExtension({
     name: 'MeshReadinessPage',
     component: () =>

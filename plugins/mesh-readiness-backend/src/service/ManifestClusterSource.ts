@@ -38,6 +38,11 @@ async function listFiles(dir: string): Promise<string[]> {
   return files;
 }
 
+/**
+ * A folder of YAML manifests read as one cluster.
+ *
+ * @public
+ */
 export class ManifestClusterSource implements MeshReadinessClusterSource {
   constructor(
     readonly name: string,

@@ -1,4 +1,4 @@
-import { createApiRef } from '@backstage/core-plugin-api';
+import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   EntityReadinessResponse,
   GroupScorecardResponse,
@@ -7,13 +7,22 @@ import {
   ScansResponse,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 
+/**
+ * The parts of an entity reference the API is called with.
+ *
+ * @public
+ */
 export interface EntityRefParts {
   kind: string;
   namespace: string;
   name: string;
 }
 
-/** Every call the frontend makes to the Mesh Readiness backend. */
+/**
+ * Every call the frontend makes to the Mesh Readiness backend.
+ *
+ * @public
+ */
 export interface MeshReadinessApi {
   getRules(): Promise<RulesResponse>;
   getEntityReadiness(
@@ -29,6 +38,12 @@ export interface MeshReadinessApi {
   getScans(options?: { limit?: number }): Promise<ScansResponse>;
 }
 
-export const meshReadinessApiRef = createApiRef<MeshReadinessApi>({
+/**
+ * The Mesh Readiness client, for both frontend systems.
+ *
+ * @public
+ */
+export const meshReadinessApiRef = createApiRef<MeshReadinessApi>().with({
   id: 'plugin.mesh-readiness.api',
+  pluginId: 'mesh-readiness',
 });

@@ -2,6 +2,11 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { EntityRefParts, MeshReadinessApi } from './MeshReadinessApi';
 
+/**
+ * Calls the Mesh Readiness backend through the discovery and fetch APIs.
+ *
+ * @public
+ */
 export class MeshReadinessClient implements MeshReadinessApi {
   constructor(
     private readonly options: {

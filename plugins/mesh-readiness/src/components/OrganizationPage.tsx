@@ -110,6 +110,16 @@ export function OrganizationContent() {
   );
 }
 
+/** The page's body: the new frontend system's page blueprint adds the header. */
+export function MeshReadinessPageContent() {
+  return (
+    <Content>
+      <OrganizationContent />
+    </Content>
+  );
+}
+
+/** The whole page with its own header, for the legacy frontend system. */
 export function MeshReadinessPage() {
   return (
     <Page themeId="tool">
@@ -117,9 +127,7 @@ export function MeshReadinessPage() {
         title="Mesh Readiness"
         subtitle="How far every team is on its way onto the service mesh"
       />
-      <Content>
-        <OrganizationContent />
-      </Content>
+      <MeshReadinessPageContent />
     </Page>
   );
 }

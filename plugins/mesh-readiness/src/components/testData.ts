@@ -1,3 +1,4 @@
+import { MeshReadinessApi } from '../api/MeshReadinessApi';
 import {
   EntityReadinessResponse,
   Finding,
@@ -110,3 +111,9 @@ export const notMappedReport: EntityReadinessResponse = {
   workloads: [],
   errors: [],
 };
+
+/** An API with no team and no cluster yet: the organisation page's empty state. */
+export const emptyOrganizationApi = {
+  getOrganizationScorecard: async () => ({ teams: [], topFailingRules: [] }),
+  getScans: async () => ({ clusters: [], scans: [] }),
+} as unknown as MeshReadinessApi;
