@@ -9,6 +9,7 @@ import request from 'supertest';
 import knexFactory from 'knex';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { meshReadinessPlugin } from './plugin';
 
 const CANARY = 'canary-7f3a9c1e-do-not-leak';
@@ -60,11 +61,14 @@ it('never returns, stores or logs the cluster token', async () => {
   const { server } = await startTestBackend({
     features: [
       meshReadinessPlugin,
+      // The Kubernetes plugin reaches the clusters for us: its logs are searched too.
+      kubernetesPlugin,
       mockServices.database.factory({ knex }),
       logger.factory,
       mockServices.rootConfig.factory({
         data: {
           kubernetes: {
+            serviceLocatorMethod: { type: 'multiTenant' },
             clusterLocatorMethods: [
               { type: 'config', clusters: [
                 { name: 'live', url, authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },

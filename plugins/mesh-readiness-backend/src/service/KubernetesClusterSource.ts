@@ -51,6 +51,8 @@ export interface ClusterOrigin {
 export interface KubernetesClusterSourceOptions extends ClusterOrigin {
   name: string;
   client: KubernetesBackendClient;
+  /** How many objects one list call asks for; PAGE_SIZE unless a test wants many pages. */
+  pageSize?: number;
 }
 
 /** Thrown for a cluster whose auth provider needs the signed-in user's credentials when there are none. */
@@ -92,10 +94,12 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
   readonly name: string;
   readonly origin: ClusterOrigin;
   private readonly client: KubernetesBackendClient;
+  private readonly pageSize: number;
 
   constructor(options: KubernetesClusterSourceOptions) {
     this.name = options.name;
     this.client = options.client;
+    this.pageSize = options.pageSize ?? PAGE_SIZE;
     this.origin = {
       locator: options.locator,
       authProvider: options.authProvider,
@@ -121,7 +125,9 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     const status = response.status;
     const backstageError = body?.error?.message as string | undefined;
     if (backstageError) {
-      return new ClusterReadError(`${what}: the Kubernetes plugin answered ${status}: ${backstageError}`, status);
+      // Its proxy wraps a network or TLS error (an unknown certificate, a refused connection) as the cause.
+      const cause = typeof body.error.cause?.message === 'string' ? ` (${body.error.cause.message})` : '';
+      return new ClusterReadError(`${what}: the Kubernetes plugin answered ${status}: ${backstageError}${cause}`, status);
     }
     if (status === 401) {
       return new ClusterReadError(
@@ -145,7 +151,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       let token: string | undefined;
       let expired = false;
       do {
-        const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(token ? { continue: token } : {}) });
+        const query = new URLSearchParams({ limit: String(this.pageSize), ...(token ? { continue: token } : {}) });
         const response = await this.client.request(this.name, `${path}?${query}`, read);
         const body = await bodyOf(response);
         if (response.status === 410 && token && restarts < MAX_LIST_RESTARTS) {
