@@ -162,6 +162,7 @@ setsid "$apiserver_bin" \
   --disable-admission-plugins=ServiceAccount \
   --allow-privileged=true \
   --profiling=false \
+  --watch-cache=false \
   --v=1 \
   </dev/null >"$state/kube-apiserver.log" 2>&1 &
 echo $! >"$state/kube-apiserver.pid"

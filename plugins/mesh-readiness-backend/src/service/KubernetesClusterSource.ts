@@ -82,11 +82,13 @@ function kindProblem(status: number, body: any): string | undefined {
   return undefined;
 }
 
-async function bodyOf(response: Response): Promise<any> {
+/** The answer's JSON; an answer that claims success but is cut off (a server going away mid-list) fails the cluster. */
+async function bodyOf(response: Response, what: string): Promise<any> {
   try {
     return await response.json();
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (!response.ok) return undefined;
+    throw new ClusterReadError(`${what}: the answer broke off (${(e as Error)?.message ?? e})`, response.status);
   }
 }
 
@@ -153,7 +155,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       do {
         const query = new URLSearchParams({ limit: String(this.pageSize), ...(token ? { continue: token } : {}) });
         const response = await this.client.request(this.name, `${path}?${query}`, read);
-        const body = await bodyOf(response);
+        const body = await bodyOf(response, `listing ${kind}`);
         if (response.status === 410 && token && restarts < MAX_LIST_RESTARTS) {
           // The list is older than etcd's compaction window: its pages no longer fit together.
           expired = true;
@@ -216,7 +218,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     // a resource the server does not serve is still answered 403 to an
     // identity without rights (RBAC runs before routing).
     const discovery = await this.client.request(this.name, '/apis/policy/v1beta1', read);
-    const resources = await bodyOf(discovery);
+    const resources = await bodyOf(discovery, 'PodSecurityPolicy API discovery');
     if (discovery.status === 404 && resources?.kind === 'Status') return { podSecurityPolicyApi: false }; // 1.25+
     if (!discovery.ok) {
       const problem = kindProblem(discovery.status, resources);
@@ -254,7 +256,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
             },
           },
         });
-        const review = await bodyOf(response);
+        const review = await bodyOf(response, 'SubjectAccessReview');
         if (!response.ok) {
           // Without an answer the rule says unknown for this account.
           if (!kindProblem(response.status, review)) throw await this.failure('SubjectAccessReview', response, review);
