@@ -23,6 +23,8 @@ export interface ConfiguredCluster {
   name: string;
   locator: string;
   authProvider: string;
+  /** With `authProvider: oidc`: which sign-in provider's token it takes. */
+  oidcTokenProvider?: string;
 }
 
 export interface MeshReadinessConfig {
@@ -59,6 +61,7 @@ function readKubernetes(config: Config): MeshReadinessConfig['kubernetes'] {
         name: cluster.getString('name'),
         locator: type,
         authProvider: cluster.getOptionalString('authProvider') ?? 'serviceAccount',
+        oidcTokenProvider: cluster.getOptionalString('oidcTokenProvider'),
       });
     }
   }

@@ -18,6 +18,7 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessService } from './ReadinessService';
 import { Scanner } from './Scanner';
+import { clusterAuthHeadersOf } from './KubernetesBackendClient';
 import { mappingOf } from './entityMapping';
 import { spec } from '../schema/openapi';
 
@@ -71,7 +72,10 @@ export function createRouter(options: {
         throw new NotAllowedError(`You may not scan ${entityRef} now; its stored result is served without refresh`);
       }
       const mapping = mappingOf(entity);
-      if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined);
+      // The caller's own cluster credentials, sent as the Kubernetes plugin's frontend sends them,
+      // reach the clusters whose auth provider needs a signed-in user; they last as long as this scan.
+      const caller = { credentials, clusterAuthHeaders: clusterAuthHeadersOf(req.headers) };
+      if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined, 'refresh', undefined, caller);
     }
     res.json(await readiness.entityReport(entity));
   });
