@@ -17,8 +17,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { EntityReadinessResponse, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { adminClient } from './adminClient';
-import { startLiveClusters, testCluster } from './liveClusters';
-import { startRelay } from './relay';
+import { startLiveClusters, testCluster } from './__testUtils__/liveClusters';
+import { RelayDecision, startRelay } from './relay';
 import { meshReadinessPlugin } from '../plugin';
 
 const server = process.env.MR_KUBE_SERVER;
@@ -81,7 +81,7 @@ describeCluster('faults of a real cluster', () => {
 
   it('starts a list again when the API server answers 410 Gone to its continue token', async () => {
     let expired = '';
-    const relay = await startRelay(async req => {
+    const relay = await startRelay(async (req): Promise<RelayDecision> => {
       if (!expired && req.url!.startsWith('/api/v1/pods?') && req.url!.includes('continue=')) {
         expired = req.url!;
         // A write after the first page, then etcd compacted past the list's revision.
@@ -113,7 +113,7 @@ describeCluster('faults of a real cluster', () => {
 
   it('fails only the cluster whose API server goes away mid-list, and serves its last result as stale', async () => {
     let down = false;
-    const relay = await startRelay(req => {
+    const relay = await startRelay(() => {
       if (!down) return 'forward';
       // Connections reset while it restarts.
       return (_res, r) => r.socket.destroy();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { adminClient } from './adminClient';
 import { evaluate, KubeObject, parseManifests } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { parseFixtureHeader } from '@mesh-readiness/plugin-mesh-readiness-common/testUtils';
-import { startLiveClusters, testCluster } from './liveClusters';
+import { startLiveClusters, testCluster } from './__testUtils__/liveClusters';
 
 const server = process.env.MR_KUBE_SERVER;
 const FIXTURES = path.resolve(

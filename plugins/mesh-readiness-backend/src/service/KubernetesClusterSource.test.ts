@@ -9,7 +9,7 @@ import http from 'node:http';
 import { promises as dns } from 'node:dns';
 import { AddressInfo } from 'node:net';
 import { KubernetesClusterSource, NeedsSignedInUserError, PAGE_SIZE } from './KubernetesClusterSource';
-import { startKubernetesBackend } from './__testUtils__/kubernetesBackend';
+import { startKubernetesBackend } from '../cluster/__testUtils__/kubernetesBackend';
 
 const PODS = Array.from({ length: 1203 }, (_, i) => ({
   metadata: { name: `web-${i}`, namespace: 'shop', labels: { app: 'web' } },

@@ -202,6 +202,39 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     };
   }
 
+  /** The policies one service account may `use`, or undefined when the cluster would not say. */
+  private async policiesUsableBy(
+    namespace: string,
+    serviceAccount: string,
+    policies: KubeObject[],
+    read: { signal?: AbortSignal; caller?: KubernetesCaller },
+  ): Promise<string[] | undefined> {
+    const allowed: string[] = [];
+    for (const policy of policies) {
+      const name = String(policy.metadata?.name);
+      const response = await this.client.request(this.name, '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        ...read,
+        method: 'POST',
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: {
+            user: `system:serviceaccount:${namespace}:${serviceAccount}`,
+            groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+            resourceAttributes: { verb: 'use', group: 'policy', resource: 'podsecuritypolicies', name },
+          },
+        },
+      });
+      const review = await bodyOf(response, 'SubjectAccessReview');
+      if (!response.ok) {
+        if (!kindProblem(response.status, review)) throw await this.failure('SubjectAccessReview', response, review);
+        return undefined;
+      }
+      if (review?.status?.allowed) allowed.push(name);
+    }
+    return allowed;
+  }
+
   /**
    * Where the cluster still serves pod security policies (before 1.25):
    * the policies, and for each service account the workloads use, which
@@ -239,32 +272,10 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       accounts.set(`${w.namespace}/${serviceAccount}`, { namespace: w.namespace, serviceAccount });
     }
     const pspUse: NonNullable<ClusterEnvironment['pspUse']> = [];
-    accounts: for (const { namespace, serviceAccount } of accounts.values()) {
-      const allowed: string[] = [];
-      for (const policy of policies) {
-        const name = String(policy.metadata?.name);
-        const response = await this.client.request(this.name, '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
-          ...read,
-          method: 'POST',
-          body: {
-            apiVersion: 'authorization.k8s.io/v1',
-            kind: 'SubjectAccessReview',
-            spec: {
-              user: `system:serviceaccount:${namespace}:${serviceAccount}`,
-              groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
-              resourceAttributes: { verb: 'use', group: 'policy', resource: 'podsecuritypolicies', name },
-            },
-          },
-        });
-        const review = await bodyOf(response, 'SubjectAccessReview');
-        if (!response.ok) {
-          // Without an answer the rule says unknown for this account.
-          if (!kindProblem(response.status, review)) throw await this.failure('SubjectAccessReview', response, review);
-          continue accounts;
-        }
-        if (review?.status?.allowed) allowed.push(name);
-      }
-      pspUse.push({ namespace, serviceAccount, policies: allowed });
+    for (const { namespace, serviceAccount } of accounts.values()) {
+      const allowed = await this.policiesUsableBy(namespace, serviceAccount, policies, read);
+      // Without an answer the rule says unknown for this account.
+      if (allowed) pspUse.push({ namespace, serviceAccount, policies: allowed });
     }
     return { podSecurityPolicyApi: true, pspUse };
   }

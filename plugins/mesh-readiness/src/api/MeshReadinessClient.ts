@@ -10,9 +10,9 @@ export class MeshReadinessClient implements MeshReadinessApi {
     },
   ) {}
 
-  private async get<T>(path: string): Promise<T> {
+  private async get<T>(path: string, headers?: Record<string, string>): Promise<T> {
     const base = await this.options.discoveryApi.getBaseUrl('mesh-readiness');
-    const response = await this.options.fetchApi.fetch(`${base}${path}`);
+    const response = await this.options.fetchApi.fetch(`${base}${path}`, headers ? { headers } : undefined);
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;
   }
@@ -25,14 +25,19 @@ export class MeshReadinessClient implements MeshReadinessApi {
 
   getEntityReadiness(
     entity: EntityRefParts,
-    options: { refresh?: boolean } = {},
+    options: { refresh?: boolean; clusterCredentials?: Record<string, string> } = {},
   ) {
     const path = [entity.kind, entity.namespace, entity.name]
       .map(encodeURIComponent)
       .join('/');
     return this.get<
       Awaited<ReturnType<MeshReadinessApi['getEntityReadiness']>>
-    >(`/entities/${path}${options.refresh ? '?refresh=true' : ''}`);
+    >(
+      `/entities/${path}${options.refresh ? '?refresh=true' : ''}`,
+      options.refresh && options.clusterCredentials && Object.keys(options.clusterCredentials).length > 0
+        ? options.clusterCredentials
+        : undefined,
+    );
   }
 
   getGroupScorecard(group: { namespace: string; name: string }) {

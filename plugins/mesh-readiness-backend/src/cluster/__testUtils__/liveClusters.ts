@@ -4,8 +4,8 @@
  * given, all on that API server, and our sources reading them through its
  * proxy, as a deployed portal does.
  */
-import { KubernetesClusterSource } from '../service/KubernetesClusterSource';
-import { startKubernetesBackend } from '../service/__testUtils__/kubernetesBackend';
+import { KubernetesClusterSource } from '../../service/KubernetesClusterSource';
+import { startKubernetesBackend } from './kubernetesBackend';
 
 /** A `config` cluster of the Kubernetes plugin on the test API server (or a relay in front of it). */
 export const testCluster = (name: string, token: string, url = process.env.MR_KUBE_SERVER!) => ({

@@ -7,7 +7,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
-import { KubernetesBackendClient } from '../KubernetesBackendClient';
+import { KubernetesBackendClient } from '../../service/KubernetesBackendClient';
 
 export async function startKubernetesBackend(kubernetes: Record<string, unknown>, options: { entities?: Entity[] } = {}) {
   const backend = await startTestBackend({
