@@ -20,6 +20,7 @@ import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { EntityReadinessResponse, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { adminClient } from './adminClient';
 import { awsPresignedIdentity, startTokenWebhook } from './tokenWebhook';
+import { capturingLogger } from './__testUtils__/capturingLogger';
 import { meshReadinessPlugin } from '../plugin';
 
 const server = process.env.MR_KUBE_SERVER;
@@ -67,20 +68,14 @@ describeCluster('the Kubernetes plugin’s auth providers, against a real API se
   });
 
   it('attempts every cluster with its own provider, reads those it can, and shows why not the others', async () => {
-    const logs: string[] = [];
-    const logger = mockServices.rootLogger.mock();
-    const capture = (level: string) => (message: string, meta?: unknown) => logs.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
-    const child: any = { info: capture('info'), warn: capture('warn'), error: capture('error'), debug: capture('debug') };
-    child.child = () => child;
-    logger.child.mockImplementation(() => child);
-    for (const level of ['info', 'warn', 'error', 'debug'] as const) (logger[level] as jest.Mock).mockImplementation(capture(level));
+    const { lines: logs, factory: loggerFactory } = capturingLogger();
 
     const at = (name: string, rest: Record<string, unknown>) => ({ name, url: server, caData: process.env.MR_KUBE_CA_DATA, ...rest });
     const testBackend = await startTestBackend({
       features: [
         meshReadinessPlugin,
         kubernetesPlugin,
-        logger.factory,
+        loggerFactory,
         mockServices.rootConfig.factory({
           data: {
             kubernetes: {

@@ -5,12 +5,10 @@
  * and serves the workloads it reads there. Skipped when no control plane
  * is up.
  */
-import http from 'node:http';
-import https from 'node:https';
-import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { adminClient } from './adminClient';
+import { startRelay } from './relay';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -22,32 +20,7 @@ const server = process.env.MR_KUBE_SERVER;
 const describeCluster = server ? describe : describe.skip;
 
 /** What `kubectl proxy` does: listen on loopback, forward every call with the admin's credentials. */
-async function kubectlProxy() {
-  const target = new URL(server!);
-  const proxy = http.createServer((req, res) => {
-    const upstream = https.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host, authorization: `Bearer ${process.env.MR_KUBE_ADMIN_TOKEN}` },
-        ca: Buffer.from(process.env.MR_KUBE_CA_DATA!, 'base64'),
-      },
-      answer => {
-        res.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', e => {
-      res.writeHead(502);
-      res.end(String(e));
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, close: () => proxy.close() };
-}
+const kubectlProxy = () => startRelay(undefined, { authorization: `Bearer ${process.env.MR_KUBE_ADMIN_TOKEN}` });
 
 const clusterEntity = (name: string, annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',

@@ -1,8 +1,8 @@
 /*
  * A relay on loopback in front of the test API server, to inject one fault
  * a real cluster has (an expired token, a server going away mid-list) at a
- * chosen request. Everything else passes through untouched, credentials
- * included: the relay adds none.
+ * chosen request, or to stand for `kubectl proxy`. Everything else passes
+ * through untouched, credentials included.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -11,7 +11,10 @@ import { AddressInfo } from 'node:net';
 /** What to do with one request: pass it on, or answer it here. */
 export type RelayDecision = 'forward' | ((res: http.ServerResponse, req: http.IncomingMessage) => void);
 
-export async function startRelay(decide: (req: http.IncomingMessage) => RelayDecision | Promise<RelayDecision>) {
+export async function startRelay(
+  decide: (req: http.IncomingMessage) => RelayDecision | Promise<RelayDecision> = () => 'forward',
+  options: { authorization?: string } = {},
+) {
   const target = new URL(process.env.MR_KUBE_SERVER!);
   const requests: string[] = [];
   const server = http.createServer(async (req, res) => {
@@ -27,7 +30,8 @@ export async function startRelay(decide: (req: http.IncomingMessage) => RelayDec
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: target.host },
+        // With `authorization`, it adds credentials itself, as `kubectl proxy` does.
+        headers: { ...req.headers, host: target.host, ...(options.authorization ? { authorization: options.authorization } : {}) },
         ca: Buffer.from(process.env.MR_KUBE_CA_DATA!, 'base64'),
       },
       answer => {
