@@ -214,12 +214,12 @@ try {
       await page.getByTestId('finding-MR001').waitFor({ state: 'detached' });
       await row.waitFor();
 
-      // The demo's policy allows scanning on demand: the scan runs and answers.
+      // The demo's policy allows scanning on demand: the scan, a POST, runs and answers.
       const refreshed = page.waitForResponse(
         r =>
-          /\/entities\/component\/default\/cart\?refresh=true$/i.test(
-            r.url(),
-          ) && r.status() === 200,
+          r.request().method() === 'POST' &&
+          /\/entities\/component\/default\/cart\/scan$/i.test(r.url()) &&
+          r.status() === 200,
       );
       await page.getByRole('button', { name: 'Scan now' }).click();
       await refreshed;
@@ -244,6 +244,122 @@ try {
       await card.screenshot({
         path: path.join(shots, 'workload-notice.png'),
       });
+    },
+  );
+
+  await check(
+    'a workload’s card lists its waivers, and a waiver that ran out counts again and says so',
+    async () => {
+      await open('/catalog/default/component/settlement/mesh-readiness');
+      const card = page
+        .locator('.MuiCard-root')
+        .filter({ hasText: 'CronJob payments/settlement' });
+      await card
+        .getByTestId('workload-waivers')
+        .getByText(
+          /MR001 expired on 2026-06-30: Batch job, reached by no one/,
+        )
+        .waitFor();
+      const row = card.getByTestId('finding-MR001');
+      await row.getByText('fail', { exact: true }).waitFor();
+      await row
+        .getByText(/^waiver expired on 2026-06-30: Batch job/)
+        .waitFor();
+      await card.screenshot({ path: path.join(shots, 'tab-waivers.png') });
+
+      await open('/catalog/default/component/payment-gateway/mesh-readiness');
+      await page
+        .getByTestId('workload-waivers')
+        .getByText(/MR011 until 2026-12-07: Probes go through the gateway/)
+        .waitFor();
+    },
+  );
+
+  // The demo's waiver of MR011 on payment-gateway runs out on this day.
+  const DEMO_WAIVER_UNTIL = '2026-12-07';
+  const daysLeft = Math.round(
+    (Date.parse(`${DEMO_WAIVER_UNTIL}T00:00:00Z`) -
+      Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`)) /
+      86_400_000,
+  );
+
+  await check(
+    'the team scorecard lists the waivers that run out in the next 14 days',
+    async () => {
+      await open('/catalog/default/group/team-payments/mesh-readiness');
+      const card = page
+        .locator('.MuiCard-root')
+        .filter({ hasText: 'Waivers expiring in the next 14 days' });
+      if (daysLeft > 0 && daysLeft <= 14) {
+        await card
+          .getByTestId('expiring-waivers')
+          .getByText(
+            new RegExp(
+              `${DEMO_WAIVER_UNTIL} payment-gateway Deployment payments/payment-gateway · MR011`,
+            ),
+          )
+          .waitFor();
+        await card.screenshot({
+          path: path.join(shots, 'scorecard-expiring-waivers.png'),
+        });
+      } else {
+        // The demo's date is outside the window on this day: nothing is listed.
+        await card
+          .getByText('No waiver runs out in the next 14 days.')
+          .waitFor();
+      }
+    },
+  );
+
+  await check(
+    'the team is notified, once, a week before a waiver runs out; the notice links to the tab',
+    async () => {
+      await open('/notifications');
+      const title = `payment-gateway: the waiver of MR011 runs out on ${DEMO_WAIVER_UNTIL}`;
+      if (daysLeft > 0 && daysLeft <= 7) {
+        const notice = page.getByText(title, { exact: true });
+        await notice.waitFor();
+        if ((await page.getByText(title, { exact: true }).count()) !== 1)
+          throw new Error('the notice was sent more than once');
+        await page.waitForTimeout(500); // let the list settle
+        await page.screenshot({
+          path: path.join(shots, 'notification.png'),
+          fullPage: true,
+        });
+        await notice.click();
+        await page.waitForURL(
+          /\/catalog\/default\/component\/payment-gateway\/mesh-readiness$/,
+        );
+      } else {
+        await page.getByText(/notifications/i).first().waitFor();
+        if (await page.getByText(title, { exact: true }).count())
+          throw new Error('notified outside the week before the waiver ends');
+      }
+    },
+  );
+
+  await check(
+    'Tech Insights serves the mesh-readiness facts of a demo component',
+    async () => {
+      const guest = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+      const token = (await guest.json()).backstageIdentity?.token;
+      const url = `${BACKEND}/api/tech-insights/facts/latest?entity=component:default/cart&ids[]=mesh-readiness`;
+      // The retriever runs on its cadence (every minute in the demo).
+      const deadline = Date.now() + 180_000;
+      let facts;
+      while (!facts && Date.now() < deadline) {
+        const res = await fetch(url, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+        facts = (await res.json())['mesh-readiness']?.facts;
+        if (!facts) await sleep(3000);
+      }
+      if (!facts) throw new Error('no mesh-readiness facts for cart in 180 s');
+      if (facts.ready !== false || facts.level !== 0)
+        throw new Error(`cart's facts are ${JSON.stringify(facts)}`);
+      if (!facts.failingRules.includes('MR002'))
+        throw new Error(`MR002 missing from ${facts.failingRules}`);
     },
   );
 

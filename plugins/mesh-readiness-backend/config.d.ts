@@ -31,5 +31,17 @@ export interface Config {
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     /** How long one cluster's read may take before it counts as failed, in seconds. Default 60. */
     clusterTimeoutSeconds?: number;
+    /**
+     * Notices to components' owners through Backstage's notifications
+     * backend (which must be installed): a regression found by a scan, and
+     * a waiver that runs out within 7 days. Each is sent once, whichever
+     * replica finds it.
+     */
+    notifications?: {
+      /** Send them. Default false. */
+      enabled?: boolean;
+      /** The path of the Mesh Readiness tab under an entity's page, for the notices' links. Default `mesh-readiness`. */
+      tabPath?: string;
+    };
   };
 }

@@ -62,6 +62,15 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // mesh readiness plugin
 backend.add(import('@mesh-readiness/plugin-mesh-readiness-backend'));
 
+// tech insights, with the mesh-readiness facts and the JSON rules engine for checks
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(
+  import('@mesh-readiness/plugin-tech-insights-backend-module-mesh-readiness'),
+);
+
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 

@@ -425,6 +425,7 @@ describe('the mesh-readiness backend', () => {
     expect(Object.keys(spec.body.paths)).toEqual([
       '/api/mesh-readiness/rules',
       '/api/mesh-readiness/entities/{kind}/{namespace}/{name}',
+      '/api/mesh-readiness/entities/{kind}/{namespace}/{name}/scan',
       '/api/mesh-readiness/groups/{namespace}/{name}/scorecard',
       '/api/mesh-readiness/scans',
       '/api/mesh-readiness/scorecards',

@@ -17,6 +17,8 @@ import { ReadinessStore } from './service/ReadinessStore';
 import { Scanner } from './service/Scanner';
 import { createRouter } from './service/router';
 import { registerReadinessAction } from './service/readinessAction';
+import { notifierFromConfig } from './service/notifications/notifierFromConfig';
+import { notificationService } from '@backstage/plugin-notifications-node';
 
 /**
  * The Mesh Readiness backend plugin: maps catalog components to Kubernetes
@@ -55,6 +57,8 @@ export const meshReadinessPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
       async init({
         logger,
@@ -69,6 +73,8 @@ export const meshReadinessPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         actionsRegistry,
+        auditor,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(meshReadinessPermissions);
         const settings = readMeshReadinessConfig(config);
@@ -107,6 +113,11 @@ export const meshReadinessPlugin = createBackendPlugin({
           lookUp: kubernetes && (() => kubernetes.lookUp(names)),
         });
         const readiness = new ReadinessService(store, catalog);
+        const notifier = await notifierFromConfig(config, { database, catalog, readiness, notifications, auditor, logger });
+        const notifyOwners = async () => {
+          const sent = await notifier?.afterScan(await auth.getOwnServiceCredentials());
+          if (sent) logger.info(`Mesh readiness: ${sent} notice(s) sent to owners`);
+        };
 
         await scheduler.scheduleTask({
           id: 'mesh-readiness-scan',
@@ -114,13 +125,29 @@ export const meshReadinessPlugin = createBackendPlugin({
           fn: async signal => {
             const outcomes = await scanner.scan(undefined, 'schedule', signal);
             const recorded = await readiness.recordHistory(await auth.getOwnServiceCredentials());
+            await notifyOwners();
             logger.info(
               `Mesh readiness scan: ${outcomes.filter(o => o.ok).length}/${outcomes.length} clusters read, ${recorded} components recorded`,
             );
           },
         });
 
-        httpRouter.use(createRouter({ httpAuth, permissions, catalog, readiness, scanner, customRules: addedRules }));
+        httpRouter.use(
+          createRouter({
+            httpAuth,
+            permissions,
+            auditor,
+            catalog,
+            readiness,
+            scanner,
+            customRules: addedRules,
+            // An on-demand scan is a scan: it adds a point to the trends, and owners hear what it found.
+            onScanned: async () => {
+              await readiness.recordHistory(await auth.getOwnServiceCredentials());
+              await notifyOwners();
+            },
+          }),
+        );
         registerReadinessAction({ actionsRegistry, catalog, readiness });
         logger.info(
           `Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}${

@@ -27,7 +27,7 @@ describe('the mesh-readiness command', () => {
   it('explains its usage on bad flags and exits 2', () => {
     const result = run(['check', MIXED, '--format', 'xml']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--format must be table or json');
+    expect(result.stderr).toContain('--format must be one of table, json, sarif, junit, github, markdown');
     const help = run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: mesh-readiness check PATH...');

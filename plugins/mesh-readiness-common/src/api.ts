@@ -90,6 +90,20 @@ export interface GroupScorecardResponse {
   topFailingRules: FailingRule[];
   /** Oldest first. */
   trend: TrendPoint[];
+  /** Waivers in effect that run out within the next 14 days, soonest first. */
+  expiringWaivers: ExpiringWaiver[];
+}
+
+/** A waiver in effect on one workload of a component, with its last day. */
+export interface ExpiringWaiver {
+  entityRef: string;
+  /** `cluster/Kind/namespace/name` */
+  workload: string;
+  ruleId: string;
+  reason: string;
+  source: string;
+  /** `YYYY-MM-DD` (UTC), the day it stops applying. */
+  until: string;
 }
 
 export interface TeamSummary {

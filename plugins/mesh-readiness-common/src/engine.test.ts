@@ -1,7 +1,7 @@
 import { applyWaivers, evaluate } from './engine';
 import { parseManifests } from './manifests';
 import { RULE_DEFINITIONS } from './rules';
-import { levelOf, scoreOf, summarize } from './scoring';
+import { averageScore, componentReady, levelOf, needsAction, scoreOf, summarize, topFailingRules } from './scoring';
 import { Finding } from './types';
 
 const NAMESPACE = `
@@ -228,6 +228,33 @@ describe('scoring', () => {
     ]);
     expect(summary).toMatchObject({ workloads: 2, readyWorkloads: 1, level: 0, score: 76 });
     expect(summary.statusCounts).toMatchObject({ pass: 1, fail: 1 });
+  });
+
+  it('asks for action on failures, warnings and unknowns only', () => {
+    const statuses: Finding['status'][] = ['pass', 'fail', 'warn', 'skip', 'unknown', 'waived'];
+    expect(statuses.filter(status => needsAction({ status }))).toEqual(['fail', 'warn', 'unknown']);
+  });
+
+  it('calls a component ready only when it is mapped and every one of its workloads is', () => {
+    const summary = (workloads: number, readyWorkloads: number) => ({ ...summarize([]), workloads, readyWorkloads });
+    expect(componentReady({ mapped: true, summary: summary(2, 2) })).toBe(true);
+    expect(componentReady({ mapped: true, summary: summary(2, 1) })).toBe(false);
+    expect(componentReady({ mapped: true, summary: summary(0, 0) })).toBe(false);
+    expect(componentReady({ mapped: false, summary: summary(1, 1) })).toBe(false);
+  });
+
+  it('averages scores, 0 when there are none', () => {
+    expect(averageScore([100, 51])).toBe(76);
+    expect(averageScore([])).toBe(0);
+  });
+
+  it('ranks the rules that hold most workloads back, catalogue order breaking ties, waivers not counted', () => {
+    const w = (name: string, findings: Finding[]) => ({ kind: 'Deployment', namespace: 'a', name, ready: false, level: 0 as const, score: 0, findings });
+    const top = topFailingRules([
+      w('x', [f('MR006', 'warning', 'warn'), f('MR003', 'error', 'fail')]),
+      w('y', [f('MR006', 'warning', 'warn'), f('MR003', 'error', 'waived'), f('MR001', 'error', 'unknown')]),
+    ]);
+    expect(top.map(r => [r.ruleId, r.workloads])).toEqual([['MR006', 2], ['MR001', 1], ['MR003', 1]]);
   });
 });
 

@@ -16,7 +16,7 @@ import {
   Waiver,
   WorkloadReport,
 } from './types';
-import { ISTIO_SUPPRESS_ANNOTATION, WAIVE_ANNOTATION, waiversFromAnnotations } from './waivers';
+import { ISTIO_SUPPRESS_ANNOTATION, WAIVE_ANNOTATION, waiverExpired, WaiverSet, waiversFromAnnotations } from './waivers';
 
 const ruleIdsByIstioCode = new Map<string, string[]>();
 for (const rule of RULES) {
@@ -69,22 +69,42 @@ function findingOf(rule: Rule, outcome: RuleOutcome): Finding {
 /**
  * Marks findings that did not pass as waived. Passing and not-applicable
  * findings stay as they are: a waiver never hides a pass, and never shows
- * as one.
+ * as one. A waiver that has expired by `now` waives nothing: the finding
+ * keeps its status and carries the expired waiver, so it can say so; a
+ * finding waived earlier (a stored report) whose waiver has since expired
+ * counts again.
  */
-export function waive(finding: Finding, waiver: Waiver | undefined): Finding {
-  if (!waiver || finding.status === 'pass' || finding.status === 'skip' || finding.status === 'waived') {
-    return finding;
+export function waive(finding: Finding, waiver: Waiver | undefined, now: Date = new Date()): Finding {
+  let current = finding;
+  if (current.status === 'waived' && current.waiver && waiverExpired(current.waiver, now)) {
+    const { waiver: expired, waivedStatus, ...rest } = current;
+    current = { ...rest, status: waivedStatus ?? 'unknown', expiredWaiver: expired };
   }
-  return { ...finding, status: 'waived', waivedStatus: finding.status, waiver };
+  if (!waiver || current.status === 'pass' || current.status === 'skip' || current.status === 'waived') {
+    return current;
+  }
+  if (waiverExpired(waiver, now)) return current.expiredWaiver ? current : { ...current, expiredWaiver: waiver };
+  const { expiredWaiver: _replaced, ...rest } = current;
+  return { ...rest, status: 'waived', waivedStatus: current.status, waiver };
 }
 
-/** Applies waivers (e.g. a catalog entity's) to an evaluated workload and re-scores it. */
+/** Whether a stored finding's waiver has run out by `now`. */
+function waiverRanOut(finding: Finding, now: Date): boolean {
+  return finding.status === 'waived' && !!finding.waiver && waiverExpired(finding.waiver, now);
+}
+
+/**
+ * Applies waivers (e.g. a catalog entity's) to an evaluated workload, judged
+ * at `now`, and re-scores it. Waivers already applied whose day has since
+ * come are lifted, so a stored report never keeps an expired waiver.
+ */
 export function applyWaivers(
   workload: WorkloadReport,
   waivers: Record<string, Waiver>,
+  now: Date = new Date(),
 ): WorkloadReport {
-  if (Object.keys(waivers).length === 0) return workload;
-  return withScores({ ...workload, findings: workload.findings.map(f => waive(f, waivers[f.ruleId])) });
+  if (Object.keys(waivers).length === 0 && !workload.findings.some(f => waiverRanOut(f, now))) return workload;
+  return withScores({ ...workload, findings: workload.findings.map(f => waive(f, waivers[f.ruleId], now)) });
 }
 
 /** A workload's readiness, level and score, from its findings. */
@@ -114,13 +134,12 @@ function mayWaive(annotations: Record<string, string>): boolean {
   return annotations[WAIVE_ANNOTATION] !== undefined || annotations[ISTIO_SUPPRESS_ANNOTATION] !== undefined;
 }
 
-/** Waivers on the workload object and on its pod template. */
-function workloadWaivers(workload: Workload): Record<string, Waiver> {
+/** Waivers on the workload object and on its pod template (the object's win), and the ones refused. */
+function workloadWaivers(workload: Workload): WaiverSet {
   const ref = `${workload.kind} ${workload.namespace}/${workload.name}`;
-  return {
-    ...waiversFromAnnotations(workload.template.annotations, `${ref} pod template`, ruleIdsByIstioCode),
-    ...waiversFromAnnotations(annotationsOf(workload.object.metadata), ref, ruleIdsByIstioCode),
-  };
+  const template = waiversFromAnnotations(workload.template.annotations, `${ref} pod template`, ruleIdsByIstioCode);
+  const own = waiversFromAnnotations(annotationsOf(workload.object.metadata), ref, ruleIdsByIstioCode);
+  return { waivers: { ...template.waivers, ...own.waivers }, errors: [...template.errors, ...own.errors] };
 }
 
 export function evaluateWorkload(
@@ -129,16 +148,19 @@ export function evaluateWorkload(
   options: EvaluateOptions = {},
 ): WorkloadReport {
   // No waiver anywhere (the usual case): skip parsing and merging them.
-  const waivers =
-    options.waivers || mayWaive(workload.template.annotations) || mayWaive(annotationsOf(workload.object.metadata))
-      ? { ...(options.waivers ?? {}), ...workloadWaivers(workload) }
+  const declared =
+    mayWaive(workload.template.annotations) || mayWaive(annotationsOf(workload.object.metadata))
+      ? workloadWaivers(workload)
       : undefined;
+  const waivers =
+    options.waivers || declared ? { ...(options.waivers ?? {}), ...(declared?.waivers ?? {}) } : undefined;
+  const now = options.now ?? new Date();
   const catalogue = catalogueOf(options.customRules);
   const rules = options.rules ? catalogue.filter(r => options.rules!.includes(r.id)) : catalogue;
   const optOut = injectionOptOut(workload.template);
   const findings = rules.map(rule => {
     const finding = findingOf(rule, runCheck(rule, workload, index, optOut));
-    return waivers ? waive(finding, waivers[rule.id]) : finding;
+    return waivers ? waive(finding, waivers[rule.id], now) : finding;
   });
   const report: WorkloadReport = {
     cluster: index.snapshot.cluster,
@@ -149,6 +171,7 @@ export function evaluateWorkload(
     findings,
   };
   if (workload.unreadOwner) report.notice = unreadOwnerNotice(workload, index);
+  if (declared?.errors.length) report.waiverErrors = declared.errors;
   return report;
 }
 
@@ -183,5 +206,12 @@ export function evaluateWorkloads(
  * per workload per rule, in catalogue order.
  */
 export function evaluate(snapshot: ClusterSnapshot, options: EvaluateOptions = {}): Report {
-  return { workloads: evaluateWorkloads(snapshot, options).map(e => e.report), errors: [] };
+  const workloads = evaluateWorkloads(snapshot, options).map(e => e.report);
+  return {
+    workloads,
+    // A refused waiver is bad input: reported beside the workload, never dropped.
+    errors: workloads.flatMap(w =>
+      (w.waiverErrors ?? []).map(message => ({ ...(snapshot.cluster ? { cluster: snapshot.cluster } : {}), message })),
+    ),
+  };
 }

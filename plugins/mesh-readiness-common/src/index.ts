@@ -20,13 +20,28 @@ export {
   scoreOf,
   summarize,
   emptyStatusCounts,
+  NEEDS_ACTION_STATUSES,
+  needsAction,
+  findingsNeedingAction,
+  componentReady,
+  averageScore,
+  topFailingRules,
 } from './scoring';
 export {
   WAIVE_ANNOTATION,
   WAIVE_REASON_ANNOTATION,
+  WAIVE_UNTIL_ANNOTATION,
   ISTIO_SUPPRESS_ANNOTATION,
   waiversFromAnnotations,
+  waiversOf,
+  waiverExpired,
+  expiredWaiverNote,
+  isCalendarDay,
+  dayOf,
+  dayAfter,
+  waiversExpiringWithin,
 } from './waivers';
+export type { WaiverSet, WaiverEntry } from './waivers';
 export { parseManifests, READ_KINDS } from './manifests';
 export {
   parseTargetProfile,
@@ -36,7 +51,9 @@ export {
   istioMinorVersion,
 } from './target';
 export type { TargetProfile, ParsedTargetProfile } from './target';
-export type { ParsedManifests, IgnoredObject } from './manifests';
+export type { ParsedManifests, ParseManifestsOptions, IgnoredObject, ObjectSource } from './manifests';
+export { splitDocuments } from './manifestDocuments';
+export type { ManifestDocument } from './manifestDocuments';
 export {
   parseLabelSelector,
   labelSelectorMatches,
@@ -48,4 +65,4 @@ export { selectProtocol } from './kube/protocol';
 export type { MeshProtocol, ProtocolSelection } from './kube/protocol';
 export { findWorkloads, WORKLOAD_KINDS } from './kube/workloads';
 export type { Workload, PodView } from './kube/workloads';
-export { meshReadinessRefreshPermission, meshReadinessPermissions } from './permissions';
+export { meshReadinessRefreshPermission, meshReadinessActionPermission, meshReadinessPermissions } from './permissions';

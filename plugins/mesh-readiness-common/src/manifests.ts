@@ -4,7 +4,9 @@
  * Pure: it takes text, not paths.
  */
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import { KubeObject, ReportError } from './types';
+import { firstContentLine, ManifestDocument, splitDocuments } from './manifestDocuments';
 import { isRecord } from './kube/objects';
 import { WORKLOAD_KINDS } from './kube/workloads';
 
@@ -28,43 +30,103 @@ export interface IgnoredObject {
   name?: string;
 }
 
+/** Where an object was read from, so a position inside it can be found later. */
+export interface ObjectSource {
+  file: string;
+  document: ManifestDocument;
+  /** Index of the object's document among those `parseAllDocuments(document.text)` gives. */
+  documentIndex: number;
+  /** Path of the object inside its document: empty, or `['items', n]` in a List. */
+  path: Array<string | number>;
+}
+
 export interface ParsedManifests {
   objects: KubeObject[];
   errors: ReportError[];
   ignored: IgnoredObject[];
 }
 
+export interface ParseManifestsOptions {
+  /** Default true; false parses every document with the `yaml` library (the reference the fast path is tested against). */
+  fastParse?: boolean;
+  /** Filled with the source of each object returned, for callers that locate findings. */
+  sources?: Map<KubeObject, ObjectSource>;
+}
+
 /** Upper bounds that keep hostile input from eating the process. */
 const MAX_ALIAS_COUNT = 1000;
 
 /**
+ * What js-yaml (core schema) and the `yaml` library may read differently,
+ * or what needs the `yaml` library's limits: anchors, aliases and tags
+ * (alias bombs stop at MAX_ALIAS_COUNT), complex keys, binary integers.
+ * A document holding any of it is parsed by the `yaml` library.
+ */
+const NEEDS_YAML_LIBRARY = /(?:^|[\s[{,])[&*!?]|\b0b[01]/;
+
+/**
  * Parses one file's text. Each document that cannot be read gives one
  * error naming the file and line; the other documents are still returned.
+ *
+ * Documents are parsed one by one with js-yaml, several times faster than
+ * the `yaml` library; a document js-yaml refuses, or one that uses syntax
+ * the two read differently, is parsed by the `yaml` library instead, so
+ * errors and their lines are the ones it gives.
  */
-export function parseManifests(text: string, file: string): ParsedManifests {
-  const objects: KubeObject[] = [];
-  const errors: ReportError[] = [];
-  const ignored: IgnoredObject[] = [];
+export function parseManifests(
+  text: string,
+  file: string,
+  options: ParseManifestsOptions = {},
+): ParsedManifests {
+  const fastParse = options.fastParse ?? true;
+  const sink: Sink = { file, objects: [], errors: [], ignored: [], sources: options.sources, path: [] };
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  for (const document of splitDocuments(clean)) {
+    let value: unknown;
+    if (fastParse && !NEEDS_YAML_LIBRARY.test(document.text)) {
+      try {
+        value = loadFast(document.text, { schema: CORE_SCHEMA });
+      } catch {
+        // The yaml library says what is wrong, and where.
+        parseWithYamlLibrary(document, sink);
+        continue;
+      }
+      if (value === null || value === undefined) continue; // empty document
+      const contentLine = firstContentLine(document.text);
+      sink.line = contentLine === undefined ? undefined : document.line + contentLine - 1;
+      sink.document = document;
+      sink.documentIndex = 0;
+      collect(value, sink);
+      continue;
+    }
+    parseWithYamlLibrary(document, sink);
+  }
+  return { objects: sink.objects, errors: sink.errors, ignored: sink.ignored };
+}
+
+function parseWithYamlLibrary(document: ManifestDocument, sink: Sink) {
+  const { file, errors } = sink;
   const lineCounter = new LineCounter();
   const lineOf = (offset: number | undefined) =>
-    offset === undefined || offset < 0 ? undefined : lineCounter.linePos(offset).line;
+    offset === undefined || offset < 0 ? undefined : lineCounter.linePos(offset).line + document.line - 1;
   let docs;
   try {
-    docs = parseAllDocuments(clean, { prettyErrors: false, uniqueKeys: true, lineCounter });
+    docs = parseAllDocuments(document.text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   } catch (e) {
-    return { objects, ignored, errors: [{ file, message: `cannot read YAML: ${(e as Error).message}` }] };
+    errors.push({ file, message: `cannot read YAML: ${(e as Error).message}` });
+    return;
   }
   const list = Array.isArray(docs) ? docs : [docs];
-  for (const doc of list) {
+  list.forEach((doc, documentIndex) => {
     const firstError = doc.errors[0];
     if (firstError) {
+      const errorLine = firstError.linePos?.[0]?.line;
       errors.push({
         file,
-        line: firstError.linePos?.[0]?.line ?? lineOf(firstError.pos?.[0]),
+        line: errorLine !== undefined ? errorLine + document.line - 1 : lineOf(firstError.pos?.[0]),
         message: firstError.message.split('\n')[0],
       });
-      continue;
+      return;
     }
     const contents = doc.contents as { range?: [number, number, number] } | null;
     const line = lineOf(contents?.range?.[0] ?? doc.range?.[0]);
@@ -73,20 +135,28 @@ export function parseManifests(text: string, file: string): ParsedManifests {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       errors.push({ file, line, message: (e as Error).message.split('\n')[0] });
-      continue;
+      return;
     }
-    if (value === null || value === undefined) continue; // empty document
-    collect(value, { file, line, objects, errors, ignored });
-  }
-  return { objects, errors, ignored };
+    if (value === null || value === undefined) return; // empty document
+    sink.line = line;
+    sink.document = document;
+    sink.documentIndex = documentIndex;
+    collect(value, sink);
+  });
 }
 
 interface Sink {
   file: string;
+  /** The current document: its first line, text and index within that text. */
   line?: number;
+  document?: ManifestDocument;
+  documentIndex?: number;
+  /** Path of the value being collected inside its document. */
+  path: Array<string | number>;
   objects: KubeObject[];
   errors: ReportError[];
   ignored: IgnoredObject[];
+  sources?: Map<KubeObject, ObjectSource>;
 }
 
 function collect(value: unknown, sink: Sink) {
@@ -108,7 +178,12 @@ function collect(value: unknown, sink: Sink) {
       errors.push({ file, line, message: `${value.kind} has no "items" list` });
       return;
     }
-    for (const item of value.items) collect(item, sink);
+    const listPath = sink.path;
+    value.items.forEach((item: unknown, index: number) => {
+      sink.path = [...listPath, 'items', index];
+      collect(item, sink);
+    });
+    sink.path = listPath;
     return;
   }
   if (NEVER_KEPT.has(value.kind)) return;
@@ -122,4 +197,12 @@ function collect(value: unknown, sink: Sink) {
     return;
   }
   sink.objects.push(value as KubeObject);
+  if (sink.sources && sink.document) {
+    sink.sources.set(value as KubeObject, {
+      file,
+      document: sink.document,
+      documentIndex: sink.documentIndex ?? 0,
+      path: sink.path,
+    });
+  }
 }

@@ -4,8 +4,8 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * Scanning an entity's clusters on demand ("Scan now" on its tab, or
- * `?refresh=true`). A permission on the catalog entity, so a policy can
+ * Scanning an entity's clusters on demand ("Scan now" on its tab:
+ * `POST /entities/:kind/:namespace/:name/scan`). A permission on the catalog entity, so a policy can
  * grant it to the entity's owners only; reading stored results needs only
  * that the catalog lets the caller read the entity.
  */
@@ -15,5 +15,15 @@ export const meshReadinessRefreshPermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Seeing (and so calling) the `get-mesh-readiness` action in the actions
+ * registry, e.g. through the portal's MCP endpoint. The action still reads
+ * the catalog as the caller: this decides who may use the action at all.
+ */
+export const meshReadinessActionPermission = createPermission({
+  name: 'mesh-readiness.action.use',
+  attributes: { action: 'read' },
+});
+
 /** Every Mesh Readiness permission, to register with the permission framework. */
-export const meshReadinessPermissions = [meshReadinessRefreshPermission];
+export const meshReadinessPermissions = [meshReadinessRefreshPermission, meshReadinessActionPermission];

@@ -2,6 +2,8 @@
  * Readiness, levels and scores: computed here and nowhere else, so the
  * CLI, the backend and the UI always agree.
  */
+import { RULE_DEFINITIONS } from './rules';
+import type { EntityReadinessResponse, FailingRule } from './api';
 import {
   Finding,
   FindingStatus,
@@ -27,6 +29,18 @@ export const LEVEL_NAMES: Record<ReadinessLevel, string> = {
   2: 'Observable',
   3: 'Meshed',
 };
+
+/**
+ * Statuses that need someone to act: a failure, a warning, or a rule that
+ * could not decide (never taken for a pass). The tab's "needs action"
+ * filter, the onboarding checklist's "to do", the action's issues, the
+ * CLI's fixes and the scorecards' failing rules all use this one list.
+ */
+export const NEEDS_ACTION_STATUSES: readonly FindingStatus[] = ['fail', 'warn', 'unknown'];
+
+export function needsAction(finding: Pick<Finding, 'status'>): boolean {
+  return NEEDS_ACTION_STATUSES.includes(finding.status);
+}
 
 /** Statuses that do not hold a workload back: waived ones were accepted. */
 function clears(status: FindingStatus): boolean {
@@ -75,7 +89,7 @@ export function summarize(workloads: WorkloadReport[]): ReadinessSummary {
     return { workloads: 0, readyWorkloads: 0, level: 0, score: 0, statusCounts };
   }
   const level = Math.min(...workloads.map(w => w.level)) as ReadinessLevel;
-  const score = Math.round(workloads.reduce((sum, w) => sum + w.score, 0) / workloads.length);
+  const score = averageScore(workloads.map(w => w.score));
   return {
     workloads: workloads.length,
     readyWorkloads: workloads.filter(w => w.ready).length,
@@ -83,4 +97,48 @@ export function summarize(workloads: WorkloadReport[]): ReadinessSummary {
     score,
     statusCounts,
   };
+}
+
+/** A component is ready when it is mapped, has workloads and every one of them is ready. */
+export function componentReady(report: Pick<EntityReadinessResponse, 'mapped' | 'summary'>): boolean {
+  return report.mapped && report.summary.workloads > 0 && report.summary.readyWorkloads === report.summary.workloads;
+}
+
+/** The rounded mean of scores, 0 for none: a team's, an organisation's, a scan's. */
+export function averageScore(scores: number[]): number {
+  return scores.length ? Math.round(scores.reduce((sum, s) => sum + s, 0) / scores.length) : 0;
+}
+
+/**
+ * The findings a workload does not clear, once per report: stored reports
+ * stay the same objects until another scan lands, and scorecards ask often.
+ */
+const needingAction = new WeakMap<WorkloadReport, Finding[]>();
+
+export function findingsNeedingAction(workload: WorkloadReport): Finding[] {
+  let found = needingAction.get(workload);
+  if (!found) {
+    found = workload.findings.filter(needsAction);
+    needingAction.set(workload, found);
+  }
+  return found;
+}
+
+/** Catalogue order, to break ties; custom rules come after the built-in ones. */
+const catalogueOrder = new Map(RULE_DEFINITIONS.map((r, i) => [r.id, i]));
+
+/** Rules that hold workloads back, most first; custom rules count as the built-in ones do. */
+export function topFailingRules(workloads: WorkloadReport[], limit = 5): FailingRule[] {
+  const rules = new Map<string, FailingRule>();
+  for (const w of workloads) {
+    for (const f of findingsNeedingAction(w)) {
+      const rule = rules.get(f.ruleId);
+      if (rule) rule.workloads++;
+      else rules.set(f.ruleId, { ruleId: f.ruleId, title: f.title, severity: f.severity, workloads: 1 });
+    }
+  }
+  const order = (id: string) => catalogueOrder.get(id) ?? RULE_DEFINITIONS.length;
+  return [...rules.values()]
+    .sort((a, b) => b.workloads - a.workloads || order(a.ruleId) - order(b.ruleId) || a.ruleId.localeCompare(b.ruleId))
+    .slice(0, limit);
 }

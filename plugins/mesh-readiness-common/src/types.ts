@@ -58,6 +58,8 @@ export interface Waiver {
   reason: string;
   /** Where the waiver was declared, e.g. `Deployment shop/web annotation`. */
   source: string;
+  /** `YYYY-MM-DD` (UTC) from which it no longer applies; absent: it does not expire. */
+  until?: string;
 }
 
 export interface Finding {
@@ -72,6 +74,11 @@ export interface Finding {
   /** Present when status is `waived`: the status the rule would have had. */
   waivedStatus?: FindingStatus;
   waiver?: Waiver;
+  /**
+   * A waiver for this rule that ran out: the finding counts again, and
+   * says so ("waiver expired on …" with the reason).
+   */
+  expiredWaiver?: Waiver;
 }
 
 export type WorkloadKind =
@@ -103,6 +110,11 @@ export interface WorkloadReport {
    * object could not be read, only the ReplicaSets or pods it owns.
    */
   notice?: string;
+  /**
+   * Waivers declared on the workload that were refused (a `waive-until`
+   * that is not a date), each naming the annotation and its value.
+   */
+  waiverErrors?: string[];
 }
 
 /** An input that could not be read: a file, a document, a cluster, a kind. */
@@ -217,4 +229,6 @@ export interface EvaluateOptions {
    * workload; check them once with `validateCustomRules`.
    */
   customRules?: readonly Rule[];
+  /** The instant waivers are judged against (expired or not); now when absent. */
+  now?: Date;
 }

@@ -126,9 +126,10 @@ export class Replica {
     return this.token!;
   }
 
-  /** GET from the plugin's API as the signed-in guest; the raw text is kept for the secret search. */
-  async get(apiPath: string): Promise<{ status: number; body: any; text: string }> {
+  /** GET (or POST) from the plugin's API as the signed-in guest; the raw text is kept for the secret search. */
+  async get(apiPath: string, method: 'GET' | 'POST' = 'GET'): Promise<{ status: number; body: any; text: string }> {
     const res = await fetch(`${this.baseUrl}/api/mesh-readiness${apiPath}`, {
+      method,
       headers: { Authorization: `Bearer ${await this.signIn()}` },
       signal: AbortSignal.timeout(60_000),
     });

@@ -48,13 +48,34 @@ export const spec = {
             name: 'refresh',
             in: 'query',
             required: false,
-            description: 'Scan the entity’s clusters before answering.',
+            deprecated: true,
+            description:
+              'Deprecated: use POST /entities/{kind}/{namespace}/{name}/scan. Scans the entity’s clusters before answering; answered with a Deprecation header, removed in the next release.',
             schema: { type: 'string', enum: ['true', 'false'] },
           },
         ],
         responses: {
           '200': {
             description: 'The report',
+            content: { 'application/json': { schema: jsonObject(['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'], 'EntityReadinessResponse') } },
+          },
+          default: errorResponse,
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/scan': {
+      post: {
+        operationId: 'ScanEntity',
+        description:
+          'Scans the clusters the entity’s workloads are in now (permission mesh-readiness.entity.refresh), records it with the auditor, and answers with the fresh report.',
+        parameters: [
+          { name: 'kind', in: 'path', required: true, schema: name },
+          { $ref: '#/components/parameters/namespace' },
+          { $ref: '#/components/parameters/name' },
+        ],
+        responses: {
+          '200': {
+            description: 'The report after the scan',
             content: { 'application/json': { schema: jsonObject(['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'], 'EntityReadinessResponse') } },
           },
           default: errorResponse,
@@ -69,7 +90,7 @@ export const spec = {
         responses: {
           '200': {
             description: 'The scorecard',
-            content: { 'application/json': { schema: jsonObject(['groupRef', 'components', 'levelDistribution', 'topFailingRules', 'trend'], 'GroupScorecardResponse') } },
+            content: { 'application/json': { schema: jsonObject(['groupRef', 'components', 'levelDistribution', 'topFailingRules', 'trend', 'expiringWaivers'], 'GroupScorecardResponse') } },
           },
           default: errorResponse,
         },

@@ -7,26 +7,30 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, RELATION_OWNED_BY, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   applyWaivers,
+  averageScore,
+  componentReady,
+  dayOf,
   ClusterResult,
   ComponentScore,
   EntityReadinessResponse,
-  FailingRule,
-  Finding,
+  ExpiringWaiver,
   GroupScorecardResponse,
   KUBERNETES_CLUSTER_ANNOTATION,
   LabelSelector,
   OrganizationScorecardResponse,
-  RULE_DEFINITIONS,
   summarize,
   TeamSummary,
+  topFailingRules,
   TrendPoint,
+  waiversExpiringWithin,
   waiversFromAnnotations,
-  WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { mappingOf, workloadMatches } from './entityMapping';
 import { clusterState, HistoryRow, ReadinessStore, StoredCluster, StoredWorkload } from './ReadinessStore';
 
 const TREND_DAYS = 14;
+/** How far ahead the scorecard looks for waivers that run out. */
+export const EXPIRING_WAIVER_DAYS = 14;
 
 /**
  * Stored workloads of a cluster by each `key=value` of their pod or own
@@ -59,47 +63,26 @@ function candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredW
   return index.get(`${pair[0]}=${pair[1]}`) ?? [];
 }
 
-/** A component is ready when it has workloads and every one of them is ready. */
-function componentReady(report: EntityReadinessResponse): boolean {
-  return report.mapped && report.summary.workloads > 0 && report.summary.readyWorkloads === report.summary.workloads;
-}
-
 function ownersOf(entity: Entity): string[] {
   return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
 }
 
-/**
- * The findings a workload does not clear, once per report: stored reports
- * (and cached entity reports) stay the same objects until another scan lands.
- */
-const failingFindings = new WeakMap<WorkloadReport, Finding[]>();
-
-function failingFindingsOf(workload: WorkloadReport): Finding[] {
-  let found = failingFindings.get(workload);
-  if (!found) {
-    found = workload.findings.filter(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown');
-    failingFindings.set(workload, found);
-  }
-  return found;
-}
-
-/** Catalogue order, to break ties; custom rules come after the built-in ones. */
-const catalogueOrder = new Map(RULE_DEFINITIONS.map((r, i) => [r.id, i]));
-
-/** Rules that hold workloads back, most first; custom rules count as the built-in ones do. */
-export function topFailingRules(workloads: WorkloadReport[], limit = 5): FailingRule[] {
-  const rules = new Map<string, FailingRule>();
-  for (const w of workloads) {
-    for (const f of failingFindingsOf(w)) {
-      const rule = rules.get(f.ruleId);
-      if (rule) rule.workloads++;
-      else rules.set(f.ruleId, { ruleId: f.ruleId, title: f.title, severity: f.severity, workloads: 1 });
-    }
-  }
-  const order = (id: string) => catalogueOrder.get(id) ?? RULE_DEFINITIONS.length;
-  return [...rules.values()]
-    .sort((a, b) => b.workloads - a.workloads || order(a.ruleId) - order(b.ruleId) || a.ruleId.localeCompare(b.ruleId))
-    .slice(0, limit);
+/** Waivers in effect on the reports' workloads that run out within `days`, soonest first. */
+export function expiringWaiversOf(reports: EntityReadinessResponse[], now: Date, days: number): ExpiringWaiver[] {
+  return reports
+    .flatMap(report =>
+      report.workloads.flatMap(w =>
+        waiversExpiringWithin(w, now, days).map(({ ruleId, reason, source, until }) => ({
+          entityRef: report.entityRef,
+          workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
+          ruleId,
+          reason,
+          source,
+          until,
+        })),
+      ),
+    )
+    .sort((a, b) => a.until.localeCompare(b.until) || a.entityRef.localeCompare(b.entityRef));
 }
 
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
@@ -125,7 +108,7 @@ export function trendOf(rows: HistoryRow[]): TrendPoint[] {
       scannedAt,
       components: scan.length,
       readyComponents: scan.filter(r => r.ready).length,
-      averageScore: Math.round(scan.reduce((s, r) => s + r.score, 0) / scan.length),
+      averageScore: averageScore(scan.map(r => r.score)),
     }));
 }
 
@@ -166,7 +149,7 @@ export class ReadinessService {
    * Reports of the entities in scorecards, while the stored clusters stay
    * as they were: between scans a scorecard only re-reads the entities.
    */
-  private reports?: { clusters: StoredCluster[]; byRef: Map<string, CachedReport> };
+  private reports?: { clusters: StoredCluster[]; day: string; byRef: Map<string, CachedReport> };
 
   constructor(
     private readonly store: ReadinessStore,
@@ -175,8 +158,10 @@ export class ReadinessService {
 
   /** reportFor of each entity, reusing the report of an unchanged entity over unchanged clusters. */
   private reportsFor(entities: Entity[], clusters: StoredCluster[]): EntityReadinessResponse[] {
-    if (!this.reports || !sameClusters(this.reports.clusters, clusters)) {
-      this.reports = { clusters, byRef: new Map() };
+    const now = new Date();
+    // Waivers expire by the day: a new day computes every report afresh.
+    if (!this.reports || this.reports.day !== dayOf(now) || !sameClusters(this.reports.clusters, clusters)) {
+      this.reports = { clusters, day: dayOf(now), byRef: new Map() };
     }
     const { byRef } = this.reports;
     return entities.map(entity => {
@@ -192,14 +177,14 @@ export class ReadinessService {
       ) {
         return cached.report;
       }
-      const report = ReadinessService.reportFor(entity, clusters);
+      const report = ReadinessService.reportFor(entity, clusters, now);
       byRef.set(ref, { kind: entity.kind, name: entity.metadata.name, annotations: { ...annotations }, report });
       return report;
     });
   }
 
   /** The entity's report from stored cluster results. Pure over its inputs. */
-  static reportFor(entity: Entity, clusters: StoredCluster[]): EntityReadinessResponse {
+  static reportFor(entity: Entity, clusters: StoredCluster[], now: Date = new Date()): EntityReadinessResponse {
     const entityRef = stringifyEntityRef(entity);
     const mapping = mappingOf(entity);
     if (!mapping.mapped) {
@@ -214,14 +199,14 @@ export class ReadinessService {
         errors: [],
       };
     }
-    const waivers = waiversFromAnnotations(entity.metadata.annotations ?? {}, `${entity.kind} ${entityRef}`);
+    const entityWaivers = waiversFromAnnotations(entity.metadata.annotations ?? {}, `${entity.kind} ${entityRef}`);
     const results: ClusterResult[] = clusters
       .filter(c => !mapping.cluster || c.cluster === mapping.cluster)
       .map(c => ({
         ...clusterState(c),
         workloads: candidatesFor(c, mapping.selector)
           .filter(w => workloadMatches(mapping, c.cluster, w.labels))
-          .map(w => applyWaivers(w.report, waivers)),
+          .map(w => applyWaivers(w.report, entityWaivers.waivers, now)),
       }));
     const workloads = results.flatMap(r => r.workloads);
     const scanned = results.map(r => r.scannedAt).filter((s): s is string => !!s).sort();
@@ -237,11 +222,19 @@ export class ReadinessService {
           .filter(c => c.status === 'error')
           .map(c => ({ cluster: c.cluster, message: c.error ?? 'scan failed' })),
         ...clusters.flatMap(c => c.warnings.map(message => ({ cluster: c.cluster, message }))),
+        // Waivers refused for a date nobody can read: the findings they name still count.
+        ...entityWaivers.errors.map(message => ({ message })),
+        ...results.flatMap(r => r.workloads.flatMap(w => (w.waiverErrors ?? []).map(message => ({ cluster: r.cluster, message })))),
         ...(mapping.cluster && !clusters.some(c => c.cluster === mapping.cluster)
           ? [{ cluster: mapping.cluster, message: unknownClusterMessage(mapping.cluster, clusters) }]
           : []),
       ],
     };
+  }
+
+  /** The reports of these entities from the stored results, as the scorecards compute them. */
+  async reportsOf(entities: Entity[]): Promise<EntityReadinessResponse[]> {
+    return this.reportsFor(entities, await this.store.clusters());
   }
 
   async entityReport(entity: Entity): Promise<EntityReadinessResponse> {
@@ -290,10 +283,11 @@ export class ReadinessService {
       ...(group.metadata.title ? { title: group.metadata.title } : {}),
       components: scores,
       levelDistribution: distribution,
-      averageScore: mapped.length ? Math.round(mapped.reduce((s, c) => s + c.score, 0) / mapped.length) : 0,
+      averageScore: averageScore(mapped.map(c => c.score)),
       readyComponents: scores.filter(s => s.ready).length,
       topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
       trend: trendOf(await this.store.history(mapped.map(s => s.entityRef), since)),
+      expiringWaivers: expiringWaiversOf(reports.map(r => r.report), new Date(), EXPIRING_WAIVER_DAYS),
     };
   }
 
@@ -318,7 +312,7 @@ export class ReadinessService {
           mappedComponents: mapped.length,
           readyComponents: ready,
           readyShare: scores.length ? ready / scores.length : 0,
-          averageScore: mapped.length ? Math.round(mapped.reduce((s, c) => s + c.score, 0) / mapped.length) : 0,
+          averageScore: averageScore(mapped.map(c => c.score)),
         };
       })
       .filter(t => t.components > 0)

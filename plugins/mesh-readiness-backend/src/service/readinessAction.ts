@@ -5,7 +5,7 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotFoundError } from '@backstage/errors';
-import { LEVEL_NAMES } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { LEVEL_NAMES, meshReadinessActionPermission, needsAction } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessService } from './ReadinessService';
 
 export function registerReadinessAction(options: {
@@ -20,6 +20,52 @@ export function registerReadinessAction(options: {
     description:
       'Returns whether the Kubernetes workloads of a catalog component are ready for the Istio service mesh: level, score, and every failing, warning or unknown rule with its message, fix and Istio docs link; caveats say what the answer could not see (a cluster that failed, a stale result, a kind that could not be read, a workload known only by its pods).',
     attributes: { readOnly: true, idempotent: true, destructive: false },
+    // Who may see the action at all; what it returns is still what the catalog lets the caller read.
+    visibilityPermission: meshReadinessActionPermission,
+    examples: [
+      {
+        title: 'A component that is not ready',
+        description: 'One workload fails an error rule; the issue says what to change and where Istio documents it.',
+        input: { entityRef: 'component:default/cart' },
+        output: {
+          entityRef: 'component:default/cart',
+          mapped: true,
+          level: 0,
+          levelName: 'Not compatible',
+          score: 62,
+          workloads: 1,
+          readyWorkloads: 0,
+          issues: [
+            {
+              workload: 'demo/Deployment/shop/cart',
+              ruleId: 'MR003',
+              status: 'fail',
+              severity: 'error',
+              message: 'Container cart runs as UID 1337, the sidecar proxy’s UID.',
+              remediation: 'Run the container as another UID.',
+              docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
+            },
+          ],
+          caveats: [],
+        },
+      },
+      {
+        title: 'A component that is not mapped to workloads',
+        input: { entityRef: 'component:default/legacy-billing' },
+        output: {
+          entityRef: 'component:default/legacy-billing',
+          mapped: false,
+          notMappedReason: 'This component is not mapped to Kubernetes workloads. Add the backstage.io/kubernetes-id annotation.',
+          level: 0,
+          levelName: 'Not compatible',
+          score: 0,
+          workloads: 0,
+          readyWorkloads: 0,
+          issues: [],
+          caveats: [],
+        },
+      },
+    ],
     schema: {
       input: z =>
         z.object({
@@ -65,7 +111,7 @@ export function registerReadinessAction(options: {
           readyWorkloads: report.summary.readyWorkloads,
           issues: report.workloads.flatMap(w =>
             w.findings
-              .filter(f => f.status === 'fail' || f.status === 'warn' || f.status === 'unknown')
+              .filter(needsAction)
               .map(f => ({
                 workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
                 ruleId: f.ruleId,

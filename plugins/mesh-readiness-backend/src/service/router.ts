@@ -4,8 +4,13 @@
  */
 import express from 'express';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
@@ -34,12 +39,15 @@ function refFrom(kind: string, namespace: string, name: string): string {
 export function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  auditor: AuditorService;
   catalog: CatalogService;
   readiness: ReadinessService;
   scanner: Scanner;
   customRules?: readonly Rule[];
+  /** Runs after an on-demand scan, e.g. to tell owners what changed. */
+  onScanned?: () => Promise<void>;
 }): express.Router {
-  const { httpAuth, permissions, catalog, readiness, scanner } = options;
+  const { httpAuth, permissions, auditor, catalog, readiness, scanner } = options;
   // The catalogue as data: the built-in rules, then the adopter's.
   const rules: RulesResponse = {
     rules: [...RULE_DEFINITIONS, ...(options.customRules ?? []).map(definitionOf)],
@@ -52,31 +60,68 @@ export function createRouter(options: {
     res.json(rules);
   });
 
-  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    const ref = refFrom(req.params.kind, req.params.namespace, req.params.name);
-    const refresh = req.query.refresh;
-    if (refresh !== undefined && refresh !== 'true' && refresh !== 'false') {
-      throw new InputError('refresh must be true or false');
-    }
-    const credentials = await httpAuth.credentials(req);
-    // Read as the caller: an entity they may not see is not found.
-    const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) throw new NotFoundError(`No entity ${ref}`);
-    if (refresh === 'true') {
-      const entityRef = stringifyEntityRef(entity);
+  /**
+   * Scans the entity's clusters now, if the caller may, and records it with
+   * the auditor: who asked, for which entity, and how it ended.
+   */
+  async function scanOnDemand(req: express.Request, entity: Entity, credentials: BackstageCredentials) {
+    const entityRef = stringifyEntityRef(entity);
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'entity-scan',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef },
+    });
+    try {
       const [decision] = await permissions.authorize(
         [{ permission: meshReadinessRefreshPermission, resourceRef: entityRef }],
         { credentials },
       );
       if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(`You may not scan ${entityRef} now; its stored result is served without refresh`);
+        throw new NotAllowedError(`You may not scan ${entityRef} now; its stored result is served without a scan`);
       }
       const mapping = mappingOf(entity);
+      const clusters = mapping.mapped ? mapping.cluster ?? 'all' : 'none (not mapped)';
       // The caller's own cluster credentials, sent as the Kubernetes plugin's frontend sends them,
       // reach the clusters whose auth provider needs a signed-in user; they last as long as this scan.
       const caller = { credentials, clusterAuthHeaders: clusterAuthHeadersOf(req.headers) };
       if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined, 'refresh', undefined, caller);
+      await auditorEvent.success({ meta: { clusters } });
+      if (mapping.mapped) await options.onScanned?.();
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
     }
+  }
+
+  /** The entity, read as the caller: one they may not see is not found. */
+  async function entityFor(req: express.Request, credentials: BackstageCredentials) {
+    const ref = refFrom(req.params.kind, req.params.namespace, req.params.name);
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) throw new NotFoundError(`No entity ${ref}`);
+    return entity;
+  }
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    const refresh = req.query.refresh;
+    if (refresh !== undefined && refresh !== 'true' && refresh !== 'false') {
+      throw new InputError('refresh must be true or false');
+    }
+    const credentials = await httpAuth.credentials(req);
+    const entity = await entityFor(req, credentials);
+    if (refresh === 'true') {
+      // A read that changes state: kept for one release, then removed.
+      res.setHeader('Deprecation', 'true');
+      res.setHeader('Link', '</entities/{kind}/{namespace}/{name}/scan>; rel="successor-version"');
+      await scanOnDemand(req, entity, credentials);
+    }
+    res.json(await readiness.entityReport(entity));
+  });
+
+  router.post('/entities/:kind/:namespace/:name/scan', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const entity = await entityFor(req, credentials);
+    await scanOnDemand(req, entity, credentials);
     res.json(await readiness.entityReport(entity));
   });
 

@@ -146,3 +146,28 @@ describe('check on every rule fixture', () => {
     }
   });
 });
+
+describe('check on waivers with a last day', () => {
+  const waivers = path.resolve(RULE_FIXTURES, '../../__fixtures__/waivers/expiring-waivers.yaml');
+
+  it('counts an expired waiver’s finding again, applies a live one, and refuses a malformed date as an input error', async () => {
+    const result = await check([waivers], json);
+    const output = JSON.parse(result.stdout);
+    const mr006 = (name: string) =>
+      output.workloads.find((w: any) => w.name === name).findings.find((f: any) => f.ruleId === 'MR006');
+    expect(mr006('ledger')).toMatchObject({ status: 'warn', expiredWaiver: { until: '2020-01-31' } });
+    expect(mr006('billing')).toMatchObject({ status: 'waived', waiver: { until: '2099-12-31' } });
+    expect(mr006('refunds').status).toBe('warn');
+    expect(output.errors).toEqual([
+      { cluster: 'manifests', message: expect.stringContaining('annotation mesh-readiness.io/waive-until "31/12/2026" is not a date') },
+    ]);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('shows when each waiver ends, and the expired one with its reason', async () => {
+    const result = await check([waivers], { ...json, format: 'table' });
+    expect(result.stdout).toContain('waiver expired on 2020-01-31: the ledger port is renamed in the January release');
+    expect(result.stdout).toContain('waived (warn) (until 2099-12-31): the gateway still sniffs this port');
+    expect(result.stdout).toContain('Deployment payments/refunds: annotation mesh-readiness.io/waive-until "31/12/2026"');
+  });
+});

@@ -4,19 +4,34 @@
  */
 import path from 'node:path';
 import {
+  applyTargetProfile,
   evaluate,
+  IgnoredObject,
   Report,
   Rule,
-  summarize,
   validateCustomRules,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { readInputs } from './readInputs';
-import { formatTable } from './formatTable';
+import { FailOn, gate, GateResult } from './gate';
+import { Baseline } from './baseline';
+import { loadTarget, LoadedTarget } from './target';
+import { Locator } from './locate';
+import { Format, formatReport } from './formats';
 
 export interface CheckOptions {
-  format: 'table' | 'json';
-  istioCni: boolean;
-  ambient: boolean;
+  format: Format;
+  /** The lowest severity that fails the gate (default `error`: a workload is not ready). */
+  failOn?: FailOn;
+  /** Flags: when given, they win over the target profile. */
+  istioCni?: boolean;
+  ambient?: boolean;
+  /**
+   * The target profile: `file` (`--target`), else the nearest
+   * `.mesh-readiness.yaml` from `cwd` upward. No profile when absent.
+   */
+  target?: { file?: string; cwd?: string };
+  /** Findings already accepted: they do not fail the gate. */
+  baseline?: Baseline;
   /** Rules of the adopter's own, run after the built-in ones. */
   customRules?: Rule[];
 }
@@ -32,35 +47,53 @@ export interface Output {
   progress?: (message: string) => void;
 }
 
-/** 2 when an input could not be read, 1 when a workload is not ready, else 0. */
-export function exitCodeOf(report: Report): 0 | 1 | 2 {
-  if (report.errors.length > 0) return 2;
-  return report.workloads.every(w => w.ready) ? 0 : 1;
+/** Everything a format needs to print a run. */
+export interface CheckOutcome {
+  report: Report;
+  ignored: IgnoredObject[];
+  files: number;
+  gate: GateResult;
+  target: LoadedTarget;
+  locator: Locator;
+  baseline?: Baseline;
 }
 
-export async function check(
-  paths: string[],
-  options: CheckOptions,
-  output: Output = {},
-): Promise<CheckResult> {
+export async function check(paths: string[], options: CheckOptions, output: Output = {}): Promise<CheckResult> {
   const inputs = await readInputs(paths, (done, total) => {
     if (total >= 20 && (done === total || done % Math.ceil(total / 10) === 0)) {
       output.progress?.(`read ${done}/${total} files`);
     }
   });
+  const target: LoadedTarget = options.target
+    ? loadTarget(options.target.file, options.target.cwd ?? process.cwd())
+    : { errors: [] };
   if (inputs.files >= 20) output.progress?.(`evaluating ${inputs.objects.length} objects`);
-  const evaluated = evaluate({
-    cluster: 'manifests',
-    source: 'manifests',
-    objects: inputs.objects,
-    environment: { istioCni: options.istioCni, ambient: options.ambient },
-  }, { customRules: options.customRules });
-  const report: Report = { workloads: evaluated.workloads, errors: inputs.errors };
-  const stdout =
-    options.format === 'json'
-      ? JSON.stringify({ ...report, ignored: inputs.ignored, summary: summarize(report.workloads) }, null, 2)
-      : formatTable(report, inputs.files, inputs.ignored);
-  return { exitCode: exitCodeOf(report), stdout, report };
+  const snapshot = applyTargetProfile(
+    {
+      cluster: 'manifests',
+      source: 'manifests',
+      objects: inputs.objects,
+      // Only the flags given: a flag left out lets the profile say.
+      environment: {
+        ...(options.istioCni !== undefined ? { istioCni: options.istioCni } : {}),
+        ...(options.ambient !== undefined ? { ambient: options.ambient } : {}),
+      },
+    },
+    target.profile,
+  );
+  const evaluated = evaluate(snapshot, { customRules: options.customRules });
+  // Inputs that could not be read, then waivers refused by the engine.
+  const report: Report = { workloads: evaluated.workloads, errors: [...target.errors, ...inputs.errors, ...evaluated.errors] };
+  const outcome: CheckOutcome = {
+    report,
+    ignored: inputs.ignored,
+    files: inputs.files,
+    gate: gate(report, options.failOn ?? 'error', options.baseline),
+    target,
+    locator: new Locator(inputs.objects, inputs.sources),
+    baseline: options.baseline,
+  };
+  return { exitCode: outcome.gate.exitCode, stdout: formatReport(options.format, outcome), report };
 }
 
 /**

@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   IgnoredObject,
   KubeObject,
+  ObjectSource,
   parseManifests,
   ReportError,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -18,6 +19,8 @@ export interface Inputs {
   errors: ReportError[];
   /** Documents of kinds the rules do not read (ConfigMaps, CRDs, typos). */
   ignored: IgnoredObject[];
+  /** Where each object was read from, for the locations of findings. */
+  sources: Map<KubeObject, ObjectSource>;
   files: number;
 }
 
@@ -64,6 +67,7 @@ export async function readInputs(
   const files = listManifestFiles(paths, errors);
   const objects: KubeObject[] = [];
   const ignored: IgnoredObject[] = [];
+  const sources = new Map<KubeObject, ObjectSource>();
   let done = 0;
   for (const file of files) {
     let text: string;
@@ -77,7 +81,7 @@ export async function readInputs(
     if (text.includes('\u0000')) {
       errors.push({ file: name, message: 'not a text file (it contains NUL bytes)' });
     } else {
-      const parsed = parseManifests(text, name);
+      const parsed = parseManifests(text, name, { sources });
       for (const o of parsed.objects) objects.push(o);
       errors.push(...parsed.errors);
       ignored.push(...parsed.ignored);
@@ -85,7 +89,7 @@ export async function readInputs(
     done++;
     onProgress?.(done, files.length, name);
   }
-  return { objects, errors, ignored, files: files.length };
+  return { objects, errors, ignored, sources, files: files.length };
 }
 
 async function readStdin(): Promise<string> {

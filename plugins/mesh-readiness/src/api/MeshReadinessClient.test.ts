@@ -13,8 +13,8 @@ function clientAnswering(status: number, body: unknown) {
       },
     },
     fetchApi: {
-      fetch: async (input: RequestInfo | URL) => {
-        urls.push(String(input));
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        urls.push(`${init?.method ?? 'GET'} ${String(input)}`);
         return new Response(JSON.stringify(body), {
           status,
           statusText: status === 200 ? 'OK' : 'Forbidden',
@@ -44,13 +44,13 @@ describe('MeshReadinessClient', () => {
     await client.getScans();
     await client.getScans({ limit: 50 });
     expect(urls).toEqual([
-      `${base}/rules`,
-      `${base}/entities/Component/default/cart`,
-      `${base}/entities/Component/default/cart?refresh=true`,
-      `${base}/groups/default/team-web/scorecard`,
-      `${base}/scorecards`,
-      `${base}/scans`,
-      `${base}/scans?limit=50`,
+      `GET ${base}/rules`,
+      `GET ${base}/entities/Component/default/cart`,
+      `POST ${base}/entities/Component/default/cart/scan`,
+      `GET ${base}/groups/default/team-web/scorecard`,
+      `GET ${base}/scorecards`,
+      `GET ${base}/scans`,
+      `GET ${base}/scans?limit=50`,
     ]);
   });
 
@@ -62,7 +62,7 @@ describe('MeshReadinessClient', () => {
       name: '../scorecards?x',
     });
     expect(urls).toEqual([
-      `${base}/entities/Component/default/..%2Fscorecards%3Fx`,
+      `GET ${base}/entities/Component/default/..%2Fscorecards%3Fx`,
     ]);
   });
 

@@ -10,9 +10,9 @@ export class MeshReadinessClient implements MeshReadinessApi {
     },
   ) {}
 
-  private async get<T>(path: string, headers?: Record<string, string>): Promise<T> {
+  private async get<T>(path: string, init?: RequestInit): Promise<T> {
     const base = await this.options.discoveryApi.getBaseUrl('mesh-readiness');
-    const response = await this.options.fetchApi.fetch(`${base}${path}`, headers ? { headers } : undefined);
+    const response = await this.options.fetchApi.fetch(`${base}${path}`, init);
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;
   }
@@ -30,14 +30,16 @@ export class MeshReadinessClient implements MeshReadinessApi {
     const path = [entity.kind, entity.namespace, entity.name]
       .map(encodeURIComponent)
       .join('/');
-    return this.get<
-      Awaited<ReturnType<MeshReadinessApi['getEntityReadiness']>>
-    >(
-      `/entities/${path}${options.refresh ? '?refresh=true' : ''}`,
-      options.refresh && options.clusterCredentials && Object.keys(options.clusterCredentials).length > 0
-        ? options.clusterCredentials
-        : undefined,
-    );
+    type Report = Awaited<ReturnType<MeshReadinessApi['getEntityReadiness']>>;
+    // Scanning changes state, so it is a POST; reading is a GET. The user's
+    // own cluster credentials go with the scan only.
+    const credentials = options.clusterCredentials ?? {};
+    return options.refresh
+      ? this.get<Report>(`/entities/${path}/scan`, {
+          method: 'POST',
+          ...(Object.keys(credentials).length > 0 ? { headers: credentials } : {}),
+        })
+      : this.get<Report>(`/entities/${path}`);
   }
 
   getGroupScorecard(group: { namespace: string; name: string }) {

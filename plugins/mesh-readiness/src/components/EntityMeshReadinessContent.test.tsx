@@ -156,17 +156,29 @@ describe('EntityMeshReadinessContent', () => {
         ...mixedReport,
         errors: [
           ...mixedReport.errors,
-          { cluster: 'demo-cluster', message: 'DaemonSet forbidden (403): the cluster’s service account may not list it' },
-          { cluster: 'demo-cluster', message: 'Manifest: broken.yaml:3: bad indentation' },
+          {
+            cluster: 'demo-cluster',
+            message:
+              'DaemonSet forbidden (403): the cluster’s service account may not list it',
+          },
+          {
+            cluster: 'demo-cluster',
+            message: 'Manifest: broken.yaml:3: bad indentation',
+          },
           // A cluster none of the entity's workloads is in: not its concern.
-          { cluster: 'prod-us', message: 'Manifest: other.yaml:9: bad indentation' },
+          {
+            cluster: 'prod-us',
+            message: 'Manifest: other.yaml:9: bad indentation',
+          },
         ],
       }),
     });
     await screen.findByText('Deployment shop/cart');
     await userEvent.click(screen.getByText(/2 things could not be read$/));
     const problems = await screen.findByTestId('read-problems');
-    expect(problems).toHaveTextContent('demo-cluster: DaemonSet forbidden (403)');
+    expect(problems).toHaveTextContent(
+      'demo-cluster: DaemonSet forbidden (403)',
+    );
     expect(problems).toHaveTextContent('demo-cluster: Manifest: broken.yaml:3');
     expect(problems).not.toHaveTextContent('prod-us');
     // The failed cluster has its own panel, not a second line here.
@@ -179,18 +191,29 @@ describe('EntityMeshReadinessContent', () => {
         ...mixedReport,
         clusters: [],
         workloads: [],
-        errors: [{ cluster: 'prod-ap', message: 'No cluster named "prod-ap" has been read' }],
+        errors: [
+          {
+            cluster: 'prod-ap',
+            message: 'No cluster named "prod-ap" has been read',
+          },
+        ],
       }),
     });
     expect(await screen.findByText('No workloads found')).toBeInTheDocument();
     await userEvent.click(screen.getByText(/One thing could not be read$/));
-    expect(await screen.findByTestId('read-problems')).toHaveTextContent('prod-ap: No cluster named "prod-ap" has been read');
+    expect(await screen.findByTestId('read-problems')).toHaveTextContent(
+      'prod-ap: No cluster named "prod-ap" has been read',
+    );
   });
 
   it('shows no such list when everything was read', async () => {
-    await render({ getEntityReadiness: async () => ({ ...mixedReport, errors: [] }) });
+    await render({
+      getEntityReadiness: async () => ({ ...mixedReport, errors: [] }),
+    });
     await screen.findByText('Deployment shop/cart');
-    expect(screen.queryByText(/(One thing|things) could not be read$/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(/(One thing|things) could not be read$/),
+    ).not.toBeInTheDocument();
   });
 
   it('hides passing rules with "Failing only"', async () => {

@@ -38,8 +38,10 @@ import {
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
   EntityReadinessResponse,
+  expiredWaiverNote,
   Finding,
   meshReadinessRefreshPermission,
+  needsAction,
   RuleDefinition,
   Severity,
   WorkloadReport,
@@ -47,10 +49,9 @@ import {
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { userClusterCredentials } from '../api/userClusterCredentials';
 import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
+import { WorkloadWaivers } from './WorkloadWaivers';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-
-const NEEDS_ACTION = new Set(['fail', 'warn', 'unknown']);
 
 export function NotMappedGuide({
   report,
@@ -113,6 +114,11 @@ function FindingRow({
             <Typography variant="body2" color="textSecondary">
               {finding.message}
             </Typography>
+            {finding.expiredWaiver && (
+              <Typography variant="caption" color="error">
+                {expiredWaiverNote(finding)}
+              </Typography>
+            )}
           </Box>
         </Box>
       </AccordionSummary>
@@ -122,6 +128,12 @@ function FindingRow({
             <Typography variant="body2" paragraph>
               Waived (would be {finding.waivedStatus}): {finding.waiver.reason}{' '}
               — {finding.waiver.source}
+              {finding.waiver.until ? ` (until ${finding.waiver.until})` : ''}
+            </Typography>
+          )}
+          {finding.expiredWaiver && (
+            <Typography variant="body2" paragraph color="error">
+              {expiredWaiverNote(finding)} — {finding.expiredWaiver.source}
             </Typography>
           )}
           {finding.evidence.length > 0 && (
@@ -146,7 +158,7 @@ function FindingRow({
           <Typography variant="body2" paragraph>
             {finding.remediation}
           </Typography>
-          {rule?.remediationSnippet && NEEDS_ACTION.has(finding.status) && (
+          {rule?.remediationSnippet && needsAction(finding) && (
             <CodeSnippet
               language="yaml"
               text={rule.remediationSnippet}
@@ -203,6 +215,7 @@ function WorkloadChecklist(props: {
           </Typography>
         </Box>
       )}
+      <WorkloadWaivers workload={workload} />
       {findings.length === 0 ? (
         <Typography variant="body2">Nothing matches the filters.</Typography>
       ) : (
@@ -257,7 +270,7 @@ export function EntityMeshReadinessContent() {
   if (!value.mapped) return <NotMappedGuide report={value} />;
 
   const visible = (f: Finding) =>
-    (!failingOnly || NEEDS_ACTION.has(f.status)) &&
+    (!failingOnly || needsAction(f)) &&
     (severity === 'all' || f.severity === severity) &&
     (!onlyRule || f.ruleId === onlyRule);
   const failedClusters = value.clusters.filter(c => c.status === 'error');
@@ -267,11 +280,14 @@ export function EntityMeshReadinessContent() {
   // (then any cluster's problem may be why).
   const failedNames = new Set(failedClusters.map(c => c.cluster));
   const workloadClusters = new Set(value.workloads.map(w => w.cluster));
+  // Refused waivers of a workload are shown on its card, with its waivers.
+  const onCards = new Set(value.workloads.flatMap(w => w.waiverErrors ?? []));
   const readProblems = value.errors.filter(
     e =>
-      !e.cluster ||
-      (!failedNames.has(e.cluster) &&
-        (workloadClusters.size === 0 || workloadClusters.has(e.cluster))),
+      !onCards.has(e.message) &&
+      (!e.cluster ||
+        (!failedNames.has(e.cluster) &&
+          (workloadClusters.size === 0 || workloadClusters.has(e.cluster)))),
   );
 
   return (

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   EntityProvider,
@@ -62,6 +62,16 @@ const scorecard: GroupScorecardResponse = {
       averageScore: 67,
     },
   ],
+  expiringWaivers: [
+    {
+      entityRef: 'component:default/ledger',
+      workload: 'prod/Deployment/payments/ledger',
+      ruleId: 'MR006',
+      reason: 'the ledger port is renamed in the January release',
+      source: 'Deployment payments/ledger annotation mesh-readiness.io/waive',
+      until: '2026-12-09',
+    },
+  ],
 };
 
 async function render(api: Partial<MeshReadinessApi>) {
@@ -79,7 +89,7 @@ describe('GroupMeshReadinessContent', () => {
   it('shows the team’s components, levels, blocking rules and trend', async () => {
     await render({ getGroupScorecard: async () => scorecard });
     expect(await screen.findByText('0 / 2')).toBeInTheDocument();
-    expect(screen.getByText('ledger')).toBeInTheDocument();
+    expect(screen.getAllByRole('link', { name: 'ledger' })).toHaveLength(2);
     expect(
       screen.getByText('Not mapped', { selector: 'span' }),
     ).toBeInTheDocument();
@@ -131,5 +141,26 @@ describe('GroupMeshReadinessContent', () => {
       getGroupScorecard: async () => ({ ...scorecard, trend: [] }),
     });
     expect(await screen.findByText(/No history yet/)).toBeInTheDocument();
+  });
+
+  it('lists the waivers that run out in the next 14 days, linking to the rule in the tab', async () => {
+    await render({ getGroupScorecard: async () => scorecard });
+    const list = await screen.findByTestId('expiring-waivers');
+    expect(list).toHaveTextContent(
+      '2026-12-09 ledger Deployment payments/ledger · MR006: the ledger port is renamed in the January release',
+    );
+    expect(within(list).getByRole('link', { name: 'ledger' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/ledger/mesh-readiness?rule=MR006',
+    );
+  });
+
+  it('says when no waiver runs out soon', async () => {
+    await render({
+      getGroupScorecard: async () => ({ ...scorecard, expiringWaivers: [] }),
+    });
+    expect(
+      await screen.findByText('No waiver runs out in the next 14 days.'),
+    ).toBeInTheDocument();
   });
 });

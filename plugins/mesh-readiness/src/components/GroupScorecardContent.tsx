@@ -19,6 +19,7 @@ import {
   FailingRule,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { ExpiringWaiversCard } from './ExpiringWaiversCard';
 import {
   DistributionBar,
   levelParts,
@@ -133,6 +134,9 @@ export function GroupMeshReadinessContent() {
             </Typography>
           )}
         </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <ExpiringWaiversCard waivers={value.expiringWaivers ?? []} />
       </Grid>
       <Grid item xs={12}>
         <Table

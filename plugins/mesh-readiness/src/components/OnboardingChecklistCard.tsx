@@ -25,6 +25,7 @@ import TodoIcon from '@material-ui/icons/RadioButtonUnchecked';
 import NaIcon from '@material-ui/icons/RemoveCircleOutline';
 import {
   EntityReadinessResponse,
+  needsAction,
   RuleDefinition,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
@@ -43,15 +44,7 @@ export function stepsOf(
         w.findings.filter(f => f.ruleId === rule.id),
       );
       let state: StepState = 'n/a';
-      if (
-        findings.some(
-          f =>
-            f.status === 'fail' ||
-            f.status === 'warn' ||
-            f.status === 'unknown',
-        )
-      )
-        state = 'todo';
+      if (findings.some(needsAction)) state = 'todo';
       else if (findings.some(f => f.status === 'pass' || f.status === 'waived'))
         state = 'done';
       return { rule, state };

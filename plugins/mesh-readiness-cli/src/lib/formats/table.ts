@@ -4,13 +4,15 @@
  */
 import chalk from 'chalk';
 import {
+  expiredWaiverNote,
   Finding,
   FindingStatus,
-  IgnoredObject,
   LEVEL_NAMES,
+  needsAction,
   Report,
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
+import type { CheckOutcome } from '../check';
 
 const STATUS: Record<FindingStatus, { icon: string; colour: chalk.Chalk; label: string }> = {
   pass: { icon: '✔', colour: chalk.green, label: 'pass' },
@@ -30,16 +32,16 @@ export function scoreBar(score: number): string {
   return colour('█'.repeat(filled)) + chalk.gray('░'.repeat(10 - filled));
 }
 
-function needsAction(f: Finding): boolean {
-  return f.status === 'fail' || f.status === 'warn' || f.status === 'unknown';
-}
-
-function formatFinding(f: Finding): string[] {
+function formatFinding(f: Finding, isNew: boolean): string[] {
   const s = STATUS[f.status];
-  const lines = [`  ${s.colour(`${s.icon} ${s.label.padEnd(7)}`)} ${chalk.bold(f.ruleId)} ${f.title}: ${f.message}`];
+  const mark = isNew ? `${chalk.bold.yellow('new')} ` : '';
+  const lines = [`  ${s.colour(`${s.icon} ${s.label.padEnd(7)}`)} ${mark}${chalk.bold(f.ruleId)} ${f.title}: ${f.message}`];
   if (f.status === 'waived' && f.waiver) {
-    lines.push(chalk.cyan(`      waived (${f.waivedStatus}): ${f.waiver.reason} — ${f.waiver.source}`));
+    const until = f.waiver.until ? ` (until ${f.waiver.until})` : '';
+    lines.push(chalk.cyan(`      waived (${f.waivedStatus})${until}: ${f.waiver.reason} — ${f.waiver.source}`));
   }
+  const expired = expiredWaiverNote(f);
+  if (expired) lines.push(chalk.yellow(`      ${expired} — ${f.expiredWaiver!.source}`));
   if (needsAction(f)) {
     for (const e of f.evidence) {
       const where = `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}${e.field ? ` ${e.field}` : ''}`;
@@ -51,19 +53,20 @@ function formatFinding(f: Finding): string[] {
   return lines;
 }
 
-function formatWorkload(w: WorkloadReport): string[] {
+function formatWorkload(w: WorkloadReport, newFindings?: Set<Finding>): string[] {
   const readiness = w.ready ? chalk.green.bold('ready') : chalk.red.bold('not ready');
   return [
     `${chalk.bold(`${w.kind} ${w.namespace}/${w.name}`)}  ${readiness}  level ${w.level} ${LEVEL_NAMES[w.level]}  ${scoreBar(w.score)} ${w.score}`,
     ...(w.notice ? [chalk.yellow(`  ! ${w.notice}`)] : []),
-    ...w.findings.map(formatFinding).flat(),
+    ...w.findings.map(f => formatFinding(f, !!newFindings?.has(f))).flat(),
     '',
   ];
 }
 
-export function formatTable(report: Report, files: number, ignored: IgnoredObject[] = []): string {
+export function formatTable(outcome: CheckOutcome): string {
+  const { report, files, ignored, gate } = outcome;
   const lines: string[] = [];
-  for (const w of report.workloads) lines.push(...formatWorkload(w));
+  for (const w of report.workloads) lines.push(...formatWorkload(w, gate.newFindings));
   if (ignored.length > 0) {
     const byKind = new Map<string, number>();
     for (const i of ignored) byKind.set(i.kind, (byKind.get(i.kind) ?? 0) + 1);
@@ -77,11 +80,16 @@ export function formatTable(report: Report, files: number, ignored: IgnoredObjec
     );
   }
   if (report.errors.length > 0) {
-    lines.push(chalk.red.bold(`Inputs that could not be read (${report.errors.length}):`));
+    lines.push(chalk.red.bold(`Input problems: unreadable inputs and refused waivers (${report.errors.length}):`));
     for (const e of report.errors) {
       lines.push(`  ${chalk.red('✖')} ${e.file ?? e.cluster ?? ''}${e.line ? `:${e.line}` : ''}: ${e.message}`);
     }
     lines.push('');
+  }
+  if (outcome.target.file) lines.push(chalk.gray(`Target profile: ${outcome.target.file}`));
+  if (gate.failOn !== 'error' || gate.newFindings) {
+    const baseline = gate.newFindings ? `, ${gate.newFindings.size} new since the baseline` : '';
+    lines.push(`Gate --fail-on ${gate.failOn}: ${gate.failing.size} finding${gate.failing.size === 1 ? '' : 's'} failing${baseline}`);
   }
   lines.push(summaryLine(report, files));
   return lines.join('\n');
