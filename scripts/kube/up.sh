@@ -80,6 +80,10 @@ etcd_peer_port=$(free_port)
 api_port=$(free_port)
 while [ "$etcd_peer_port" = "$etcd_port" ]; do etcd_peer_port=$(free_port); done
 while [ "$api_port" = "$etcd_port" ] || [ "$api_port" = "$etcd_peer_port" ]; do api_port=$(free_port); done
+# Where a test may run the webhook token authenticator (see README): any
+# bearer token the token file does not know is sent there as a TokenReview.
+webhook_port=$(free_port)
+while [ "$webhook_port" = "$api_port" ] || [ "$webhook_port" = "$etcd_port" ] || [ "$webhook_port" = "$etcd_peer_port" ]; do webhook_port=$(free_port); done
 
 # --- certificates, keys, tokens (all in STATE_DIR, mode 600) -----------------
 pki="$state/pki"
@@ -110,6 +114,23 @@ restricted_token=$(openssl rand -hex 24)
 cat >"$pki/tokens.csv" <<EOF
 $admin_token,mr-admin,mr-admin,"system:masters"
 $restricted_token,mr-restricted,mr-restricted
+EOF
+
+cat >"$pki/token-webhook.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+  - name: mr-token-webhook
+    cluster:
+      server: http://127.0.0.1:$webhook_port/authenticate
+users:
+  - name: kube-apiserver
+contexts:
+  - name: mr-token-webhook
+    context:
+      cluster: mr-token-webhook
+      user: kube-apiserver
+current-context: mr-token-webhook
 EOF
 
 # --- etcd ---------------------------------------------------------------------
@@ -145,6 +166,8 @@ done
 curl -fsS "http://127.0.0.1:$etcd_port/health" 2>/dev/null | grep -q '"health":"true"' || fail "etcd did not become healthy"
 
 # --- kube-apiserver -------------------------------------------------------------
+# Without the watch cache, lists come from etcd: a continue token older than
+# a compaction is answered 410 Gone, as a busy cluster answers it.
 setsid "$apiserver_bin" \
   --bind-address=127.0.0.1 \
   --advertise-address=127.0.0.1 \
@@ -154,6 +177,9 @@ setsid "$apiserver_bin" \
   --tls-private-key-file="$pki/serving.key" \
   --client-ca-file="$pki/ca.crt" \
   --token-auth-file="$pki/tokens.csv" \
+  --authentication-token-webhook-config-file="$pki/token-webhook.kubeconfig" \
+  --authentication-token-webhook-version=v1 \
+  --authentication-token-webhook-cache-ttl=0s \
   --authorization-mode=RBAC \
   --service-account-key-file="$pki/sa.pub" \
   --service-account-signing-key-file="$pki/sa.key" \
@@ -162,6 +188,7 @@ setsid "$apiserver_bin" \
   --disable-admission-plugins=ServiceAccount \
   --allow-privileged=true \
   --profiling=false \
+  --watch-cache=false \
   --v=1 \
   </dev/null >"$state/kube-apiserver.log" 2>&1 &
 echo $! >"$state/kube-apiserver.pid"
@@ -243,6 +270,7 @@ export MR_KUBE_ADMIN_KUBECONFIG='$state/kubeconfig-admin.yaml'
 export MR_KUBE_RESTRICTED_KUBECONFIG='$state/kubeconfig-restricted.yaml'
 export MR_KUBE_VERSION='v1.34.4'
 export MR_KUBE_ETCD='http://127.0.0.1:$etcd_port'
+export MR_KUBE_TOKEN_WEBHOOK_PORT='$webhook_port'
 EOF
 
 version=$(curl -fsS --cacert "$pki/ca.crt" -H "Authorization: Bearer $admin_token" "$server/version" | sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p')

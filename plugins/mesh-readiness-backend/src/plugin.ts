@@ -1,9 +1,4 @@
-import {
-  coreServices,
-  createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  SchedulerServiceTaskScheduleDefinition,
-} from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -14,8 +9,9 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { meshReadinessPermissions, validateCustomRules } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ManifestClusterSource, resolveFolder } from './service/ManifestClusterSource';
-import { KubernetesClusterSource } from './service/KubernetesClusterSource';
-import { CatalogClusterLocator } from './service/CatalogClusterLocator';
+import { KubernetesBackendClient } from './service/KubernetesBackendClient';
+import { KubernetesPluginClusters } from './service/KubernetesPluginClusters';
+import { readMeshReadinessConfig } from './config';
 import { ReadinessService } from './service/ReadinessService';
 import { ReadinessStore } from './service/ReadinessStore';
 import { Scanner } from './service/Scanner';
@@ -51,6 +47,7 @@ export const meshReadinessPlugin = createBackendPlugin({
       deps: {
         logger: coreServices.logger,
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
@@ -66,6 +63,7 @@ export const meshReadinessPlugin = createBackendPlugin({
       async init({
         logger,
         config,
+        discovery,
         database,
         scheduler,
         httpRouter,
@@ -79,18 +77,20 @@ export const meshReadinessPlugin = createBackendPlugin({
         notifications,
       }) {
         permissionsRegistry.addPermissions(meshReadinessPermissions);
-        // Live clusters: the same ones the Kubernetes plugin is configured with.
-        const live = KubernetesClusterSource.fromKubernetesConfig(config);
-        const fromCatalog = CatalogClusterLocator.fromConfig(live.catalogLocators, { catalog, auth, logger });
-        for (const reason of [...live.skipped, ...fromCatalog.skipped]) logger.warn(`Mesh readiness: ${reason}`);
+        const settings = readMeshReadinessConfig(config);
+        // Live clusters: the ones the Kubernetes plugin reads, read through its backend.
+        const kubernetes = settings.kubernetes.enabled
+          ? new KubernetesPluginClusters({
+              client: new KubernetesBackendClient({ discovery, auth }),
+              configured: settings.kubernetes.configuredClusters,
+              locatorTypes: settings.kubernetes.locatorTypes,
+              logger,
+            })
+          : undefined;
         const sources: MeshReadinessClusterSource[] = [
-          ...live.sources,
-          ...(config.getOptionalConfigArray('meshReadiness.manifestSources') ?? []).map(
-            c =>
-              new ManifestClusterSource(c.getString('name'), resolveFolder(c.getString('path')), {
-                istioCni: c.getOptionalBoolean('istioCni'),
-                ambient: c.getOptionalBoolean('ambient'),
-              }),
+          ...(kubernetes?.configuredSources ?? []),
+          ...settings.manifestSources.map(
+            c => new ManifestClusterSource(c.name, resolveFolder(c.path), { istioCni: c.istioCni, ambient: c.ambient }),
           ),
           ...addedSources,
         ];
@@ -103,17 +103,15 @@ export const meshReadinessPlugin = createBackendPlugin({
         validateCustomRules(addedRules);
 
         const store = await ReadinessStore.create(database);
-        const timeoutMs = (config.getOptionalNumber('meshReadiness.clusterTimeoutSeconds') ?? 60) * 1000;
-        // Clusters of the catalog locator are looked up when each scan starts.
-        const catalogLocator = fromCatalog.locator;
-        const scanner = new Scanner(
+        const scanner = new Scanner({
           sources,
           store,
           logger,
-          timeoutMs,
-          addedRules,
-          catalogLocator && (() => catalogLocator.sources(names)),
-        );
+          clusterTimeoutMs: settings.clusterTimeoutMs,
+          customRules: addedRules,
+          // The clusters the Kubernetes backend lists are looked up when each scan starts.
+          lookUp: kubernetes && (() => kubernetes.lookUp(names)),
+        });
         const readiness = new ReadinessService(store, catalog);
         const notifier = await notifierFromConfig(config, { database, catalog, readiness, notifications, auditor, logger });
         const notifyOwners = async () => {
@@ -121,19 +119,9 @@ export const meshReadinessPlugin = createBackendPlugin({
           if (sent) logger.info(`Mesh readiness: ${sent} notice(s) sent to owners`);
         };
 
-        // The scheduler runs each scan on one replica at a time. A backend
-        // stopped mid-scan holds the task until its timeout passes; then
-        // another replica (or this one, restarted) runs the scan again.
-        const schedule: SchedulerServiceTaskScheduleDefinition = config.has('meshReadiness.schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('meshReadiness.schedule'))
-          : {
-              frequency: { minutes: config.getOptionalNumber('meshReadiness.scanIntervalMinutes') ?? 10 },
-              timeout: { seconds: Math.max(300, (2 * timeoutMs) / 1000) },
-              initialDelay: { seconds: 3 },
-            };
         await scheduler.scheduleTask({
           id: 'mesh-readiness-scan',
-          ...schedule,
+          ...settings.schedule,
           fn: async signal => {
             const outcomes = await scanner.scan(undefined, 'schedule', signal);
             const recorded = await readiness.recordHistory(await auth.getOwnServiceCredentials());
@@ -163,7 +151,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         registerReadinessAction({ actionsRegistry, catalog, readiness });
         logger.info(
           `Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}${
-            catalogLocator ? ', and the catalog’s kubernetes-cluster Resources at each scan' : ''
+            kubernetes ? ', and the clusters the Kubernetes backend lists at each scan' : ''
           }`,
         );
         if (addedRules.length) logger.info(`Mesh readiness: custom rules ${addedRules.map(r => r.id).join(', ')}`);

@@ -9,6 +9,8 @@ import request from 'supertest';
 import knexFactory from 'knex';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import { capturingLogger } from './cluster/__testUtils__/capturingLogger';
 import { meshReadinessPlugin } from './plugin';
 
 const CANARY = 'canary-7f3a9c1e-do-not-leak';
@@ -48,23 +50,20 @@ it('never returns, stores or logs the cluster token', async () => {
   await new Promise<void>(r => api.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
-  const logs: string[] = [];
-  const logger = mockServices.rootLogger.mock();
-  const capture = (level: string) => (message: string, meta?: unknown) => logs.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
-  const child: any = { info: capture('info'), warn: capture('warn'), error: capture('error'), debug: capture('debug') };
-  child.child = () => child;
-  logger.child.mockImplementation(() => child);
-  for (const level of ['info', 'warn', 'error', 'debug'] as const) (logger[level] as jest.Mock).mockImplementation(capture(level));
+  const { lines: logs, factory: loggerFactory } = capturingLogger();
 
   const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
   const { server } = await startTestBackend({
     features: [
       meshReadinessPlugin,
+      // The Kubernetes plugin reaches the clusters for us: its logs are searched too.
+      kubernetesPlugin,
       mockServices.database.factory({ knex }),
-      logger.factory,
+      loggerFactory,
       mockServices.rootConfig.factory({
         data: {
           kubernetes: {
+            serviceLocatorMethod: { type: 'multiTenant' },
             clusterLocatorMethods: [
               { type: 'config', clusters: [
                 { name: 'live', url, authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },

@@ -151,6 +151,17 @@ export interface ClusterStatus {
   scannedAt?: string;
   stale?: boolean;
   workloads: number;
+  /** For a cluster of the Kubernetes plugin: the locator that found it (`config`, `catalog`, `gke`, ...). */
+  locator?: string;
+  /** For a cluster of the Kubernetes plugin: its auth provider (`serviceAccount`, `aws`, `oidc`, ...). */
+  authProvider?: string;
+  /** With `authProvider: oidc`: which sign-in provider's token it takes. */
+  oidcTokenProvider?: string;
+  /**
+   * Its auth provider uses each user's own credentials (`google`, `oidc`,
+   * `aks`): scheduled scans cannot read it, a signed-in user's Scan now can.
+   */
+  needsSignedInUser?: boolean;
 }
 
 /** GET /scans */

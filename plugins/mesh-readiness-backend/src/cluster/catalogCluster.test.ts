@@ -5,48 +5,22 @@
  * and serves the workloads it reads there. Skipped when no control plane
  * is up.
  */
-import http from 'node:http';
-import https from 'node:https';
-import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { adminClient } from './adminClient';
+import { startRelay } from './relay';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EntityReadinessResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { meshReadinessPlugin } from '../plugin';
 
 const server = process.env.MR_KUBE_SERVER;
 const describeCluster = server ? describe : describe.skip;
 
 /** What `kubectl proxy` does: listen on loopback, forward every call with the admin's credentials. */
-async function kubectlProxy() {
-  const target = new URL(server!);
-  const proxy = http.createServer((req, res) => {
-    const upstream = https.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host, authorization: `Bearer ${process.env.MR_KUBE_ADMIN_TOKEN}` },
-        ca: Buffer.from(process.env.MR_KUBE_CA_DATA!, 'base64'),
-      },
-      answer => {
-        res.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', e => {
-      res.writeHead(502);
-      res.end(String(e));
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, close: () => proxy.close() };
-}
+const kubectlProxy = () => startRelay(undefined, { authorization: `Bearer ${process.env.MR_KUBE_ADMIN_TOKEN}` });
 
 const clusterEntity = (name: string, annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -86,10 +60,14 @@ describeCluster('a cluster found through a catalog entity, against a real API se
       const { server: backend } = await startTestBackend({
         features: [
           meshReadinessPlugin,
+          kubernetesPlugin,
           logger.factory,
           mockServices.rootConfig.factory({
             data: {
-              kubernetes: { clusterLocatorMethods: [{ type: 'catalog', dangerouslyAllowClusterUrls: ['127.0.0.1'] }] },
+              kubernetes: {
+                serviceLocatorMethod: { type: 'multiTenant' },
+                clusterLocatorMethods: [{ type: 'catalog', dangerouslyAllowClusterUrls: ['127.0.0.1'] }],
+              },
               meshReadiness: { clusterTimeoutSeconds: 30 },
             },
           }),
@@ -118,7 +96,7 @@ describeCluster('a cluster found through a catalog entity, against a real API se
                 'kubernetes.io/api-server-certificate-authority': '',
                 'kubernetes.io/auth-provider': 'localKubectlProxy',
               }),
-              // Never given a token: skipped, as the Kubernetes plugin does.
+              // Never given a token: the Kubernetes plugin leaves it out.
               clusterEntity('with-token', {
                 'kubernetes.io/api-server': server!,
                 'kubernetes.io/api-server-certificate-authority': process.env.MR_KUBE_CA_DATA!,
@@ -145,8 +123,11 @@ describeCluster('a cluster found through a catalog entity, against a real API se
       expect(state).toEqual({ 'via-proxy': 'ok', direct: 'ok', 'no-ca': 'error' });
       expect(scans.clusters.find((c: any) => c.cluster === 'no-ca').error).toMatch(/certificate/i);
       expect(report.errors).toEqual(expect.arrayContaining([{ cluster: 'direct', message: expect.stringContaining('403') }]));
+      // Each cluster says where it comes from and how it is reached.
+      expect(scans.clusters.find((c: any) => c.cluster === 'via-proxy')).toMatchObject({ locator: 'catalog', authProvider: 'localKubectlProxy' });
+      // The Kubernetes plugin's own rule, in its own words: a catalog entity never gets the backend's token.
       expect(logs).toEqual(
-        expect.arrayContaining([expect.stringMatching(/resource:default\/with-token: the serviceAccount auth provider is not allowed/)]),
+        expect.arrayContaining([expect.stringMatching(/Resource "with-token": catalog cluster locator does not support the serviceAccount auth provider/)]),
       );
     } finally {
       proxy.close();

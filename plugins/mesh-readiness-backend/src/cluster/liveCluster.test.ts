@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { adminClient } from './adminClient';
 import { evaluate, KubeObject, parseManifests, Report } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { KubernetesClusterSource } from '../service/KubernetesClusterSource';
+import { startLiveClusters, testCluster } from './__testUtils__/liveClusters';
 import { ManifestClusterSource } from '../service/ManifestClusterSource';
 
 const server = process.env.MR_KUBE_SERVER;
@@ -31,9 +31,13 @@ const statuses = (report: Report) =>
 
 const DEMO_NAMESPACES = new Set(['storefront', 'payments', 'observability']);
 
+let clusters: Awaited<ReturnType<typeof startLiveClusters>>;
+/** The cluster read with each identity of the test API server. */
+const identity = (token: string) => (token === process.env.MR_KUBE_RESTRICTED_TOKEN ? 'restricted' : 'admin');
+
 /** The demo's part of the cluster: other suites apply their own objects to it. */
 const read = async (token: string) => {
-  const snapshot = await new KubernetesClusterSource({ name: 'real', url: server!, token, caData: process.env.MR_KUBE_CA_DATA }).readSnapshot();
+  const snapshot = await clusters.source(identity(token)).readSnapshot();
   return {
     ...snapshot,
     objects: snapshot.objects.filter(o =>
@@ -44,7 +48,12 @@ const read = async (token: string) => {
 const source = (token: string) => ({ readSnapshot: () => read(token) });
 
 describeCluster('the live cluster source against a real API server', () => {
+  afterAll(() => clusters?.stop());
   beforeAll(async () => {
+    clusters = await startLiveClusters([
+      testCluster('admin', process.env.MR_KUBE_ADMIN_TOKEN!),
+      testCluster('restricted', process.env.MR_KUBE_RESTRICTED_TOKEN!),
+    ]);
     const client = adminClient();
     const objects = demoObjects();
     // Namespaces first, then what lives in them.
@@ -109,7 +118,7 @@ describeCluster('the live cluster source against a real API server', () => {
       },
     } as any);
     const inNamespace = async (token: string) => {
-      const snapshot = await new KubernetesClusterSource({ name: 'real', url: server!, token, caData: process.env.MR_KUBE_CA_DATA }).readSnapshot();
+      const snapshot = await clusters.source(identity(token)).readSnapshot();
       return evaluate({ ...snapshot, objects: snapshot.objects.filter(o => o.metadata?.namespace === 'owners-live' || o.metadata?.name === 'owners-live') });
     };
     const full = await inNamespace(process.env.MR_KUBE_ADMIN_TOKEN!);
@@ -125,15 +134,15 @@ describeCluster('the live cluster source against a real API server', () => {
 
   it('pages through lists with a real continue token', async () => {
     const requested: string[] = [];
-    const paged = new KubernetesClusterSource({ name: 'real', url: server!, token: process.env.MR_KUBE_ADMIN_TOKEN, caData: process.env.MR_KUBE_CA_DATA });
-    const original = (paged as any).listAll.bind(paged);
-    (paged as any).listAll = (kind: string, list: any, unreadable: any, objects: any) =>
-      original(kind, (p: any) => {
-        requested.push(`${kind}:${p._continue ? 'continue' : 'first'}`);
-        return list({ ...p, limit: 2 });
-      }, unreadable, objects);
-    const snapshot = await paged.readSnapshot();
-    expect(requested.filter(r => r === 'Deployment:continue').length).toBeGreaterThan(0);
+    // What passed through the Kubernetes plugin's proxy.
+    const request = clusters.client.request.bind(clusters.client);
+    jest.spyOn(clusters.client, 'request').mockImplementation((cluster, apiPath, options) => {
+      requested.push(apiPath);
+      return request(cluster, apiPath, options);
+    });
+    const snapshot = await clusters.source('admin', { pageSize: 2 }).readSnapshot();
+    jest.restoreAllMocks();
+    expect(requested.filter(r => r.startsWith('/apis/apps/v1/deployments?') && r.includes('continue=')).length).toBeGreaterThan(0);
     expect(snapshot.objects.filter(o => o.kind === 'Deployment' && DEMO_NAMESPACES.has(o.metadata!.namespace!))).toHaveLength(
       demoObjects().filter(o => o.kind === 'Deployment').length,
     );

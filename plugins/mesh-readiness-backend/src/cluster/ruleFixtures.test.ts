@@ -10,7 +10,7 @@ import path from 'node:path';
 import { adminClient } from './adminClient';
 import { evaluate, KubeObject, parseManifests } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { parseFixtureHeader } from '@mesh-readiness/plugin-mesh-readiness-common/testUtils';
-import { KubernetesClusterSource } from '../service/KubernetesClusterSource';
+import { startLiveClusters, testCluster } from './__testUtils__/liveClusters';
 
 const server = process.env.MR_KUBE_SERVER;
 const FIXTURES = path.resolve(
@@ -58,6 +58,11 @@ function renamed(objects: KubeObject[], prefix: string): KubeObject[] {
 }
 
 (server ? describe : describe.skip)('rule fixtures on a real API server', () => {
+  let clusters: Awaited<ReturnType<typeof startLiveClusters>>;
+  beforeAll(async () => {
+    clusters = await startLiveClusters([testCluster('real', process.env.MR_KUBE_ADMIN_TOKEN!)]);
+  });
+  afterAll(() => clusters?.stop());
 
   it.each(cases.map(([rule, file], i) => [`${rule}/${file}`, rule, file, `f${i}`]))(
     '%s gives the same findings from the API server',
@@ -78,7 +83,7 @@ function renamed(objects: KubeObject[], prefix: string): KubeObject[] {
         { source: header.source, objects: objects.filter(o => !rejected.some(r => r.startsWith(`${o.kind}/${o.metadata?.name}:`))), environment: header.environment },
         { rules: [rule] },
       );
-      const snapshot = await new KubernetesClusterSource({ name: 'real', url: server!, token: process.env.MR_KUBE_ADMIN_TOKEN, caData: process.env.MR_KUBE_CA_DATA }).readSnapshot();
+      const snapshot = await clusters.source('real').readSnapshot();
       const ours = { ...snapshot, objects: snapshot.objects.filter(o => o.kind === 'PodSecurityPolicy' || o.metadata?.namespace?.startsWith(`${prefix}-`) || o.metadata?.name?.startsWith(`${prefix}-`)) };
       const live = evaluate({ ...ours, environment: { ...snapshot.environment, ...header.environment } }, { rules: [rule] });
       const statusOf = (r: typeof live) =>

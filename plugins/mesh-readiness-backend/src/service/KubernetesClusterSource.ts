@@ -1,17 +1,9 @@
 /*
- * A live cluster, read through the Kubernetes API with
- * @kubernetes/client-node: only the kinds the rules need, cluster-wide,
- * paginated, never one call per workload, never a Secret.
+ * A live cluster, read through the Kubernetes plugin's proxy (see
+ * KubernetesBackendClient): only the kinds the rules need, cluster-wide,
+ * paginated, never one call per workload, never a Secret. Which URL, CA
+ * and credential reach the cluster is the Kubernetes plugin's business.
  */
-import {
-  AppsV1Api,
-  AuthorizationV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-} from '@kubernetes/client-node';
-import { Config } from '@backstage/config';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
 import {
   ClusterEnvironment,
@@ -20,148 +12,182 @@ import {
   KubeObject,
   UnreadableKind,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
-
-/**
- * Where `kubectl proxy` listens by default (it binds 127.0.0.1, not ::1),
- * the cluster of the `localKubectlProxy` locator.
- */
-export const LOCAL_KUBECTL_PROXY_URL = 'http://127.0.0.1:8001';
+import { KubernetesBackendClient, KubernetesCaller } from './KubernetesBackendClient';
 
 /** How many objects one list call asks for. */
 export const PAGE_SIZE = 500;
 
-export interface LiveClusterOptions {
-  name: string;
-  url: string;
-  /** A service account token; never logged, stored or returned. */
-  token?: string;
-  caData?: string;
-  skipTLSVerify?: boolean;
+/** How often one list is started again after its `continue` token expired (410 Gone). */
+export const MAX_LIST_RESTARTS = 3;
+
+/**
+ * The Kubernetes plugin's auth providers that use the signed-in user's own
+ * credentials, sent by its frontend: a scheduled scan has no user, so it
+ * cannot read these clusters.
+ */
+export const CLIENT_SIDE_AUTH_PROVIDERS: readonly string[] = ['google', 'oidc', 'aks'];
+
+/** The kinds read, and where each is listed cluster-wide. */
+export const KINDS_READ: ReadonlyArray<[kind: string, path: string]> = [
+  ['Namespace', '/api/v1/namespaces'],
+  ['Pod', '/api/v1/pods'],
+  ['Service', '/api/v1/services'],
+  ['Deployment', '/apis/apps/v1/deployments'],
+  ['StatefulSet', '/apis/apps/v1/statefulsets'],
+  ['DaemonSet', '/apis/apps/v1/daemonsets'],
+  ['ReplicaSet', '/apis/apps/v1/replicasets'],
+  ['Job', '/apis/batch/v1/jobs'],
+  ['CronJob', '/apis/batch/v1/cronjobs'],
+];
+
+/** Where a cluster comes from, as users are shown it. */
+export interface ClusterOrigin {
+  /** The Kubernetes plugin's cluster locator (`config`, `catalog`, `gke`, ...) or what else found it. */
+  locator: string;
+  authProvider: string;
+  oidcTokenProvider?: string;
 }
 
-type Page = { items?: any[]; metadata?: { _continue?: string; continue?: string } };
-type Lister = (params: { limit: number; _continue?: string }) => Promise<Page>;
+export interface KubernetesClusterSourceOptions extends ClusterOrigin {
+  name: string;
+  client: KubernetesBackendClient;
+  /** How many objects one list call asks for; PAGE_SIZE unless a test wants many pages. */
+  pageSize?: number;
+}
 
-/** Kubernetes answers that mean "this kind cannot be read here", not "the cluster is down". */
-function kindProblem(e: any): string | undefined {
-  const code = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
-  if (code === 403) return `forbidden (403): the cluster's service account may not list it`;
-  if (code === 404) return `not served by this cluster (404)`;
+/** Thrown for a cluster whose auth provider needs the signed-in user's credentials when there are none. */
+export class NeedsSignedInUserError extends Error {
+  readonly name = 'NeedsSignedInUserError';
+}
+
+/** An answer that fails the whole cluster, with what the user needs to know and nothing secret. */
+class ClusterReadError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Why a kind cannot be read here, when the Kubernetes API itself (not the
+ * Kubernetes plugin in front of it) answered that it may not be listed or
+ * is not served.
+ */
+function kindProblem(status: number, body: any): string | undefined {
+  if (body?.kind !== 'Status') return undefined;
+  if (status === 403) return `forbidden (403): the cluster's identity may not list it`;
+  if (status === 404) return `not served by this cluster (404)`;
   return undefined;
+}
+
+/** The answer's JSON; an answer that claims success but is cut off (a server going away mid-list) fails the cluster. */
+async function bodyOf(response: Response, what: string): Promise<any> {
+  try {
+    return await response.json();
+  } catch (e) {
+    if (!response.ok) return undefined;
+    throw new ClusterReadError(`${what}: the answer broke off (${(e as Error)?.message ?? e})`, response.status);
+  }
 }
 
 export class KubernetesClusterSource implements MeshReadinessClusterSource {
   readonly name: string;
-  private readonly core: CoreV1Api;
-  private readonly apps: AppsV1Api;
-  private readonly batch: BatchV1Api;
-  private readonly custom: CustomObjectsApi;
-  private readonly authorization: AuthorizationV1Api;
+  readonly origin: ClusterOrigin;
+  private readonly client: KubernetesBackendClient;
+  private readonly pageSize: number;
 
-  constructor(options: LiveClusterOptions) {
+  constructor(options: KubernetesClusterSourceOptions) {
     this.name = options.name;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        { name: options.name, server: options.url, caData: options.caData, skipTLSVerify: !!options.skipTLSVerify },
-      ],
-      users: [{ name: 'mesh-readiness', token: options.token }],
-      contexts: [{ name: options.name, cluster: options.name, user: 'mesh-readiness' }],
-      currentContext: options.name,
-    });
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.batch = kc.makeApiClient(BatchV1Api);
-    this.custom = kc.makeApiClient(CustomObjectsApi);
-    this.authorization = kc.makeApiClient(AuthorizationV1Api);
+    this.client = options.client;
+    this.pageSize = options.pageSize ?? PAGE_SIZE;
+    this.origin = {
+      locator: options.locator,
+      authProvider: options.authProvider,
+      ...(options.oidcTokenProvider ? { oidcTokenProvider: options.oidcTokenProvider } : {}),
+    };
   }
 
-  /**
-   * The clusters of the Kubernetes plugin's `config` cluster locator, with
-   * service account auth, and the kubectl proxy of its `localKubectlProxy`
-   * locator. Entries of its `catalog` locator are returned as they are:
-   * their clusters are looked up in the catalog when a scan starts
-   * (CatalogClusterLocator). Others are skipped with the reason returned.
-   */
-  static fromKubernetesConfig(config: Config): {
-    sources: KubernetesClusterSource[];
-    skipped: string[];
-    catalogLocators: Config[];
-  } {
-    const sources: KubernetesClusterSource[] = [];
-    const skipped: string[] = [];
-    const catalogLocators: Config[] = [];
-    for (const locator of config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []) {
-      const type = locator.getString('type');
-      if (type === 'catalog') {
-        catalogLocators.push(locator);
-        continue;
-      }
-      if (type === 'localKubectlProxy') {
-        // As the Kubernetes plugin names and reaches it: no credentials, kubectl proxy does the auth.
-        // Plain HTTP has no TLS to verify; client-node refuses HTTP unless told so.
-        sources.push(new KubernetesClusterSource({ name: 'local', url: LOCAL_KUBECTL_PROXY_URL, skipTLSVerify: true }));
-        continue;
-      }
-      if (type !== 'config') {
-        skipped.push(`cluster locator "${type}" is not read by mesh-readiness yet`);
-        continue;
-      }
-      for (const cluster of locator.getOptionalConfigArray('clusters') ?? []) {
-        const name = cluster.getString('name');
-        const auth = cluster.getOptionalString('authProvider') ?? 'serviceAccount';
-        if (auth !== 'serviceAccount') {
-          skipped.push(`cluster ${name}: auth provider "${auth}" is not supported by mesh-readiness yet`);
-          continue;
-        }
-        sources.push(
-          new KubernetesClusterSource({
-            name,
-            url: cluster.getString('url'),
-            token: cluster.getOptionalString('serviceAccountToken'),
-            caData: cluster.getOptionalString('caData'),
-            skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify'),
-          }),
-        );
-      }
+  /** Whether reading needs a signed-in user's own credentials. */
+  get needsSignedInUser(): boolean {
+    return CLIENT_SIDE_AUTH_PROVIDERS.includes(this.origin.authProvider);
+  }
+
+  /** The header the Kubernetes plugin's frontend sends this cluster's user credential in. */
+  get userCredentialHeader(): string {
+    const provider = this.origin.oidcTokenProvider
+      ? `${this.origin.authProvider}-${this.origin.oidcTokenProvider}`
+      : this.origin.authProvider;
+    return `backstage-kubernetes-authorization-${provider}`.toLowerCase();
+  }
+
+  /** A failed answer as the cluster's error: the Kubernetes plugin's own errors say what went wrong in its words. */
+  private async failure(what: string, response: Response, body: any): Promise<ClusterReadError> {
+    const status = response.status;
+    const backstageError = body?.error?.message as string | undefined;
+    if (backstageError) {
+      // Its proxy wraps a network or TLS error (an unknown certificate, a refused connection) as the cause.
+      const cause = typeof body.error.cause?.message === 'string' ? ` (${body.error.cause.message})` : '';
+      return new ClusterReadError(`${what}: the Kubernetes plugin answered ${status}: ${backstageError}${cause}`, status);
     }
-    return { sources, skipped, catalogLocators };
+    if (status === 401) {
+      return new ClusterReadError(
+        `${what}: the cluster refused the credentials of auth provider "${this.origin.authProvider}" (401), also after fetching fresh ones`,
+        status,
+      );
+    }
+    const message = typeof body?.message === 'string' ? `: ${body.message}` : '';
+    return new ClusterReadError(`${what}: the cluster answered ${status}${message}`, status);
   }
 
-  /** Every page of one list, following `continue`. */
-  private async listAll(kind: string, list: Lister, unreadable: UnreadableKind[], objects: KubeObject[]) {
-    let token: string | undefined;
-    try {
+  /** Every page of one list, following `continue`; a list whose token expired (410 Gone) starts again. */
+  private async listAll(
+    kind: string,
+    path: string,
+    read: { signal?: AbortSignal; caller?: KubernetesCaller },
+    unreadable: UnreadableKind[],
+  ): Promise<KubeObject[]> {
+    for (let restarts = 0; ; restarts++) {
+      const items: KubeObject[] = [];
+      let token: string | undefined;
+      let expired = false;
       do {
-        const page = await list({ limit: PAGE_SIZE, ...(token ? { _continue: token } : {}) });
-        for (const item of page.items ?? []) objects.push({ ...item, kind });
-        token = page.metadata?._continue ?? page.metadata?.continue;
+        const query = new URLSearchParams({ limit: String(this.pageSize), ...(token ? { continue: token } : {}) });
+        const response = await this.client.request(this.name, `${path}?${query}`, read);
+        const body = await bodyOf(response, `listing ${kind}`);
+        if (response.status === 410 && token && restarts < MAX_LIST_RESTARTS) {
+          // The list is older than etcd's compaction window: its pages no longer fit together.
+          expired = true;
+          break;
+        }
+        if (!response.ok) {
+          const problem = kindProblem(response.status, body);
+          if (!problem) throw await this.failure(`listing ${kind}`, response, body);
+          unreadable.push({ kind, reason: `${kind} ${problem}` });
+          return [];
+        }
+        for (const item of body?.items ?? []) items.push({ ...item, kind });
+        token = body?.metadata?.continue || undefined;
       } while (token);
-    } catch (e) {
-      const problem = kindProblem(e);
-      if (!problem) throw e; // unreachable, timed out, unauthorised: the cluster fails
-      unreadable.push({ kind, reason: `${kind} ${problem}` });
+      if (!expired) return items;
     }
   }
 
-  async readSnapshot(): Promise<ClusterSnapshot> {
-    const objects: KubeObject[] = [];
+  async readSnapshot(options: { signal?: AbortSignal; caller?: KubernetesCaller } = {}): Promise<ClusterSnapshot> {
+    if (this.needsSignedInUser && !options.caller?.clusterAuthHeaders?.[this.userCredentialHeader]) {
+      throw new NeedsSignedInUserError(
+        `needs a signed-in user: auth provider "${this.origin.authProvider}" uses each user's own credentials, ` +
+          `which a scheduled scan does not have; a signed-in user's Scan now reads it with theirs`,
+      );
+    }
+    const read = { signal: options.signal, caller: options.caller };
     const unreadable: UnreadableKind[] = [];
-    const lists: Array<[string, Lister]> = [
-      ['Namespace', p => this.core.listNamespace(p)],
-      ['Pod', p => this.core.listPodForAllNamespaces(p)],
-      ['Service', p => this.core.listServiceForAllNamespaces(p)],
-      ['Deployment', p => this.apps.listDeploymentForAllNamespaces(p)],
-      ['StatefulSet', p => this.apps.listStatefulSetForAllNamespaces(p)],
-      ['DaemonSet', p => this.apps.listDaemonSetForAllNamespaces(p)],
-      ['ReplicaSet', p => this.apps.listReplicaSetForAllNamespaces(p)],
-      ['Job', p => this.batch.listJobForAllNamespaces(p)],
-      ['CronJob', p => this.batch.listCronJobForAllNamespaces(p)],
-    ];
-    await Promise.all(lists.map(([kind, list]) => this.listAll(kind, list, unreadable, objects)));
+    const lists = await Promise.all(KINDS_READ.map(([kind, path]) => this.listAll(kind, path, read, unreadable)));
+    const objects = lists.flat();
     const daemonSets = objects.filter(o => o.kind === 'DaemonSet').map(o => o.metadata?.name);
     const daemonSetsKnown = !unreadable.some(u => u.kind === 'DaemonSet');
-    const psp = await this.podSecurityPolicies(objects, unreadable);
+    const psp = await this.podSecurityPolicies(objects, unreadable, read);
     return {
       cluster: this.name,
       source: 'live',
@@ -176,6 +202,39 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     };
   }
 
+  /** The policies one service account may `use`, or undefined when the cluster would not say. */
+  private async policiesUsableBy(
+    namespace: string,
+    serviceAccount: string,
+    policies: KubeObject[],
+    read: { signal?: AbortSignal; caller?: KubernetesCaller },
+  ): Promise<string[] | undefined> {
+    const allowed: string[] = [];
+    for (const policy of policies) {
+      const name = String(policy.metadata?.name);
+      const response = await this.client.request(this.name, '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        ...read,
+        method: 'POST',
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: {
+            user: `system:serviceaccount:${namespace}:${serviceAccount}`,
+            groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+            resourceAttributes: { verb: 'use', group: 'policy', resource: 'podsecuritypolicies', name },
+          },
+        },
+      });
+      const review = await bodyOf(response, 'SubjectAccessReview');
+      if (!response.ok) {
+        if (!kindProblem(response.status, review)) throw await this.failure('SubjectAccessReview', response, review);
+        return undefined;
+      }
+      if (review?.status?.allowed) allowed.push(name);
+    }
+    return allowed;
+  }
+
   /**
    * Where the cluster still serves pod security policies (before 1.25):
    * the policies, and for each service account the workloads use, which
@@ -186,36 +245,25 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
   private async podSecurityPolicies(
     objects: KubeObject[],
     unreadable: UnreadableKind[],
+    read: { signal?: AbortSignal; caller?: KubernetesCaller },
   ): Promise<Pick<ClusterEnvironment, 'podSecurityPolicyApi' | 'pspUse'>> {
     // Discovery first: every authenticated user may read it, while a list of
     // a resource the server does not serve is still answered 403 to an
     // identity without rights (RBAC runs before routing).
-    try {
-      const resources = await this.custom.getAPIResources({ group: 'policy', version: 'v1beta1' });
-      if (!(resources?.resources ?? []).some((r: any) => r.name === 'podsecuritypolicies')) {
-        return { podSecurityPolicyApi: false };
-      }
-    } catch (e) {
-      if ((e as any)?.code === 404) return { podSecurityPolicyApi: false }; // Kubernetes 1.25+
-      const problem = kindProblem(e);
-      if (!problem) throw e;
+    const discovery = await this.client.request(this.name, '/apis/policy/v1beta1', read);
+    const resources = await bodyOf(discovery, 'PodSecurityPolicy API discovery');
+    if (discovery.status === 404 && resources?.kind === 'Status') return { podSecurityPolicyApi: false }; // 1.25+
+    if (!discovery.ok) {
+      const problem = kindProblem(discovery.status, resources);
+      if (!problem) throw await this.failure('PodSecurityPolicy API discovery', discovery, resources);
       unreadable.push({ kind: 'PodSecurityPolicy', reason: `PodSecurityPolicy API discovery ${problem}` });
       return { podSecurityPolicyApi: true };
     }
-    let policies: KubeObject[];
-    try {
-      const list = await this.custom.listClusterCustomObject({
-        group: 'policy',
-        version: 'v1beta1',
-        plural: 'podsecuritypolicies',
-      });
-      policies = (list?.items ?? []).map((p: any) => ({ ...p, kind: 'PodSecurityPolicy' }));
-    } catch (e) {
-      const problem = kindProblem(e);
-      if (!problem) throw e;
-      unreadable.push({ kind: 'PodSecurityPolicy', reason: `PodSecurityPolicy ${problem}` });
-      return { podSecurityPolicyApi: true };
+    if (!(resources?.resources ?? []).some((r: any) => r.name === 'podsecuritypolicies')) {
+      return { podSecurityPolicyApi: false };
     }
+    const policies = await this.listAll('PodSecurityPolicy', '/apis/policy/v1beta1/podsecuritypolicies', read, unreadable);
+    if (unreadable.some(u => u.kind === 'PodSecurityPolicy')) return { podSecurityPolicyApi: true };
     objects.push(...policies);
     const accounts = new Map<string, { namespace: string; serviceAccount: string }>();
     for (const w of findWorkloads(objects)) {
@@ -225,28 +273,9 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     }
     const pspUse: NonNullable<ClusterEnvironment['pspUse']> = [];
     for (const { namespace, serviceAccount } of accounts.values()) {
-      const allowed: string[] = [];
-      try {
-        for (const policy of policies) {
-          const name = String(policy.metadata?.name);
-          const review = await this.authorization.createSubjectAccessReview({
-            body: {
-              apiVersion: 'authorization.k8s.io/v1',
-              kind: 'SubjectAccessReview',
-              spec: {
-                user: `system:serviceaccount:${namespace}:${serviceAccount}`,
-                groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
-                resourceAttributes: { verb: 'use', group: 'policy', resource: 'podsecuritypolicies', name },
-              },
-            },
-          });
-          if (review.status?.allowed) allowed.push(name);
-        }
-        pspUse.push({ namespace, serviceAccount, policies: allowed });
-      } catch (e) {
-        // Without an answer the rule says unknown for this account.
-        if (!kindProblem(e)) throw e;
-      }
+      const allowed = await this.policiesUsableBy(namespace, serviceAccount, policies, read);
+      // Without an answer the rule says unknown for this account.
+      if (allowed) pspUse.push({ namespace, serviceAccount, policies: allowed });
     }
     return { podSecurityPolicyApi: true, pspUse };
   }

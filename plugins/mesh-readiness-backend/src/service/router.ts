@@ -23,6 +23,7 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessService } from './ReadinessService';
 import { Scanner } from './Scanner';
+import { clusterAuthHeadersOf } from './KubernetesBackendClient';
 import { mappingOf } from './entityMapping';
 import { spec } from '../schema/openapi';
 
@@ -81,7 +82,10 @@ export function createRouter(options: {
       }
       const mapping = mappingOf(entity);
       const clusters = mapping.mapped ? mapping.cluster ?? 'all' : 'none (not mapped)';
-      if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined);
+      // The caller's own cluster credentials, sent as the Kubernetes plugin's frontend sends them,
+      // reach the clusters whose auth provider needs a signed-in user; they last as long as this scan.
+      const caller = { credentials, clusterAuthHeaders: clusterAuthHeadersOf(req.headers) };
+      if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined, 'refresh', undefined, caller);
       await auditorEvent.success({ meta: { clusters } });
       if (mapping.mapped) await options.onScanned?.();
     } catch (error) {

@@ -27,7 +27,14 @@ export interface MeshReadinessApi {
   getRules(): Promise<RulesResponse>;
   getEntityReadiness(
     entity: EntityRefParts,
-    options?: { refresh?: boolean },
+    options?: {
+      refresh?: boolean;
+      /**
+       * With `refresh`: the user's own credentials for the clusters that
+       * need a signed-in user, as the Kubernetes plugin's frontend sends them.
+       */
+      clusterCredentials?: Record<string, string>;
+    },
   ): Promise<EntityReadinessResponse>;
   getGroupScorecard(group: {
     namespace: string;

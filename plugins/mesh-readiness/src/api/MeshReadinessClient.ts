@@ -30,15 +30,20 @@ export class MeshReadinessClient implements MeshReadinessApi {
 
   getEntityReadiness(
     entity: EntityRefParts,
-    options: { refresh?: boolean } = {},
+    options: { refresh?: boolean; clusterCredentials?: Record<string, string> } = {},
   ) {
     const path = [entity.kind, entity.namespace, entity.name]
       .map(encodeURIComponent)
       .join('/');
     type Report = Awaited<ReturnType<MeshReadinessApi['getEntityReadiness']>>;
-    // Scanning changes state, so it is a POST; reading is a GET.
+    // Scanning changes state, so it is a POST; reading is a GET. The user's
+    // own cluster credentials go with the scan only.
+    const credentials = options.clusterCredentials ?? {};
     return options.refresh
-      ? this.get<Report>(`/entities/${path}/scan`, { method: 'POST' })
+      ? this.get<Report>(`/entities/${path}/scan`, {
+          method: 'POST',
+          ...(Object.keys(credentials).length > 0 ? { headers: credentials } : {}),
+        })
       : this.get<Report>(`/entities/${path}`);
   }
 

@@ -35,7 +35,12 @@ function ClusterRow({ cluster }: { cluster: ClusterStatus }) {
   let detail = `${cluster.workloads} workloads, read ${timeAgo(
     cluster.scannedAt,
   )}`;
-  if (cluster.status === 'error') {
+  if (cluster.status === 'error' && cluster.needsSignedInUser) {
+    status = <StatusWarning>{cluster.cluster}</StatusWarning>;
+    detail = cluster.stale
+      ? `Needs a signed-in user: showing what a user's Scan now read ${timeAgo(cluster.scannedAt)}.`
+      : cluster.error ?? 'Needs a signed-in user: its auth provider uses each user’s own credentials';
+  } else if (cluster.status === 'error') {
     detail = cluster.stale
       ? `Not read since ${timeAgo(
           cluster.scannedAt,
@@ -46,12 +51,20 @@ function ClusterRow({ cluster }: { cluster: ClusterStatus }) {
           cluster.error ?? 'failed'
         }`;
   }
+  const origin = cluster.authProvider
+    ? `${cluster.locator ? `${cluster.locator} locator, ` : ''}auth provider ${cluster.authProvider}`
+    : undefined;
   return (
     <Box mb={1} data-testid={`cluster-${cluster.cluster}`}>
       {status}
       <Typography variant="body2" color="textSecondary">
         {detail}
       </Typography>
+      {origin && (
+        <Typography variant="caption" color="textSecondary">
+          {origin}
+        </Typography>
+      )}
     </Box>
   );
 }

@@ -8,6 +8,7 @@ import {
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { KubernetesAuthProvidersApi, kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
 import { RULE_DEFINITIONS } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { MeshReadinessApi, meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { EntityMeshReadinessContent } from './EntityMeshReadinessContent';
@@ -25,6 +26,7 @@ function render(
   url = '/',
   scan: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
   shown = entity,
+  authProviders?: KubernetesAuthProvidersApi,
 ) {
   const full = {
     getRules: async () => ({ rules: RULE_DEFINITIONS }),
@@ -35,6 +37,7 @@ function render(
       apis={[
         [meshReadinessApiRef, full],
         [permissionApiRef, mockApis.permission({ authorize: scan })],
+        ...(authProviders ? [[kubernetesAuthProvidersApiRef, authProviders] as const] : []),
       ]}
     >
       <EntityProvider entity={shown}>
@@ -234,6 +237,39 @@ describe('EntityMeshReadinessContent', () => {
       await screen.findByRole('button', { name: 'Scan now' }),
     );
     await waitFor(() => expect(calls).toEqual([false, true]));
+  });
+
+  it('sends the user’s own Kubernetes credentials on "Scan now" for the clusters that need a signed-in user', async () => {
+    const sent: Array<Record<string, string> | undefined> = [];
+    const asked: string[] = [];
+    await render(
+      {
+        getEntityReadiness: async (_ref, options) => {
+          if (options?.refresh) sent.push(options.clusterCredentials);
+          return mixedReport;
+        },
+        getScans: async () => ({
+          scans: [],
+          clusters: [
+            { cluster: 'sso', status: 'error', error: 'needs a signed-in user: …', attemptedAt: new Date().toISOString(), workloads: 0, locator: 'config', authProvider: 'oidc', oidcTokenProvider: 'okta', needsSignedInUser: true },
+            { cluster: 'eks', status: 'ok', attemptedAt: new Date().toISOString(), workloads: 3, locator: 'config', authProvider: 'aws' },
+          ],
+        }),
+      },
+      '/',
+      AuthorizeResult.ALLOW,
+      { ...entity, metadata: { name: 'sso-app', namespace: 'default' } },
+      {
+        getCredentials: async (provider: string) => {
+          asked.push(provider);
+          return { token: 'users-okta-id-token' };
+        },
+      } as KubernetesAuthProvidersApi,
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Scan now' }));
+    await waitFor(() => expect(sent).toEqual([{ 'Backstage-Kubernetes-Authorization-oidc-okta': 'users-okta-id-token' }]));
+    // Only the cluster that needs a user: the server-side ones are the backend's business.
+    expect(asked).toEqual(['oidc.okta']);
   });
 
   it('offers no "Scan now" to a caller the permission policy does not let scan', async () => {

@@ -16,7 +16,8 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Accordion,
@@ -46,6 +47,7 @@ import {
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { userClusterCredentials } from '../api/userClusterCredentials';
 import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
 import { WorkloadWaivers } from './WorkloadWaivers';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -238,8 +240,17 @@ export function EntityMeshReadinessContent() {
     namespace: entity.metadata.namespace ?? 'default',
     name: entity.metadata.name,
   };
+  const authProviders = useApiHolder().get(kubernetesAuthProvidersApiRef);
   const report = useAsyncRetry(
-    () => api.getEntityReadiness(ref, { refresh: refreshes > 0 }),
+    async () => {
+      if (refreshes === 0) return api.getEntityReadiness(ref, { refresh: false });
+      // Clusters that need a signed-in user are read with this user's own
+      // credentials, where the app has the Kubernetes plugin's auth providers.
+      const clusterCredentials = authProviders
+        ? await userClusterCredentials((await api.getScans({ limit: 1 })).clusters, authProviders)
+        : undefined;
+      return api.getEntityReadiness(ref, { refresh: true, clusterCredentials });
+    },
     [api, ref.kind, ref.namespace, ref.name, refreshes],
   );
   const rules = useAsync(() => api.getRules(), [api]);
