@@ -99,7 +99,9 @@ it('never returns, stores or logs the cluster token', async () => {
   const entity = responses[0].body;
   expect(entity.clusters.map((c: any) => `${c.cluster}:${c.status}`).sort()).toEqual(['down:error', 'live:ok', 'proxied:ok']);
   // The catalog's token went nowhere: the proxied cluster was read without credentials, the other not at all.
-  expect(seenTokens).toContain('undefined');
+  // (Backstage 1.55's Kubernetes backend passes the caller's Backstage token on to a
+  // kubectl proxy; later ones send none. Neither is a cluster credential.)
+  expect(seenTokens.some(t => t === 'undefined' || t.startsWith('Bearer mock-service-token:'))).toBe(true);
   expect(seenTokens.join('\n')).not.toContain(CATALOG_CANARY);
   for (const res of responses) expect(JSON.stringify(res.body)).not.toContain(CANARY);
   for (const res of responses) expect(JSON.stringify(res.body)).not.toContain(CATALOG_CANARY);

