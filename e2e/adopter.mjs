@@ -31,7 +31,9 @@ const answers = async url => {
 };
 for (const url of [APP, BACKEND]) {
   if (await answers(url)) {
-    console.error(`✖ something already answers on ${url}; run under flock /tmp/mr-portal.lock`);
+    console.error(
+      `✖ something already answers on ${url}; run under flock /tmp/mr-portal.lock`,
+    );
     process.exit(1);
   }
 }
@@ -56,7 +58,8 @@ process.on('exit', stop);
 async function until(what, seconds, probe) {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    if (app.exitCode !== null) throw new Error(`the app exited with ${app.exitCode} before ${what}`);
+    if (app.exitCode !== null)
+      throw new Error(`the app exited with ${app.exitCode} before ${what}`);
     try {
       if (await probe()) return;
     } catch {
@@ -85,29 +88,49 @@ try {
     answers(`${BACKEND}/.backstage/health/v1/readiness`),
   );
   // The first scan runs after the catalog has read the demo components.
-  await until('the plugin reported on the demo component cart', STARTUP_SECONDS, async () => {
-    const guest = await fetch(`${BACKEND}/api/auth/guest/refresh`);
-    const token = (await guest.json()).backstageIdentity?.token;
-    const res = await fetch(`${BACKEND}/api/mesh-readiness/entities/component/default/cart`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    return res.ok && (await res.json()).workloads?.length > 0;
-  });
+  await until(
+    'the plugin reported on the demo component cart',
+    STARTUP_SECONDS,
+    async () => {
+      const guest = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+      const token = (await guest.json()).backstageIdentity?.token;
+      const res = await fetch(
+        `${BACKEND}/api/mesh-readiness/entities/component/default/cart`,
+        {
+          headers: { Authorization: `Bearer ${token}` },
+        },
+      );
+      return res.ok && (await res.json()).workloads?.length > 0;
+    },
+  );
   await until('the frontend answered', STARTUP_SECONDS, () => answers(APP));
-  console.error(`the app was up after ${Math.round((Date.now() - started) / 1000)} s`);
+  console.error(
+    `the app was up after ${Math.round((Date.now() - started) / 1000)} s`,
+  );
 
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+    ],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
   page.setDefaultTimeout(120_000);
   await page.goto(APP);
   const enter = page.getByRole('button', { name: 'Enter' });
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await enter.or(nav).first().waitFor();
+  // The sidebar's <nav> has no box of its own; its links do.
+  const navLink = page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link')
+    .first();
+  await enter.or(navLink).first().waitFor();
   if (await enter.isVisible()) await enter.click();
-  await nav.waitFor();
+  await navLink.waitFor();
 
   const openTab = async entityPath => {
     await page.goto(`${APP}${entityPath}`);
@@ -118,15 +141,20 @@ try {
     await page.waitForURL(`${APP}${entityPath}/mesh-readiness`);
   };
 
-  await check("a component's Mesh Readiness tab lists findings with Istio docs links", async () => {
-    await openTab('/catalog/default/component/cart');
-    const row = page.getByTestId('finding-MR002');
-    await row.getByText('fail', { exact: true }).waitFor();
-    await row.getByText(/MR002 No port is used with two protocols/).click();
-    const href = await row.getByRole('link').first().getAttribute('href');
-    if (!href?.startsWith('https://istio.io/latest/docs/'))
-      throw new Error(`the finding's docs link is ${href}, not an Istio docs page`);
-  });
+  await check(
+    "a component's Mesh Readiness tab lists findings with Istio docs links",
+    async () => {
+      await openTab('/catalog/default/component/cart');
+      const row = page.getByTestId('finding-MR002');
+      await row.getByText('fail', { exact: true }).waitFor();
+      await row.getByText(/MR002 No port is used with two protocols/).click();
+      const href = await row.getByRole('link').first().getAttribute('href');
+      if (!href?.startsWith('https://istio.io/latest/docs/'))
+        throw new Error(
+          `the finding's docs link is ${href}, not an Istio docs page`,
+        );
+    },
+  );
 
   await check("a Group's Mesh Readiness tab shows its scorecard", async () => {
     await openTab('/catalog/default/group/team-payments');

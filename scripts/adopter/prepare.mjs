@@ -23,7 +23,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
 const [appDir, ...tarballs] = process.argv.slice(2);
 if (!appDir || tarballs.length === 0) {
   console.error('usage: prepare.mjs <app dir> <tarball>...');
@@ -47,16 +50,22 @@ const FROM_TARBALL_ONLY = [
 
 const tarballOf = new Map(
   tarballs.map(file => {
-    const manifest = execFileSync('tar', ['-xOzf', file, 'package/package.json'], {
-      encoding: 'utf8',
-    });
+    const manifest = execFileSync(
+      'tar',
+      ['-xOzf', file, 'package/package.json'],
+      {
+        encoding: 'utf8',
+      },
+    );
     return [JSON.parse(manifest).name, path.resolve(file)];
   }),
 );
 
 const pkgFile = path.join(appDir, 'package.json');
 const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
-const rootPins = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).resolutions;
+const rootPins = JSON.parse(
+  readFileSync(path.join(root, 'package.json'), 'utf8'),
+).resolutions;
 pkg.resolutions = {
   ...pkg.resolutions,
   ...Object.fromEntries(
@@ -64,7 +73,8 @@ pkg.resolutions = {
   ),
 };
 for (const name of FROM_TARBALL_ONLY) {
-  if (!tarballOf.has(name)) throw new Error(`no tarball of ${name} among ${tarballs.join(' ')}`);
+  if (!tarballOf.has(name))
+    throw new Error(`no tarball of ${name} among ${tarballs.join(' ')}`);
   pkg.resolutions[name] = `file:${tarballOf.get(name)}`;
 }
 writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
@@ -73,22 +83,31 @@ writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
 function markedBlocks(readme) {
   const text = readFileSync(path.join(root, readme), 'utf8');
   const marked = /<!-- adopter: (\S+) -->\s*\n *```[^\n]*\n([\s\S]*?)\n *```/g;
-  return [...text.matchAll(marked)].map(([, target, body]) => ({ target, body }));
+  return [...text.matchAll(marked)].map(([, target, body]) => ({
+    target,
+    body,
+  }));
 }
 
 const mapNames = command =>
   command.replace(/@mesh-readiness\/[a-z0-9-]+/g, name => {
-    if (!tarballOf.has(name)) throw new Error(`no tarball of ${name}, named by "${command}"`);
+    if (!tarballOf.has(name))
+      throw new Error(`no tarball of ${name}, named by "${command}"`);
     return `${name}@file:${tarballOf.get(name)}`;
   });
 
 for (const readme of READMES) {
   const blocks = markedBlocks(readme);
   if (!blocks.some(b => b.target === 'run'))
-    throw new Error(`${readme} has no install block marked <!-- adopter: run -->`);
+    throw new Error(
+      `${readme} has no install block marked <!-- adopter: run -->`,
+    );
   for (const { target, body } of blocks) {
     if (target === 'run') {
-      for (const line of body.split('\n').map(l => l.trim()).filter(Boolean)) {
+      for (const line of body
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean)) {
         if (line.startsWith('#')) continue;
         console.error(`adopter (${readme}): ${line}`);
         execSync(mapNames(line), { cwd: appDir, stdio: 'inherit' });
@@ -100,8 +119,12 @@ for (const readme of READMES) {
     const file = path.join(appDir, target);
     const source = readFileSync(file, 'utf8');
     const at = source.indexOf(`\n${anchor}`);
-    if (at < 0) throw new Error(`${target} of the new app has no line "${anchor}"`);
+    if (at < 0)
+      throw new Error(`${target} of the new app has no line "${anchor}"`);
     console.error(`adopter (${readme}): into ${target}:\n${body}`);
-    writeFileSync(file, `${source.slice(0, at + 1)}${body}\n\n${source.slice(at + 1)}`);
+    writeFileSync(
+      file,
+      `${source.slice(0, at + 1)}${body}\n\n${source.slice(at + 1)}`,
+    );
   }
 }
