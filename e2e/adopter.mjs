@@ -10,7 +10,7 @@
  *   node e2e/adopter.mjs <app dir>
  */
 import { spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const appDir = process.argv[2];
 if (!appDir) {
@@ -108,15 +108,7 @@ try {
     `the app was up after ${Math.round((Date.now() - started) / 1000)} s`,
   );
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({
     viewport: { width: 1400, height: 1000 },
   });
