@@ -23,14 +23,16 @@ yarn backstage-cli repo lint
 
 source scripts/postgres.sh
 mr_postgres_start
-trap mr_postgres_stop EXIT
+# test:pack leaves its tarballs here; test:adopter installs them.
+export MR_PACK_DIR="$(mktemp -d /tmp/mr-packs.XXXXXX)"
+trap 'mr_postgres_stop; rm -rf "$MR_PACK_DIR"' EXIT
 
 echo "== unit and integration tests" >&2
 yarn backstage-cli repo test --ci
 
 # The packed tarballs, then suites that start real servers: a Kubernetes API
-# server, the portal in a browser (and `test:adopter`, a fresh create-app app,
-# once it exists).
+# server, the portal in a browser, and a new create-app app that installs
+# those tarballs as an adopter would (`test:adopter`).
 for suite in test:pack test:cluster test:e2e test:reliability test:adopter; do
   if node -e "process.exit(require('./package.json').scripts['$suite'] ? 0 : 1)"; then
     echo "== yarn $suite" >&2

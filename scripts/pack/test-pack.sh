@@ -5,8 +5,13 @@
 # an empty folder with npm and checks the demo manifests with it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out="$(mktemp -d /tmp/mr-packs.XXXXXX)"
-trap 'rm -rf "$out"' EXIT
+# MR_PACK_DIR keeps the tarballs there for `yarn test:adopter`.
+if [ -n "${MR_PACK_DIR:-}" ]; then
+  out="$(mkdir -p "$MR_PACK_DIR" && cd "$MR_PACK_DIR" && pwd)"
+else
+  out="$(mktemp -d /tmp/mr-packs.XXXXXX)"
+  trap 'rm -rf "$out"' EXIT
+fi
 start=$SECONDS
 bash scripts/pack/pack-all.sh "$out" > "$out/tarballs.txt"
 mapfile -t tarballs < "$out/tarballs.txt"
