@@ -38,6 +38,13 @@ export function isReady(findings: Finding[]): boolean {
   return findings.every(f => f.severity !== 'error' || clears(f.status));
 }
 
+/** The error rules that fail or are unknown: what keeps a workload from being ready. */
+export function blockingRules(findings: Finding[]): string[] {
+  const ids: string[] = [];
+  for (const f of findings) if (f.severity === 'error' && !clears(f.status)) ids.push(f.ruleId);
+  return ids;
+}
+
 export function levelOf(findings: Finding[]): ReadinessLevel {
   if (!isReady(findings)) return 0;
   const observable = findings.every(f => f.severity !== 'warning' || clears(f.status));

@@ -39,6 +39,8 @@ export interface RuleDefinition {
   docsUrl: string;
   /** The nearest `istioctl analyze` message, for people who know that tool. */
   istioAnalyzer?: { code: string; name: string; url: string };
+  /** The matching Kiali validation, where one exists. */
+  kiali?: { code: string; name: string; url: string };
   /** Position in the onboarding checklist: lower comes first. */
   onboardingOrder: number;
 }
@@ -99,10 +101,26 @@ export interface WorkloadReport {
   score: number;
   findings: Finding[];
   /**
+   * Whether the workload would be ready in each data-plane mode: the same
+   * rules judged as if its namespace's injection labels chose that mode.
+   */
+  modes?: DataPlaneModes;
+  /**
    * Why the findings may be partial, when they are: the workload's own
    * object could not be read, only the ReplicaSets or pods it owns.
    */
   notice?: string;
+}
+
+/** Readiness in one data-plane mode: `blocking` lists the error rules that fail or are unknown there. */
+export interface ModeReadiness {
+  ready: boolean;
+  blocking: string[];
+}
+
+export interface DataPlaneModes {
+  sidecar: ModeReadiness;
+  ambient: ModeReadiness;
 }
 
 /** An input that could not be read: a file, a document, a cluster, a kind. */
@@ -217,4 +235,9 @@ export interface EvaluateOptions {
    * workload; check them once with `validateCustomRules`.
    */
   customRules?: readonly Rule[];
+  /**
+   * Judge every rule again per data-plane mode, not only those that declare
+   * `readsDataPlaneMode` (for tests that check the declarations).
+   */
+  exhaustiveModes?: boolean;
 }

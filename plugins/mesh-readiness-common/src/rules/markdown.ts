@@ -9,10 +9,10 @@ export function renderRuleTable(rules: RuleDefinition[]): string {
   const rows = rules.map(
     r =>
       `| [${r.id}](docs/rules.md#${r.id.toLowerCase()}-${r.slug}) | ${r.title} | ${r.severity} | ${
-        r.istioAnalyzer ? `[${r.istioAnalyzer.code}](${r.istioAnalyzer.url})` : '–'
+        [r.istioAnalyzer, r.kiali].filter(c => c).map(c => `[${c!.code}](${c!.url})`).join(', ') || '–'
       } | [Istio docs](${r.docsUrl}) |`,
   );
-  return ['| id | checks | severity | istioctl | source |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| id | checks | severity | istioctl / Kiali | source |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 export function renderRuleReference(rules: RuleDefinition[]): string {
@@ -31,6 +31,7 @@ export function renderRuleReference(rules: RuleDefinition[]): string {
     if (r.istioAnalyzer) {
       lines.push('', `Nearest \`istioctl analyze\` message: [${r.istioAnalyzer.code} ${r.istioAnalyzer.name}](${r.istioAnalyzer.url})`);
     }
+    if (r.kiali) lines.push('', `Kiali validation: [${r.kiali.code} ${r.kiali.name}](${r.kiali.url})`);
     return lines.join('\n');
   });
   return [
