@@ -15,6 +15,7 @@ export const READ_KINDS = new Set<string>([
   'Service',
   'ServiceAccount',
   'PodSecurityPolicy',
+  'NetworkPolicy',
 ]);
 
 /** Kinds a manifest source never keeps, so no secret is ever stored. */

@@ -3,7 +3,9 @@
  * CLI, the backend and the UI always agree.
  */
 import {
+  DataPlaneModes,
   Finding,
+  ModeSummary,
   FindingStatus,
   ReadinessLevel,
   ReadinessSummary,
@@ -89,5 +91,24 @@ export function summarize(workloads: WorkloadReport[]): ReadinessSummary {
     level,
     score,
     statusCounts,
+    modes: { sidecar: summarizeMode(workloads, 'sidecar'), ambient: summarizeMode(workloads, 'ambient') },
   };
+}
+
+/** How many workloads one data-plane mode suits, and what blocks the rest, most blocking first. */
+export function summarizeMode(workloads: WorkloadReport[], mode: keyof DataPlaneModes): ModeSummary {
+  const counts = new Map<string, number>();
+  let judged = 0;
+  let ready = 0;
+  for (const w of workloads) {
+    const readiness = w.modes?.[mode];
+    if (!readiness) continue;
+    judged++;
+    if (readiness.ready) ready++;
+    for (const id of readiness.blocking) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const blocking = [...counts]
+    .map(([ruleId, n]) => ({ ruleId, workloads: n }))
+    .sort((a, b) => b.workloads - a.workloads || (a.ruleId < b.ruleId ? -1 : 1));
+  return { workloads: judged, readyWorkloads: ready, blocking };
 }

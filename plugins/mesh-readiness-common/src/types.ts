@@ -146,6 +146,20 @@ export interface ReadinessSummary {
   score: number;
   /** Count of findings per status over every workload. */
   statusCounts: Record<FindingStatus, number>;
+  /**
+   * Per data-plane mode: how many workloads would be ready, and the rules
+   * that block the others, most blocking first. Workloads reported without
+   * modes (stored before they existed) are not counted.
+   */
+  modes?: Record<keyof DataPlaneModes, ModeSummary>;
+}
+
+export interface ModeSummary {
+  /** Workloads whose report says how they fare in this mode. */
+  workloads: number;
+  readyWorkloads: number;
+  /** Rules by the number of workloads they keep from being ready in this mode, most first. */
+  blocking: Array<{ ruleId: string; workloads: number }>;
 }
 
 /* ------------------------------------------------------------------------ */
