@@ -18,6 +18,7 @@ import {
   OrganizationScorecardResponse,
   RULE_DEFINITIONS,
   summarize,
+  summarizeMode,
   TeamSummary,
   TrendPoint,
   waiversFromAnnotations,
@@ -100,6 +101,11 @@ export function topFailingRules(workloads: WorkloadReport[], limit = 5): Failing
   return [...rules.values()]
     .sort((a, b) => b.workloads - a.workloads || order(a.ruleId) - order(b.ruleId) || a.ruleId.localeCompare(b.ruleId))
     .slice(0, limit);
+}
+
+/** Workloads per data-plane mode, for scorecards. */
+function modesOf(workloads: WorkloadReport[]) {
+  return { sidecar: summarizeMode(workloads, 'sidecar'), ambient: summarizeMode(workloads, 'ambient') };
 }
 
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
@@ -293,6 +299,7 @@ export class ReadinessService {
       averageScore: mapped.length ? Math.round(mapped.reduce((s, c) => s + c.score, 0) / mapped.length) : 0,
       readyComponents: scores.filter(s => s.ready).length,
       topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
+      modes: modesOf(reports.flatMap(r => r.report.workloads)),
       trend: trendOf(await this.store.history(mapped.map(s => s.entityRef), since)),
     };
   }
@@ -311,6 +318,7 @@ export class ReadinessService {
         const scores = owned.map(r => ReadinessService.score(r.entity, r.report));
         const mapped = scores.filter(s => s.mapped);
         const ready = scores.filter(s => s.ready).length;
+        const workloads = owned.flatMap(r => r.report.workloads);
         return {
           groupRef,
           ...(group.metadata.title ? { title: group.metadata.title } : {}),
@@ -319,6 +327,8 @@ export class ReadinessService {
           readyComponents: ready,
           readyShare: scores.length ? ready / scores.length : 0,
           averageScore: mapped.length ? Math.round(mapped.reduce((s, c) => s + c.score, 0) / mapped.length) : 0,
+          workloads: workloads.length,
+          ambientReadyWorkloads: summarizeMode(workloads, 'ambient').readyWorkloads,
         };
       })
       .filter(t => t.components > 0)
@@ -327,6 +337,7 @@ export class ReadinessService {
     return {
       teams,
       topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
+      modes: modesOf(reports.flatMap(r => r.report.workloads)),
       ...(scanned.length ? { scannedAt: scanned[scanned.length - 1] } : {}),
     };
   }
