@@ -10,7 +10,9 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  NetworkingV1Api,
 } from '@kubernetes/client-node';
+import { detectTargetProfile } from './detectTargetProfile';
 import { Config } from '@backstage/config';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
 import {
@@ -55,6 +57,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly batch: BatchV1Api;
+  private readonly networking: NetworkingV1Api;
   private readonly custom: CustomObjectsApi;
   private readonly authorization: AuthorizationV1Api;
 
@@ -72,6 +75,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.batch = kc.makeApiClient(BatchV1Api);
+    this.networking = kc.makeApiClient(NetworkingV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.authorization = kc.makeApiClient(AuthorizationV1Api);
   }
@@ -157,19 +161,22 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       ['ReplicaSet', p => this.apps.listReplicaSetForAllNamespaces(p)],
       ['Job', p => this.batch.listJobForAllNamespaces(p)],
       ['CronJob', p => this.batch.listCronJobForAllNamespaces(p)],
+      ['NetworkPolicy', p => this.networking.listNetworkPolicyForAllNamespaces(p)],
     ];
-    await Promise.all(lists.map(([kind, list]) => this.listAll(kind, list, unreadable, objects)));
-    const daemonSets = objects.filter(o => o.kind === 'DaemonSet').map(o => o.metadata?.name);
-    const daemonSetsKnown = !unreadable.some(u => u.kind === 'DaemonSet');
+    // Nodes only for their kubelet versions (native sidecars): not part of the snapshot.
+    const nodes: KubeObject[] = [];
+    const nodesUnreadable: UnreadableKind[] = [];
+    await Promise.all([
+      ...lists.map(([kind, list]) => this.listAll(kind, list, unreadable, objects)),
+      this.listAll('Node', p => this.core.listNode(p), nodesUnreadable, nodes),
+    ]);
     const psp = await this.podSecurityPolicies(objects, unreadable);
     return {
       cluster: this.name,
       source: 'live',
       objects,
       environment: {
-        // Istio's CNI plugin and ambient's ztunnel run as DaemonSets.
-        istioCni: daemonSetsKnown ? daemonSets.includes('istio-cni-node') : undefined,
-        ambient: daemonSetsKnown ? daemonSets.includes('ztunnel') : undefined,
+        ...detectTargetProfile({ objects, nodes: nodesUnreadable.length ? undefined : nodes, unreadable }),
         ...psp,
       },
       unreadable,

@@ -17,6 +17,7 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { WorkloadModes } from './DataPlaneModes';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Accordion,
@@ -194,6 +195,7 @@ function WorkloadChecklist(props: {
         </Box>
       }
     >
+      <WorkloadModes modes={workload.modes} rules={rules} />
       {workload.notice && (
         <Box mb={2} data-testid="workload-notice">
           <Typography variant="body2" color="textSecondary">
