@@ -84,7 +84,7 @@ export const meshReadinessPlugin = createBackendPlugin({
               new ManifestClusterSource(c.getString('name'), resolveFolder(c.getString('path')), {
                 istioCni: c.getOptionalBoolean('istioCni'),
                 ambient: c.getOptionalBoolean('ambient'),
-              }),
+              }, c.has('target') ? resolveFolder(c.getString('target')) : undefined),
           ),
           ...addedSources,
         ];
