@@ -89,7 +89,7 @@ export const istioMetadata: Rule = {
     metadata:
       labels:
         sidecar.istio.io/inject: "true"   # the label, not the deprecated annotation`,
-  docsUrl: 'https://istio.io/latest/docs/reference/config/annotations/',
+  docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
   istioAnalyzer: istioAnalyzer('IST0108', 'UnknownAnnotation'),
   onboardingOrder: 14,
   check({ workload, index }) {
