@@ -18,6 +18,12 @@ export interface Config {
       istioCni?: boolean;
       /** Whether the cluster this folder stands for runs Istio in ambient mode. */
       ambient?: boolean;
+      /**
+       * A target profile file (the CLI's `--target` format: Istio version,
+       * cni, ambient, nativeSidecars, namespace labels). By default the
+       * folder's own `.mesh-readiness.yaml`, when it has one.
+       */
+      target?: string;
     }>;
     /** How often every cluster is scanned, in minutes. Default 10. Ignored when `schedule` is set. */
     scanIntervalMinutes?: number;

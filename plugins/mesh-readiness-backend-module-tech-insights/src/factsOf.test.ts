@@ -30,10 +30,18 @@ describe('factsOf', () => {
   });
 
   it('says whether the component would be ready in ambient mode only when every workload was judged for it', () => {
-    const withModes = (ready: boolean) => (w: WorkloadReport) => ({ ...w, modes: { ambient: { ready, blockingRules: [] } } });
+    const withModes = (ready: boolean) => (w: WorkloadReport) => ({
+      ...w,
+      modes: { sidecar: { ready: true, blocking: [] }, ambient: { ready, blocking: ready ? [] : ['MR015'] } },
+    });
     expect(factsOf(report(withModes(true)))?.ambientReady).toBe(true);
     expect(factsOf(report(withModes(false)))?.ambientReady).toBe(false);
-    expect(factsOf(report())).not.toHaveProperty('ambientReady');
+    // A report stored before readiness per mode existed has no modes.
+    const withoutModes = (w: WorkloadReport) => {
+      const { modes: _modes, ...rest } = w;
+      return rest as WorkloadReport;
+    };
+    expect(factsOf(report(withoutModes))).not.toHaveProperty('ambientReady');
   });
 
   it('gives no facts for a component that is not mapped', () => {

@@ -16,6 +16,8 @@ export interface ManifestSourceConfig {
   path: string;
   istioCni?: boolean;
   ambient?: boolean;
+  /** A target profile file (as the CLI's `--target`); else the folder's own `.mesh-readiness.yaml`. */
+  target?: string;
 }
 
 /** A cluster the Kubernetes plugin's config names: shown even when it cannot be read. */
@@ -75,6 +77,7 @@ export function readMeshReadinessConfig(config: Config): MeshReadinessConfig {
     path: c.getString('path'),
     istioCni: c.getOptionalBoolean('istioCni'),
     ambient: c.getOptionalBoolean('ambient'),
+    target: c.getOptionalString('target'),
   }));
   // The scheduler runs each scan on one replica at a time. A backend
   // stopped mid-scan holds the task until its timeout passes; then

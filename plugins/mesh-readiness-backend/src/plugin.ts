@@ -90,7 +90,13 @@ export const meshReadinessPlugin = createBackendPlugin({
         const sources: MeshReadinessClusterSource[] = [
           ...(kubernetes?.configuredSources ?? []),
           ...settings.manifestSources.map(
-            c => new ManifestClusterSource(c.name, resolveFolder(c.path), { istioCni: c.istioCni, ambient: c.ambient }),
+            c =>
+              new ManifestClusterSource(
+                c.name,
+                resolveFolder(c.path),
+                { istioCni: c.istioCni, ambient: c.ambient },
+                c.target ? resolveFolder(c.target) : undefined,
+              ),
           ),
           ...addedSources,
         ];

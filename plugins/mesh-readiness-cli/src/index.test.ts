@@ -16,6 +16,13 @@ describe('the mesh-readiness command', () => {
     const output = JSON.parse(result.stdout);
     expect(output.workloads).toHaveLength(3);
     expect(output.errors).toHaveLength(2);
+    // Each workload says whether it would be ready with a sidecar and in ambient mode.
+    for (const workload of output.workloads) {
+      expect(workload.modes).toEqual({
+        sidecar: { ready: expect.any(Boolean), blocking: expect.any(Array) },
+        ambient: { ready: expect.any(Boolean), blocking: expect.any(Array) },
+      });
+    }
   });
 
   it('exits 0 when every workload is ready', () => {

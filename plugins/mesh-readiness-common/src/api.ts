@@ -3,6 +3,8 @@
  * them) and the frontend client (which reads them).
  */
 import {
+  DataPlaneModes,
+  ModeSummary,
   ReadinessLevel,
   ReadinessSummary,
   ReportError,
@@ -88,6 +90,8 @@ export interface GroupScorecardResponse {
   averageScore: number;
   readyComponents: number;
   topFailingRules: FailingRule[];
+  /** The group's workloads per data-plane mode: how many would be ready, and what blocks the rest most. */
+  modes?: Record<keyof DataPlaneModes, ModeSummary>;
   /** Oldest first. */
   trend: TrendPoint[];
   /** Waivers in effect that run out within the next 14 days, soonest first. */
@@ -115,12 +119,17 @@ export interface TeamSummary {
   /** readyComponents over components, 0 to 1. */
   readyShare: number;
   averageScore: number;
+  /** The team's workloads, and how many of them would be ready in ambient mode. */
+  workloads?: number;
+  ambientReadyWorkloads?: number;
 }
 
 /** GET /scorecards */
 export interface OrganizationScorecardResponse {
   teams: TeamSummary[];
   topFailingRules: FailingRule[];
+  /** Every team's workloads per data-plane mode. */
+  modes?: Record<keyof DataPlaneModes, ModeSummary>;
   scannedAt?: string;
 }
 

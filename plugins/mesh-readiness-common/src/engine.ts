@@ -5,18 +5,22 @@ import { SnapshotIndex } from './kube/snapshotIndex';
 import { annotationsOf } from './kube/objects';
 import { Workload, WORKLOAD_KINDS } from './kube/workloads';
 import { injectionOptOut } from './kube/injection';
+import { DATA_PLANE_MODES, DataPlaneMode } from './kube/dataPlaneMode';
 import { RULES } from './rules';
 import { Rule, RuleOutcome } from './rules/rule';
-import { isReady, levelOf, scoreOf } from './scoring';
+import { blockingRules, isReady, levelOf, scoreOf } from './scoring';
 import {
   ClusterSnapshot,
   EvaluateOptions,
   Finding,
+  DataPlaneModes,
   Report,
   Waiver,
   WorkloadReport,
 } from './types';
 import { ISTIO_SUPPRESS_ANNOTATION, WAIVE_ANNOTATION, waiverExpired, WaiverSet, waiversFromAnnotations } from './waivers';
+
+const SEVERITY_RANK = { info: 0, warning: 1, error: 2 } as const;
 
 const ruleIdsByIstioCode = new Map<string, string[]>();
 for (const rule of RULES) {
@@ -31,6 +35,7 @@ function runCheck(
   workload: Workload,
   index: SnapshotIndex,
   optOut: string | undefined,
+  mode?: DataPlaneMode,
 ): RuleOutcome {
   if (optOut && !rule.appliesWhenOptedOut) {
     return {
@@ -40,7 +45,7 @@ function runCheck(
     };
   }
   try {
-    return rule.check({ workload, index });
+    return rule.check(mode ? { workload, index, mode } : { workload, index });
   } catch (e) {
     // A rule bug or an input shape nobody foresaw must not sink the report.
     return {
@@ -52,12 +57,14 @@ function runCheck(
 }
 
 function findingOf(rule: Rule, outcome: RuleOutcome): Finding {
-  const status =
-    outcome.status === 'fail' && rule.severity !== 'error' ? 'warn' : outcome.status;
+  // A rule may lower its severity for one finding (never raise it).
+  const severity =
+    outcome.severity && SEVERITY_RANK[outcome.severity] < SEVERITY_RANK[rule.severity] ? outcome.severity : rule.severity;
+  const status = outcome.status === 'fail' && severity !== 'error' ? 'warn' : outcome.status;
   return {
     ruleId: rule.id,
     status,
-    severity: rule.severity,
+    severity,
     title: rule.title,
     message: outcome.message,
     evidence: outcome.evidence ?? [],
@@ -158,10 +165,11 @@ export function evaluateWorkload(
   const catalogue = catalogueOf(options.customRules);
   const rules = options.rules ? catalogue.filter(r => options.rules!.includes(r.id)) : catalogue;
   const optOut = injectionOptOut(workload.template);
-  const findings = rules.map(rule => {
-    const finding = findingOf(rule, runCheck(rule, workload, index, optOut));
+  const judge = (rule: Rule, mode?: DataPlaneMode) => {
+    const finding = findingOf(rule, runCheck(rule, workload, index, optOut, mode));
     return waivers ? waive(finding, waivers[rule.id], now) : finding;
-  });
+  };
+  const findings = rules.map(rule => judge(rule));
   const report: WorkloadReport = {
     cluster: index.snapshot.cluster,
     kind: workload.kind,
@@ -169,10 +177,31 @@ export function evaluateWorkload(
     name: workload.name,
     ...scoresOf(findings),
     findings,
+    modes: modesOf(rules, findings, judge, options.exhaustiveModes === true),
   };
   if (workload.unreadOwner) report.notice = unreadOwnerNotice(workload, index);
   if (declared?.errors.length) report.waiverErrors = declared.errors;
   return report;
+}
+
+/**
+ * Readiness per data-plane mode: the findings of the rules that read the
+ * mode judged again as if the workload ran that way, the others reused.
+ * `exhaustive` judges every rule again (tests compare the two).
+ */
+function modesOf(
+  rules: readonly Rule[],
+  findings: Finding[],
+  judge: (rule: Rule, mode: DataPlaneMode) => Finding,
+  exhaustive: boolean,
+): DataPlaneModes {
+  const modes = {} as DataPlaneModes;
+  for (const mode of DATA_PLANE_MODES) {
+    const inMode = rules.map((rule, i) => (exhaustive || rule.readsDataPlaneMode ? judge(rule, mode) : findings[i]));
+    const blocking = blockingRules(inMode);
+    modes[mode] = { ready: blocking.length === 0, blocking };
+  }
+  return modes;
 }
 
 /** What a report of a workload known only by what it owns must say. */

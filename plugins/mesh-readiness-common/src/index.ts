@@ -19,6 +19,8 @@ export {
   levelOf,
   scoreOf,
   summarize,
+  summarizeMode,
+  blockingRules,
   emptyStatusCounts,
   NEEDS_ACTION_STATUSES,
   needsAction,
@@ -64,5 +66,7 @@ export type { LabelSelector, LabelSelectorRequirement, Labels } from './kube/lab
 export { selectProtocol } from './kube/protocol';
 export type { MeshProtocol, ProtocolSelection } from './kube/protocol';
 export { findWorkloads, WORKLOAD_KINDS } from './kube/workloads';
+export { DATA_PLANE_MODES } from './kube/dataPlaneMode';
+export type { DataPlaneMode } from './kube/dataPlaneMode';
 export type { Workload, PodView } from './kube/workloads';
 export { meshReadinessRefreshPermission, meshReadinessActionPermission, meshReadinessPermissions } from './permissions';

@@ -17,6 +17,7 @@ export const READ_KINDS = new Set<string>([
   'Service',
   'ServiceAccount',
   'PodSecurityPolicy',
+  'NetworkPolicy',
 ]);
 
 /** Kinds a manifest source never keeps, so no secret is ever stored. */

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { evaluate } from './engine';
 import { RULE_DEFINITIONS } from './rules';
-import { CONTAINER_UNREAD, isReadAnnotation, POD_SPEC_UNREAD } from './kube/workloads';
+import { CONTAINER_UNREAD, isReadAnnotation, POD_SPEC_UNREAD } from './kube/podShape';
 import { KubeObject, Report } from './types';
 
 const APPS = ['web', 'api', 'db'];

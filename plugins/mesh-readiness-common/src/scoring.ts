@@ -5,7 +5,9 @@
 import { RULE_DEFINITIONS } from './rules';
 import type { EntityReadinessResponse, FailingRule } from './api';
 import {
+  DataPlaneModes,
   Finding,
+  ModeSummary,
   FindingStatus,
   ReadinessLevel,
   ReadinessSummary,
@@ -52,6 +54,13 @@ export function isReady(findings: Finding[]): boolean {
   return findings.every(f => f.severity !== 'error' || clears(f.status));
 }
 
+/** The error rules that fail or are unknown: what keeps a workload from being ready. */
+export function blockingRules(findings: Finding[]): string[] {
+  const ids: string[] = [];
+  for (const f of findings) if (f.severity === 'error' && !clears(f.status)) ids.push(f.ruleId);
+  return ids;
+}
+
 export function levelOf(findings: Finding[]): ReadinessLevel {
   if (!isReady(findings)) return 0;
   const observable = findings.every(f => f.severity !== 'warning' || clears(f.status));
@@ -96,6 +105,7 @@ export function summarize(workloads: WorkloadReport[]): ReadinessSummary {
     level,
     score,
     statusCounts,
+    modes: { sidecar: summarizeMode(workloads, 'sidecar'), ambient: summarizeMode(workloads, 'ambient') },
   };
 }
 
@@ -141,4 +151,22 @@ export function topFailingRules(workloads: WorkloadReport[], limit = 5): Failing
   return [...rules.values()]
     .sort((a, b) => b.workloads - a.workloads || order(a.ruleId) - order(b.ruleId) || a.ruleId.localeCompare(b.ruleId))
     .slice(0, limit);
+}
+
+/** How many workloads one data-plane mode suits, and what blocks the rest, most blocking first. */
+export function summarizeMode(workloads: WorkloadReport[], mode: keyof DataPlaneModes): ModeSummary {
+  const counts = new Map<string, number>();
+  let judged = 0;
+  let ready = 0;
+  for (const w of workloads) {
+    const readiness = w.modes?.[mode];
+    if (!readiness) continue;
+    judged++;
+    if (readiness.ready) ready++;
+    for (const id of readiness.blocking) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const blocking = [...counts]
+    .map(([ruleId, n]) => ({ ruleId, workloads: n }))
+    .sort((a, b) => b.workloads - a.workloads || (a.ruleId < b.ruleId ? -1 : 1));
+  return { workloads: judged, readyWorkloads: ready, blocking };
 }

@@ -39,6 +39,8 @@ export interface RuleDefinition {
   docsUrl: string;
   /** The nearest `istioctl analyze` message, for people who know that tool. */
   istioAnalyzer?: { code: string; name: string; url: string };
+  /** The matching Kiali validation, where one exists. */
+  kiali?: { code: string; name: string; url: string };
   /** Position in the onboarding checklist: lower comes first. */
   onboardingOrder: number;
 }
@@ -106,6 +108,11 @@ export interface WorkloadReport {
   score: number;
   findings: Finding[];
   /**
+   * Whether the workload would be ready in each data-plane mode: the same
+   * rules judged as if its namespace's injection labels chose that mode.
+   */
+  modes?: DataPlaneModes;
+  /**
    * Why the findings may be partial, when they are: the workload's own
    * object could not be read, only the ReplicaSets or pods it owns.
    */
@@ -115,6 +122,17 @@ export interface WorkloadReport {
    * that is not a date), each naming the annotation and its value.
    */
   waiverErrors?: string[];
+}
+
+/** Readiness in one data-plane mode: `blocking` lists the error rules that fail or are unknown there. */
+export interface ModeReadiness {
+  ready: boolean;
+  blocking: string[];
+}
+
+export interface DataPlaneModes {
+  sidecar: ModeReadiness;
+  ambient: ModeReadiness;
 }
 
 /** An input that could not be read: a file, a document, a cluster, a kind. */
@@ -140,6 +158,20 @@ export interface ReadinessSummary {
   score: number;
   /** Count of findings per status over every workload. */
   statusCounts: Record<FindingStatus, number>;
+  /**
+   * Per data-plane mode: how many workloads would be ready, and the rules
+   * that block the others, most blocking first. Workloads reported without
+   * modes (stored before they existed) are not counted.
+   */
+  modes?: Record<keyof DataPlaneModes, ModeSummary>;
+}
+
+export interface ModeSummary {
+  /** Workloads whose report says how they fare in this mode. */
+  workloads: number;
+  readyWorkloads: number;
+  /** Rules by the number of workloads they keep from being ready in this mode, most first. */
+  blocking: Array<{ ruleId: string; workloads: number }>;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -231,4 +263,9 @@ export interface EvaluateOptions {
   customRules?: readonly Rule[];
   /** The instant waivers are judged against (expired or not); now when absent. */
   now?: Date;
+  /**
+   * Judge every rule again per data-plane mode, not only those that declare
+   * `readsDataPlaneMode` (for tests that check the declarations).
+   */
+  exhaustiveModes?: boolean;
 }

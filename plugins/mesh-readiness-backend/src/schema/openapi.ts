@@ -6,6 +6,47 @@
 const name = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$' } as const;
 const jsonObject = (required: string[], description: string) =>
   ({ type: 'object', required, description, additionalProperties: true }) as const;
+/** Readiness per data-plane mode, on every workload report (and so in the check command's JSON). */
+const modeReadiness = {
+  type: 'object',
+  required: ['ready', 'blocking'],
+  properties: {
+    ready: { type: 'boolean', description: 'No error rule would fail or be unknown in this mode.' },
+    blocking: { type: 'array', items: { type: 'string' }, description: 'The error rules that would block it (rule ids).' },
+  },
+} as const;
+const modeSummary = {
+  type: 'object',
+  required: ['workloads', 'readyWorkloads', 'blocking'],
+  properties: {
+    workloads: { type: 'integer' },
+    readyWorkloads: { type: 'integer' },
+    blocking: {
+      type: 'array',
+      items: { type: 'object', required: ['ruleId', 'workloads'], properties: { ruleId: { type: 'string' }, workloads: { type: 'integer' } } },
+    },
+  },
+} as const;
+const workloadsWithModes = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: true,
+    properties: {
+      modes: {
+        type: 'object',
+        required: ['sidecar', 'ambient'],
+        description: 'Whether the workload would be ready with a sidecar and in ambient mode, and what blocks each.',
+        properties: { sidecar: { $ref: '#/components/schemas/ModeReadiness' }, ambient: { $ref: '#/components/schemas/ModeReadiness' } },
+      },
+    },
+  },
+} as const;
+const modesSummary = {
+  type: 'object',
+  required: ['sidecar', 'ambient'],
+  properties: { sidecar: { $ref: '#/components/schemas/ModeSummary' }, ambient: { $ref: '#/components/schemas/ModeSummary' } },
+} as const;
 const errorResponse = { description: 'An error', content: { 'application/json': { schema: { type: 'object' } } } } as const;
 
 export const spec = {
@@ -18,6 +59,7 @@ export const spec = {
   },
   servers: [{ url: '/' }],
   components: {
+    schemas: { ModeReadiness: modeReadiness, ModeSummary: modeSummary },
     parameters: {
       namespace: { name: 'namespace', in: 'path', required: true, schema: name },
       name: { name: 'name', in: 'path', required: true, schema: name },
@@ -57,7 +99,14 @@ export const spec = {
         responses: {
           '200': {
             description: 'The report',
-            content: { 'application/json': { schema: jsonObject(['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'], 'EntityReadinessResponse') } },
+            content: {
+              'application/json': {
+                schema: {
+                  ...jsonObject(['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'], 'EntityReadinessResponse'),
+                  properties: { workloads: workloadsWithModes },
+                },
+              },
+            },
           },
           default: errorResponse,
         },
@@ -90,7 +139,14 @@ export const spec = {
         responses: {
           '200': {
             description: 'The scorecard',
-            content: { 'application/json': { schema: jsonObject(['groupRef', 'components', 'levelDistribution', 'topFailingRules', 'trend', 'expiringWaivers'], 'GroupScorecardResponse') } },
+            content: {
+              'application/json': {
+                schema: {
+                  ...jsonObject(['groupRef', 'components', 'levelDistribution', 'topFailingRules', 'modes', 'trend', 'expiringWaivers'], 'GroupScorecardResponse'),
+                  properties: { modes: modesSummary },
+                },
+              },
+            },
           },
           default: errorResponse,
         },
@@ -120,7 +176,14 @@ export const spec = {
         operationId: 'GetOrganizationScorecard',
         description: 'One row per team.',
         responses: {
-          '200': { description: 'The teams', content: { 'application/json': { schema: jsonObject(['teams', 'topFailingRules'], 'OrganizationScorecardResponse') } } },
+          '200': {
+            description: 'The teams',
+            content: {
+              'application/json': {
+                schema: { ...jsonObject(['teams', 'topFailingRules', 'modes'], 'OrganizationScorecardResponse'), properties: { modes: modesSummary } },
+              },
+            },
+          },
           default: errorResponse,
         },
       },

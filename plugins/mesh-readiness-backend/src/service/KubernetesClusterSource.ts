@@ -4,6 +4,7 @@
  * paginated, never one call per workload, never a Secret. Which URL, CA
  * and credential reach the cluster is the Kubernetes plugin's business.
  */
+import { detectTargetProfile } from './detectTargetProfile';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
 import {
   ClusterEnvironment,
@@ -38,6 +39,7 @@ export const KINDS_READ: ReadonlyArray<[kind: string, path: string]> = [
   ['ReplicaSet', '/apis/apps/v1/replicasets'],
   ['Job', '/apis/batch/v1/jobs'],
   ['CronJob', '/apis/batch/v1/cronjobs'],
+  ['NetworkPolicy', '/apis/networking.k8s.io/v1/networkpolicies'],
 ];
 
 /** Where a cluster comes from, as users are shown it. */
@@ -185,17 +187,16 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     const unreadable: UnreadableKind[] = [];
     const lists = await Promise.all(KINDS_READ.map(([kind, path]) => this.listAll(kind, path, read, unreadable)));
     const objects = lists.flat();
-    const daemonSets = objects.filter(o => o.kind === 'DaemonSet').map(o => o.metadata?.name);
-    const daemonSetsKnown = !unreadable.some(u => u.kind === 'DaemonSet');
+    // Nodes only for their kubelet versions (native sidecars): not part of the snapshot.
+    const nodesUnreadable: UnreadableKind[] = [];
+    const nodes = await this.listAll('Node', '/api/v1/nodes', read, nodesUnreadable);
     const psp = await this.podSecurityPolicies(objects, unreadable, read);
     return {
       cluster: this.name,
       source: 'live',
       objects,
       environment: {
-        // Istio's CNI plugin and ambient's ztunnel run as DaemonSets.
-        istioCni: daemonSetsKnown ? daemonSets.includes('istio-cni-node') : undefined,
-        ambient: daemonSetsKnown ? daemonSets.includes('ztunnel') : undefined,
+        ...detectTargetProfile({ objects, nodes: nodesUnreadable.length ? undefined : nodes, unreadable }),
         ...psp,
       },
       unreadable,

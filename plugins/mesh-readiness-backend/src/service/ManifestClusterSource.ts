@@ -6,10 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
 import {
+  applyTargetProfile,
   ClusterSnapshot,
   KubeObject,
   parseManifests,
+  parseTargetProfile,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
+
+/** The target profile a folder declares for itself, as the CLI reads it. */
+export const TARGET_PROFILE_FILE = '.mesh-readiness.yaml';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -48,6 +53,8 @@ export class ManifestClusterSource implements MeshReadinessClusterSource {
     readonly name: string,
     private readonly folder: string,
     private readonly environment: { istioCni?: boolean; ambient?: boolean } = {},
+    /** A target profile file; by default the folder's own `.mesh-readiness.yaml`, when it has one. */
+    private readonly targetFile?: string,
   ) {}
 
   async readSnapshot(): Promise<ClusterSnapshot> {
@@ -64,13 +71,30 @@ export class ManifestClusterSource implements MeshReadinessClusterSource {
       for (const o of parsed.objects) objects.push(o);
       for (const e of parsed.errors) problems.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
     }
-    return {
-      cluster: this.name,
-      source: 'manifests',
-      objects,
-      environment: this.environment,
-      // Documents that could not be read are reported, the rest is served.
-      unreadable: problems.map(reason => ({ kind: 'Manifest', reason })),
-    };
+    const target = this.targetFile ?? path.join(this.folder, TARGET_PROFILE_FILE);
+    let profile;
+    try {
+      const parsed = parseTargetProfile(await fs.promises.readFile(target, 'utf8'), path.basename(target));
+      profile = parsed.profile;
+      for (const e of parsed.errors) problems.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+    } catch (e) {
+      // No profile file in the folder is fine: its facts stay unknown. A configured one must exist.
+      if (this.targetFile || (e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        problems.push(`cannot read target profile ${target}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      }
+    }
+    // The config's istioCni and ambient win over the file's, as flags win in the CLI.
+    const environment = Object.fromEntries(Object.entries(this.environment).filter(([, v]) => v !== undefined));
+    return applyTargetProfile(
+      {
+        cluster: this.name,
+        source: 'manifests',
+        objects,
+        environment,
+        // Documents that could not be read are reported, the rest is served.
+        unreadable: problems.map(reason => ({ kind: 'Manifest', reason })),
+      },
+      profile,
+    );
   }
 }

@@ -18,11 +18,13 @@ import {
   KUBERNETES_CLUSTER_ANNOTATION,
   OrganizationScorecardResponse,
   summarize,
+  summarizeMode,
   TeamSummary,
   topFailingRules,
   TrendPoint,
   waiversExpiringWithin,
   waiversFromAnnotations,
+  WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { mappingOf, workloadMatches } from './entityMapping';
 import { clusterState, HistoryRow, ReadinessStore, StoredCluster } from './ReadinessStore';
@@ -52,6 +54,11 @@ export function expiringWaiversOf(reports: EntityReadinessResponse[], now: Date,
       ),
     )
     .sort((a, b) => a.until.localeCompare(b.until) || a.entityRef.localeCompare(b.entityRef));
+}
+
+/** Workloads per data-plane mode, for scorecards. */
+function modesOf(workloads: WorkloadReport[]) {
+  return { sidecar: summarizeMode(workloads, 'sidecar'), ambient: summarizeMode(workloads, 'ambient') };
 }
 
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
@@ -205,6 +212,7 @@ export class ReadinessService {
       averageScore: averageScore(mapped.map(c => c.score)),
       readyComponents: scores.filter(s => s.ready).length,
       topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
+      modes: modesOf(reports.flatMap(r => r.report.workloads)),
       trend: trendOf(await this.store.history(mapped.map(s => s.entityRef), since)),
       expiringWaivers: expiringWaiversOf(reports.map(r => r.report), new Date(), EXPIRING_WAIVER_DAYS),
     };
@@ -224,6 +232,7 @@ export class ReadinessService {
         const scores = owned.map(r => ReadinessService.score(r.entity, r.report));
         const mapped = scores.filter(s => s.mapped);
         const ready = scores.filter(s => s.ready).length;
+        const workloads = owned.flatMap(r => r.report.workloads);
         return {
           groupRef,
           ...(group.metadata.title ? { title: group.metadata.title } : {}),
@@ -232,6 +241,8 @@ export class ReadinessService {
           readyComponents: ready,
           readyShare: scores.length ? ready / scores.length : 0,
           averageScore: averageScore(mapped.map(c => c.score)),
+          workloads: workloads.length,
+          ambientReadyWorkloads: summarizeMode(workloads, 'ambient').readyWorkloads,
         };
       })
       .filter(t => t.components > 0)
@@ -240,6 +251,7 @@ export class ReadinessService {
     return {
       teams,
       topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
+      modes: modesOf(reports.flatMap(r => r.report.workloads)),
       ...(scanned.length ? { scannedAt: scanned[scanned.length - 1] } : {}),
     };
   }

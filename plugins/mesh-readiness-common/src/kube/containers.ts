@@ -116,7 +116,8 @@ export function resolveTargetPort(
   pod: PodView,
 ): ResolvedPort | undefined {
   const target = servicePort.targetPort;
-  if (target === undefined || target === null || target === '') {
+  // Kubernetes defaults an absent or zero targetPort to `port`, and Istio reads it the same way.
+  if (target === undefined || target === null || target === '' || target === 0 || target === '0') {
     const port = asPortNumber(servicePort.port);
     return port === undefined ? undefined : { port };
   }
@@ -151,3 +152,13 @@ export function resolveProbePort(
 }
 
 export const PROBE_KINDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+
+/** Probe handlers the sidecar rewrites to its agent (Istio's pkg/kube/inject/app_probe.go). */
+export const REWRITTEN_PROBE_HANDLERS = ['httpGet', 'grpc', 'tcpSocket'] as const;
+export type ProbeHandler = (typeof REWRITTEN_PROBE_HANDLERS)[number];
+
+/** The handler of a probe the sidecar rewrites, if it has one: the kubelet runs only the first it finds. */
+export function rewrittenHandlerOf(probe: unknown): ProbeHandler | undefined {
+  if (!isRecord(probe)) return undefined;
+  return REWRITTEN_PROBE_HANDLERS.find(h => isRecord(probe[h]));
+}

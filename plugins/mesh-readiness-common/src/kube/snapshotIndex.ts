@@ -32,6 +32,7 @@ function sortByName(services: KubeObject[]) {
 export interface NamespaceInfo {
   name: string;
   labels: Labels;
+  annotations?: Labels;
 }
 
 export class SnapshotIndex {
@@ -47,6 +48,7 @@ export class SnapshotIndex {
   private readonly selectingCache = new Map<PodView, KubeObject[]>();
   private readonly podCache = new Map<string, Map<PodView, unknown>>();
   private readonly policies = new Map<string, KubeObject>();
+  private readonly networkPoliciesByNamespace = new Map<string, KubeObject[]>();
 
   constructor(readonly snapshot: ClusterSnapshot) {
     const objects = Array.isArray(snapshot.objects) ? snapshot.objects.filter(isRecord) : [];
@@ -60,6 +62,7 @@ export class SnapshotIndex {
             this.namespaces.set(nameOf(obj), {
               name: nameOf(obj),
               labels: asLabels(obj.metadata?.labels),
+              annotations: asLabels(obj.metadata?.annotations),
             });
           }
           break;
@@ -69,6 +72,13 @@ export class SnapshotIndex {
         case 'PodSecurityPolicy':
           this.policies.set(nameOf(obj), obj);
           break;
+        case 'NetworkPolicy': {
+          const ns = namespaceOf(obj);
+          const list = this.networkPoliciesByNamespace.get(ns) ?? [];
+          list.push(obj);
+          this.networkPoliciesByNamespace.set(ns, list);
+          break;
+        }
         default:
           break;
       }
@@ -139,6 +149,11 @@ export class SnapshotIndex {
 
   namespace(name: string): NamespaceInfo | undefined {
     return this.namespaces.get(name);
+  }
+
+  /** The NetworkPolicies of a namespace, in input order. */
+  networkPolicies(namespace: string): KubeObject[] {
+    return this.networkPoliciesByNamespace.get(namespace) ?? [];
   }
 
   podSecurityPolicy(name: string): KubeObject | undefined {

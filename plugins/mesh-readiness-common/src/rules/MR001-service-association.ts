@@ -2,6 +2,7 @@ import { KubeObject } from '../types';
 import { formatSelector } from '../kube/labels';
 import { nameOf } from '../kube/objects';
 import { PodView, podViewsOf } from '../kube/workloads';
+import { istioAtLeast } from '../target';
 import { fail, istioAnalyzer, pass, Rule } from './rule';
 import { servicesUnreadable } from './servicePorts';
 
@@ -12,7 +13,7 @@ export const serviceAssociation: Rule = {
   title: 'Pods belong to a Service',
   severity: 'error',
   rationale:
-    'Istio’s requirements ask every pod to belong to at least one Service, even one that exposes no port; Istio stopped enforcing this in 1.20 and retired its analyzer, but the requirements page and many meshes still rely on it for routing and telemetry.',
+    'Istio’s requirements ask every pod to belong to at least one Service, even one that exposes no port; Istio dropped this in 1.20 and retired its analyzer, so on a target running 1.20 or later the finding is a warning that does not block readiness (without a known version it stays an error, as the requirements page gives it), since a pod outside every Service cannot be reached by Service name or routed by Service-based config.',
   remediation:
     'Create a Service in the workload’s namespace whose selector matches the pod template labels.',
   remediationSnippet: `apiVersion: v1
@@ -59,12 +60,19 @@ spec:
       }
     }
     if (unselected.length > 0) {
+      // Istio 1.20 dropped the requirement: such a pod joins the mesh, it is only
+      // unreachable by Service name. Reported, as a warning that does not block.
+      const relaxed = istioAtLeast(index.snapshot.environment, 1, 20) === true;
       return fail(
         `No Service in namespace "${workload.namespace}" selects ${
           unselected.length === 1 && unselected[0].source === 'template'
             ? 'the pod template'
             : `${unselected.length} of the workload's pods`
-        }.`,
+        }.${
+          relaxed
+            ? ` The target runs Istio ${index.snapshot.environment!.istioVersion}, which no longer requires a Service (since 1.20): the pods still join the mesh but cannot be reached by Service name or routed by Service-based config, so this does not block readiness.`
+            : ''
+        }`,
         unselected.map(pod => ({
           kind: pod.source === 'template' ? workload.kind : 'Pod',
           namespace: pod.namespace,
@@ -72,6 +80,7 @@ spec:
           field: pod.source === 'template' ? pod.specPath.replace(/\.spec$/, '.metadata.labels') : 'metadata.labels',
           detail: `labels {${formatSelector(pod.labels) || 'none'}} match no Service selector`,
         })),
+        relaxed ? 'warning' : undefined,
       );
     }
     return pass(

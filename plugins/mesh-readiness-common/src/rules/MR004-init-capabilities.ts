@@ -1,6 +1,6 @@
 import { Evidence } from '../types';
 import { asArray, asString, isRecord } from '../kube/objects';
-import { DATAPLANE_MODE_LABEL } from '../kube/injection';
+import { injectionOf, namespaceViewOf } from '../kube/dataPlaneMode';
 import { fail, pass, Rule, unknown } from './rule';
 
 const PSA_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
@@ -26,7 +26,8 @@ export const initCapabilities: Rule = {
 istioctl install --set components.cni.enabled=true`,
   docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   onboardingOrder: 2,
-  check({ workload, index }) {
+  readsDataPlaneMode: true,
+  check({ workload, index, mode }) {
     const env = index.snapshot.environment ?? {};
     const pod = workload.template;
     if (env.istioCni) {
@@ -35,10 +36,10 @@ istioctl install --set components.cni.enabled=true`,
     if (env.ambient) {
       return pass('Ambient mode is installed (it brings the CNI plugin), so istio-init is not needed.');
     }
-    const namespace = index.namespace(workload.namespace);
-    if (pod.labels[DATAPLANE_MODE_LABEL] === 'ambient' ||
-        (namespace?.labels[DATAPLANE_MODE_LABEL] === 'ambient' && pod.labels[DATAPLANE_MODE_LABEL] !== 'none')) {
-      return pass('The workload is in ambient mode: no istio-init container is injected.');
+    const namespace = namespaceViewOf(index, workload.namespace, mode);
+    const injection = injectionOf(workload, index, mode);
+    if (injection.state === 'ambient') {
+      return pass(`The workload is in ambient mode (${injection.reason}): no istio-init container is injected.`);
     }
 
     if (env.podSecurityPolicyApi) {
@@ -75,7 +76,7 @@ istioctl install --set components.cni.enabled=true`,
     }
 
     // No policy API (Kubernetes 1.25 and later): Pod Security Admission decides.
-    if (!namespace) {
+    if (!namespace || !namespace.labelsKnown) {
       const unreadable = index.unreadable('Namespace', workload.namespace);
       return unknown(
         unreadable

@@ -45,7 +45,8 @@ export const portNaming: Rule = {
     const unique = uniquePorts(uses);
     const implicit: Evidence[] = [];
     for (const use of unique) {
-      if (use.selection.explicit) continue;
+      // Ports 25, 53, 3306 and 27017 are TCP by number: Istio does not sniff them, nor warn (IST0118).
+      if (use.selection.explicit || use.selection.source === 'port') continue;
       implicit.push({
         kind: 'Service',
         namespace: workload.namespace,
@@ -64,7 +65,7 @@ export const portNaming: Rule = {
     }
     return pass(
       `Every Service port declares its protocol: ${unique
-        .map(u => `${u.serviceName}:${u.port ?? '?'} ${u.selection.protocol}`)
+        .map(u => `${u.serviceName}:${u.port ?? '?'} ${u.selection.protocol}${u.selection.source === 'port' ? ' (TCP by port number)' : ''}`)
         .join(', ')}.`,
     );
   },

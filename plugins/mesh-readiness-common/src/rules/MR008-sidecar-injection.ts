@@ -1,6 +1,6 @@
 import { Evidence } from '../types';
 import { containersOf } from '../kube/containers';
-import { decideInjection } from '../kube/injection';
+import { injectionOf, namespaceViewOf } from '../kube/dataPlaneMode';
 import { formatSelector } from '../kube/labels';
 import { metadataPathOf, PodView } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip, unknown, workloadEvidence } from './rule';
@@ -25,13 +25,14 @@ kubectl rollout restart deployment/my-app -n my-namespace`,
   docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
   istioAnalyzer: istioAnalyzer('IST0103', 'PodMissingProxy'),
   onboardingOrder: 9,
-  check({ workload, index }) {
+  readsDataPlaneMode: true,
+  check({ workload, index, mode }) {
     if (workload.template.spec.hostNetwork === true) {
       return skip('Pods on the host network are never injected (MR009 reports it).');
     }
     const unreadable = index.unreadable('Namespace', workload.namespace);
-    const namespace = index.namespace(workload.namespace);
-    const decision = decideInjection(workload.template, unreadable ? undefined : namespace);
+    const namespace = namespaceViewOf(index, workload.namespace, mode);
+    const decision = injectionOf(workload, index, mode);
     if (decision.state === 'unknown') {
       return unknown(
         unreadable
@@ -57,7 +58,8 @@ kubectl rollout restart deployment/my-app -n my-namespace`,
       }
       return fail(`No sidecar will be injected: ${decision.reason}.`, evidence);
     }
-    if (!index.isLive || workload.pods.length === 0) {
+    // In a hypothetical mode the pods would be restarted: only the template counts.
+    if (!index.isLive || workload.pods.length === 0 || mode) {
       return pass(
         decision.state === 'ambient'
           ? `The workload is in ambient mode: ${decision.reason}.`

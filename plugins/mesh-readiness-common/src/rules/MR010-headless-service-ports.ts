@@ -32,36 +32,38 @@ export const headlessServicePorts: Rule = {
     const missing = new Map<string, Evidence>();
     const headless = new Set<string>();
     for (const pod of distinctPodViewsOf(workload)) {
-      if (!index.servicesSelecting(pod).some(isHeadless)) continue;
-      const uses = servicePortsReaching(pod, index).filter(u => isHeadless(u.service));
-      const services = new Set(index.servicesSelecting(pod).filter(isHeadless).map(nameOf));
-      if (services.size === 0) continue;
+      const services = index.servicesSelecting(pod).filter(isHeadless).map(nameOf);
+      if (services.length === 0) continue;
       for (const s of services) headless.add(s);
+      // The sidecar builds its listeners from the union of the ports of every
+      // headless Service in front of the pod: one of them declaring a port is enough.
+      const declared = new Set(
+        servicePortsReaching(pod, index)
+          .filter(u => isHeadless(u.service) && u.podPort !== undefined)
+          .map(u => `${u.podPort}/${u.transport}`),
+      );
       for (const served of containerPortsOf(pod)) {
-        for (const service of services) {
-          const declared = uses.some(
-            u => u.serviceName === service && u.podPort === served.port && u.transport === served.protocol,
-          );
-          if (declared) continue;
-          missing.set(`${service}/${served.port}/${served.protocol}`, {
-            kind: 'Service',
-            namespace: pod.namespace,
-            name: service,
-            field: 'spec.ports',
-            detail: `does not declare port ${served.port}/${served.protocol} that container "${served.container.name}" serves`,
-          });
-        }
+        // The sidecar captures TCP only: an undeclared UDP or SCTP port is not lost to it.
+        if (served.protocol !== 'TCP' || declared.has(`${served.port}/TCP`)) continue;
+        missing.set(`${served.port}`, {
+          kind: workload.template.kind,
+          namespace: pod.namespace,
+          name: workload.template.name,
+          field: served.path,
+          detail: `container "${served.container.name}" serves ${served.port}/TCP, which no headless Service in front of it (${services
+            .map(s => `"${s}"`)
+            .join(', ')}) declares`,
+        });
       }
     }
     if (headless.size === 0) return skip('No headless Service selects the workload.');
+    const names = [...headless].map(s => `"${s}"`).join(', ');
     if (missing.size > 0) {
       return fail(
-        `Headless Service ${[...headless].map(s => `"${s}"`).join(', ')} misses ${missing.size} port${
-          missing.size === 1 ? '' : 's'
-        } the pods serve.`,
+        `Headless Service ${names} misses ${missing.size} TCP port${missing.size === 1 ? '' : 's'} the pods serve.`,
         [...missing.values()],
       );
     }
-    return pass(`Headless Service ${[...headless].map(s => `"${s}"`).join(', ')} declares every port the pods serve.`);
+    return pass(`Headless Service ${names} declares every TCP port the pods serve.`);
   },
 };

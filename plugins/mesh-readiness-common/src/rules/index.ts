@@ -14,6 +14,11 @@ import { sidecarInjection } from './MR008-sidecar-injection';
 import { hostNetwork } from './MR009-host-network';
 import { headlessServicePorts } from './MR010-headless-service-ports';
 import { probeRewrite } from './MR011-probe-rewrite';
+import { injectionLabels } from './MR012-injection-labels';
+import { jobCompletion } from './MR013-job-completion';
+import { targetPorts } from './MR014-target-ports';
+import { ambientNetworkPolicy } from './MR015-ambient-network-policy';
+import { istioMetadata } from './MR016-istio-metadata';
 import { definitionOf, Rule } from './rule';
 
 export const RULES: Rule[] = [
@@ -28,6 +33,11 @@ export const RULES: Rule[] = [
   hostNetwork,
   headlessServicePorts,
   probeRewrite,
+  injectionLabels,
+  jobCompletion,
+  targetPorts,
+  ambientNetworkPolicy,
+  istioMetadata,
 ];
 
 /** The catalogue as plain data, without the checks: what the API serves. */

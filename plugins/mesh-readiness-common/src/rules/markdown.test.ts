@@ -19,9 +19,9 @@ describe('the rule documentation', () => {
 });
 
 describe('the rule catalogue', () => {
-  it('has stable, unique ids MR001 to MR011 with every field users rely on', () => {
+  it('has stable, unique ids MR001 to MR016 with every field users rely on', () => {
     expect(RULE_DEFINITIONS.map(r => r.id)).toEqual(
-      Array.from({ length: 11 }, (_, i) => `MR${String(i + 1).padStart(3, '0')}`),
+      Array.from({ length: 16 }, (_, i) => `MR${String(i + 1).padStart(3, '0')}`),
     );
     for (const r of RULE_DEFINITIONS) {
       expect(r.docsUrl).toMatch(/^https:\/\/istio\.io\/(latest|v\d+\.\d+)\/docs\/.+\/#[a-z0-9-]+$/);

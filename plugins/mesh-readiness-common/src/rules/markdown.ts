@@ -9,10 +9,10 @@ export function renderRuleTable(rules: RuleDefinition[]): string {
   const rows = rules.map(
     r =>
       `| [${r.id}](docs/rules.md#${r.id.toLowerCase()}-${r.slug}) | ${r.title} | ${r.severity} | ${
-        r.istioAnalyzer ? `[${r.istioAnalyzer.code}](${r.istioAnalyzer.url})` : '–'
+        [r.istioAnalyzer, r.kiali].filter(c => c).map(c => `[${c!.code}](${c!.url})`).join(', ') || '–'
       } | [Istio docs](${r.docsUrl}) |`,
   );
-  return ['| id | checks | severity | istioctl | source |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| id | checks | severity | istioctl / Kiali | source |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 export function renderRuleReference(rules: RuleDefinition[]): string {
@@ -31,6 +31,7 @@ export function renderRuleReference(rules: RuleDefinition[]): string {
     if (r.istioAnalyzer) {
       lines.push('', `Nearest \`istioctl analyze\` message: [${r.istioAnalyzer.code} ${r.istioAnalyzer.name}](${r.istioAnalyzer.url})`);
     }
+    if (r.kiali) lines.push('', `Kiali validation: [${r.kiali.code} ${r.kiali.name}](${r.kiali.url})`);
     return lines.join('\n');
   });
   return [
@@ -41,6 +42,26 @@ export function renderRuleReference(rules: RuleDefinition[]): string {
     'Statuses: `pass`, `fail` (an error rule fails), `warn` (a warning or info rule fails),',
     '`skip` (not applicable), `unknown` (could not be decided: never counted as a pass),',
     '`waived` (accepted with a reason through `mesh-readiness.io/waive`).',
+    '',
+    '## Readiness per data-plane mode',
+    '',
+    'Every workload report carries `modes`: whether the workload would be ready with a',
+    'sidecar (classic or native, as the target injects it) and in ambient mode, and which',
+    'error rules block each (`"modes": {"sidecar": {"ready": true, "blocking": []},',
+    '"ambient": {"ready": false, "blocking": ["MR015"]}}`). Each mode comes from the same',
+    'rules, judged as if the workload\'s namespace were labelled for that mode',
+    '(`istio-injection=enabled`, or `istio.io/dataplane-mode=ambient`) and the rest of the',
+    'cluster as it is: pod labels still count (a pod labelled `sidecar.istio.io/inject: "true"`',
+    'gets a sidecar even in an ambient namespace), and live pods are not required to have',
+    'been restarted. Rules that do not depend on the mode give the same finding in both.',
+    '',
+    '## The target profile',
+    '',
+    'Some rules depend on the target cluster\'s Istio: its version (MR001 on 1.20 and later),',
+    'the CNI node agent and ambient (MR004), native sidecars (MR013). Live clusters detect it;',
+    'manifests declare it in `.mesh-readiness.yaml` (the CLI\'s `--target`). What is not',
+    'known stays unknown: such findings say `unknown`, or keep the requirements page\'s',
+    'behaviour where the page gives one (MR001 without a version).',
     '',
     ...sections.flatMap(s => [s, '']),
   ].join('\n');

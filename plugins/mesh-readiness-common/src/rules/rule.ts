@@ -1,13 +1,21 @@
 /*
  * The shape of a rule: its catalogue entry (data) and its check (logic).
  */
-import { Evidence, RuleDefinition } from '../types';
+import { Evidence, RuleDefinition, Severity } from '../types';
+import { DataPlaneMode } from '../kube/dataPlaneMode';
 import { SnapshotIndex } from '../kube/snapshotIndex';
 import { Workload } from '../kube/workloads';
 
 export interface RuleContext {
   workload: Workload;
   index: SnapshotIndex;
+  /**
+   * Set when the workload is judged as if it ran in this data-plane mode
+   * (its namespace's injection labels set accordingly). Only rules that
+   * declare `readsDataPlaneMode` are run again per mode; they read the
+   * namespace through `namespaceViewOf` / `injectionOf` with this mode.
+   */
+  mode?: DataPlaneMode;
 }
 
 /**
@@ -18,6 +26,11 @@ export interface RuleOutcome {
   status: 'pass' | 'fail' | 'skip' | 'unknown';
   message: string;
   evidence?: Evidence[];
+  /**
+   * A lower severity for this finding than the rule's, when the target
+   * says the requirement no longer blocks (MR001 on Istio 1.20 and later).
+   */
+  severity?: Severity;
 }
 
 export interface Rule extends RuleDefinition {
@@ -26,11 +39,18 @@ export interface Rule extends RuleDefinition {
    * mesh (`sidecar.istio.io/inject: "false"`); other rules skip it.
    */
   appliesWhenOptedOut?: boolean;
+  /**
+   * True when the outcome depends on the workload's data-plane mode (it
+   * reads the namespace's injection labels): the engine runs it again for
+   * each mode. Others are run once and their finding reused per mode
+   * (modes.test.ts checks that this holds for every fixture).
+   */
+  readsDataPlaneMode?: boolean;
   check(context: RuleContext): RuleOutcome;
 }
 
 /** A rule's catalogue entry: the rule without its check, as the API serves it. */
-export function definitionOf({ check, appliesWhenOptedOut, ...definition }: Rule): RuleDefinition {
+export function definitionOf({ check, appliesWhenOptedOut, readsDataPlaneMode, ...definition }: Rule): RuleDefinition {
   return definition;
 }
 
@@ -39,10 +59,11 @@ export const pass = (message: string, evidence: Evidence[] = []): RuleOutcome =>
   message,
   evidence,
 });
-export const fail = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
+export const fail = (message: string, evidence: Evidence[] = [], severity?: Severity): RuleOutcome => ({
   status: 'fail',
   message,
   evidence,
+  ...(severity ? { severity } : {}),
 });
 export const skip = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
   status: 'skip',
@@ -63,6 +84,12 @@ export const unknown = (message: string, evidence: Evidence[] = []): RuleOutcome
 export function workloadEvidence(workload: Workload, detail: string, field?: string): Evidence {
   const { template } = workload;
   return { kind: template.kind, namespace: workload.namespace, name: template.name, field, detail };
+}
+
+/** A Kiali validation, with its anchor on Kiali's validations page. */
+export function kialiValidation(code: string, name: string) {
+  const anchor = `${code} - ${name}`.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return { code, name, url: `https://kiali.io/docs/features/validations/#${anchor}` };
 }
 
 export function istioAnalyzer(code: string, name: string) {

@@ -18,6 +18,7 @@ import {
 } from '@backstage/core-components';
 import { useApi, useApiHolder } from '@backstage/core-plugin-api';
 import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
+import { WorkloadModes } from './DataPlaneModes';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Accordion,
@@ -208,6 +209,7 @@ function WorkloadChecklist(props: {
         </Box>
       }
     >
+      <WorkloadModes modes={workload.modes} rules={rules} />
       {workload.notice && (
         <Box mb={2} data-testid="workload-notice">
           <Typography variant="body2" color="textSecondary">

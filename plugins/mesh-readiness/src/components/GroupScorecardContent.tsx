@@ -11,6 +11,7 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
+import { ModeSummaryList } from './DataPlaneModes';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { Box, Grid, LinearProgress, Typography } from '@material-ui/core';
@@ -119,6 +120,11 @@ export function GroupMeshReadinessContent() {
       <Grid item xs={12} md={4}>
         <InfoCard title="Rules blocking the most workloads">
           <TopFailingRules rules={value.topFailingRules} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="Ready for sidecar / ambient">
+          <ModeSummaryList modes={value.modes} />
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={4}>

@@ -22,6 +22,7 @@ import { TeamSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { TopFailingRules } from './GroupScorecardContent';
 import { ClustersCard } from './ClustersCard';
+import { ModeSummaryList } from './DataPlaneModes';
 
 const teamName = (t: TeamSummary) => t.title ?? parseEntityRef(t.groupRef).name;
 
@@ -38,6 +39,12 @@ const columns: TableColumn<TeamSummary>[] = [
     field: 'groupRef',
     customSort: (a, b) => teamName(a).localeCompare(teamName(b)),
     render: t => <TeamScorecardLink team={t} />,
+  },
+  {
+    title: 'Ambient-ready workloads',
+    field: 'ambientReadyWorkloads',
+    render: t =>
+      t.workloads ? `${t.ambientReadyWorkloads ?? 0}/${t.workloads}` : '–',
   },
   {
     title: 'Ready components',
@@ -102,6 +109,11 @@ export function OrganizationContent() {
         <InfoCard title="Rules blocking the most workloads">
           <TopFailingRules rules={value.topFailingRules} />
         </InfoCard>
+        <Box mt={3}>
+          <InfoCard title="Ready for sidecar / ambient">
+            <ModeSummaryList modes={value.modes} />
+          </InfoCard>
+        </Box>
         <Box mt={3}>
           <ClustersCard />
         </Box>

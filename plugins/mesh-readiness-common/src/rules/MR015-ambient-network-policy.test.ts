@@ -1,0 +1,5 @@
+import { describeRuleFixtures } from './__fixtures__/harness';
+
+describe('MR015 ambient-network-policy', () => {
+  describeRuleFixtures('MR015');
+});
