@@ -96,7 +96,8 @@ export function detectTargetProfile({ objects, nodes, unreadable }: DetectionInp
 
   const settings = istiods.map(d => {
     const variable = (discoveryContainer(d)?.env ?? []).find((e: any) => e?.name === 'ENABLE_NATIVE_SIDECARS');
-    return variable === undefined ? undefined : typeof variable.value === 'string' ? variable.value.toLowerCase() : 'unreadable';
+    if (variable === undefined) return undefined;
+    return typeof variable.value === 'string' ? variable.value.toLowerCase() : 'unreadable';
   });
   if (istiods.length === 0) return env;
   const decide = (setting: string | undefined, version: string | undefined): boolean | undefined => {
