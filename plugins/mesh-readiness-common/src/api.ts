@@ -13,18 +13,35 @@ import {
   WorkloadReport,
 } from './types';
 
-/** The Kubernetes plugin's annotations that map an entity to workloads. */
+/**
+ * The Kubernetes plugin's annotations that map an entity to workloads.
+ *
+ * @public
+ */
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
-export const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
-export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+/** @public */
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
+  'backstage.io/kubernetes-label-selector';
+/** @public */
+export const KUBERNETES_NAMESPACE_ANNOTATION =
+  'backstage.io/kubernetes-namespace';
+/** @public */
 export const KUBERNETES_CLUSTER_ANNOTATION = 'backstage.io/kubernetes-cluster';
 
-/** GET /rules */
+/**
+ * GET /rules
+ *
+ * @public
+ */
 export interface RulesResponse {
   rules: RuleDefinition[];
 }
 
-/** One cluster's part of an entity's report. */
+/**
+ * One cluster's part of an entity's report.
+ *
+ * @public
+ */
 export interface ClusterResult {
   cluster: string;
   /** `error`: the cluster could not be read; `workloads` then holds the last good result, if any. */
@@ -37,7 +54,11 @@ export interface ClusterResult {
   workloads: WorkloadReport[];
 }
 
-/** GET /entities/:kind/:namespace/:name */
+/**
+ * GET /entities/:kind/:namespace/:name
+ *
+ * @public
+ */
 export interface EntityReadinessResponse {
   entityRef: string;
   /** False when the entity has none of the Kubernetes annotations. */
@@ -53,6 +74,7 @@ export interface EntityReadinessResponse {
   errors: ReportError[];
 }
 
+/** @public */
 export interface ComponentScore {
   entityRef: string;
   name: string;
@@ -65,6 +87,7 @@ export interface ComponentScore {
   scannedAt?: string;
 }
 
+/** @public */
 export interface FailingRule {
   ruleId: string;
   title: string;
@@ -73,6 +96,7 @@ export interface FailingRule {
   workloads: number;
 }
 
+/** @public */
 export interface TrendPoint {
   scannedAt: string;
   components: number;
@@ -80,13 +104,23 @@ export interface TrendPoint {
   averageScore: number;
 }
 
-/** GET /groups/:namespace/:name/scorecard */
+/**
+ * GET /groups/:namespace/:name/scorecard
+ *
+ * @public
+ */
 export interface GroupScorecardResponse {
   groupRef: string;
   title?: string;
   components: ComponentScore[];
   /** Components per level; `notMapped` counts components with no mapping. */
-  levelDistribution: { 0: number; 1: number; 2: number; 3: number; notMapped: number };
+  levelDistribution: {
+    0: number;
+    1: number;
+    2: number;
+    3: number;
+    notMapped: number;
+  };
   averageScore: number;
   readyComponents: number;
   topFailingRules: FailingRule[];
@@ -98,7 +132,11 @@ export interface GroupScorecardResponse {
   expiringWaivers: ExpiringWaiver[];
 }
 
-/** A waiver in effect on one workload of a component, with its last day. */
+/**
+ * A waiver in effect on one workload of a component, with its last day.
+ *
+ * @public
+ */
 export interface ExpiringWaiver {
   entityRef: string;
   /** `cluster/Kind/namespace/name` */
@@ -110,6 +148,7 @@ export interface ExpiringWaiver {
   until: string;
 }
 
+/** @public */
 export interface TeamSummary {
   groupRef: string;
   title?: string;
@@ -124,7 +163,11 @@ export interface TeamSummary {
   ambientReadyWorkloads?: number;
 }
 
-/** GET /scorecards */
+/**
+ * GET /scorecards
+ *
+ * @public
+ */
 export interface OrganizationScorecardResponse {
   teams: TeamSummary[];
   topFailingRules: FailingRule[];
@@ -133,7 +176,11 @@ export interface OrganizationScorecardResponse {
   scannedAt?: string;
 }
 
-/** One scan, on whichever backend replica ran it. */
+/**
+ * One scan, on whichever backend replica ran it.
+ *
+ * @public
+ */
 export interface ScanSummary {
   id: number;
   /** `schedule`: the scheduler's scan of every cluster; `refresh`: asked for by a user. */
@@ -150,7 +197,11 @@ export interface ScanSummary {
   clusters?: Array<{ cluster: string; ok: boolean; error?: string }>;
 }
 
-/** One cluster's latest attempt. */
+/**
+ * One cluster's latest attempt.
+ *
+ * @public
+ */
 export interface ClusterStatus {
   cluster: string;
   status: 'ok' | 'error';
@@ -173,7 +224,11 @@ export interface ClusterStatus {
   needsSignedInUser?: boolean;
 }
 
-/** GET /scans */
+/**
+ * GET /scans
+ *
+ * @public
+ */
 export interface ScansResponse {
   clusters: ClusterStatus[];
   scans: ScanSummary[];

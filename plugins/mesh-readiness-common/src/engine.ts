@@ -18,7 +18,13 @@ import {
   Waiver,
   WorkloadReport,
 } from './types';
-import { ISTIO_SUPPRESS_ANNOTATION, WAIVE_ANNOTATION, waiverExpired, WaiverSet, waiversFromAnnotations } from './waivers';
+import {
+  ISTIO_SUPPRESS_ANNOTATION,
+  WAIVE_ANNOTATION,
+  waiverExpired,
+  WaiverSet,
+  waiversFromAnnotations,
+} from './waivers';
 
 const SEVERITY_RANK = { info: 0, warning: 1, error: 2 } as const;
 
@@ -50,7 +56,9 @@ function runCheck(
     // A rule bug or an input shape nobody foresaw must not sink the report.
     return {
       status: 'unknown',
-      message: `The rule could not be evaluated: ${(e as Error)?.message ?? String(e)}`,
+      message: `The rule could not be evaluated: ${
+        (e as Error)?.message ?? String(e)
+      }`,
       evidence: [],
     };
   }
@@ -59,8 +67,12 @@ function runCheck(
 function findingOf(rule: Rule, outcome: RuleOutcome): Finding {
   // A rule may lower its severity for one finding (never raise it).
   const severity =
-    outcome.severity && SEVERITY_RANK[outcome.severity] < SEVERITY_RANK[rule.severity] ? outcome.severity : rule.severity;
-  const status = outcome.status === 'fail' && severity !== 'error' ? 'warn' : outcome.status;
+    outcome.severity &&
+    SEVERITY_RANK[outcome.severity] < SEVERITY_RANK[rule.severity]
+      ? outcome.severity
+      : rule.severity;
+  const status =
+    outcome.status === 'fail' && severity !== 'error' ? 'warn' : outcome.status;
   return {
     ruleId: rule.id,
     status,
@@ -80,43 +92,84 @@ function findingOf(rule: Rule, outcome: RuleOutcome): Finding {
  * keeps its status and carries the expired waiver, so it can say so; a
  * finding waived earlier (a stored report) whose waiver has since expired
  * counts again.
+ *
+ * @public
  */
-export function waive(finding: Finding, waiver: Waiver | undefined, now: Date = new Date()): Finding {
+export function waive(
+  finding: Finding,
+  waiver: Waiver | undefined,
+  now: Date = new Date(),
+): Finding {
   let current = finding;
-  if (current.status === 'waived' && current.waiver && waiverExpired(current.waiver, now)) {
+  if (
+    current.status === 'waived' &&
+    current.waiver &&
+    waiverExpired(current.waiver, now)
+  ) {
     const { waiver: expired, waivedStatus, ...rest } = current;
-    current = { ...rest, status: waivedStatus ?? 'unknown', expiredWaiver: expired };
+    current = {
+      ...rest,
+      status: waivedStatus ?? 'unknown',
+      expiredWaiver: expired,
+    };
   }
-  if (!waiver || current.status === 'pass' || current.status === 'skip' || current.status === 'waived') {
+  if (
+    !waiver ||
+    current.status === 'pass' ||
+    current.status === 'skip' ||
+    current.status === 'waived'
+  ) {
     return current;
   }
-  if (waiverExpired(waiver, now)) return current.expiredWaiver ? current : { ...current, expiredWaiver: waiver };
+  if (waiverExpired(waiver, now))
+    return current.expiredWaiver
+      ? current
+      : { ...current, expiredWaiver: waiver };
   const { expiredWaiver: _replaced, ...rest } = current;
   return { ...rest, status: 'waived', waivedStatus: current.status, waiver };
 }
 
 /** Whether a stored finding's waiver has run out by `now`. */
 function waiverRanOut(finding: Finding, now: Date): boolean {
-  return finding.status === 'waived' && !!finding.waiver && waiverExpired(finding.waiver, now);
+  return (
+    finding.status === 'waived' &&
+    !!finding.waiver &&
+    waiverExpired(finding.waiver, now)
+  );
 }
 
 /**
  * Applies waivers (e.g. a catalog entity's) to an evaluated workload, judged
  * at `now`, and re-scores it. Waivers already applied whose day has since
  * come are lifted, so a stored report never keeps an expired waiver.
+ *
+ * @public
  */
 export function applyWaivers(
   workload: WorkloadReport,
   waivers: Record<string, Waiver>,
   now: Date = new Date(),
 ): WorkloadReport {
-  if (Object.keys(waivers).length === 0 && !workload.findings.some(f => waiverRanOut(f, now))) return workload;
-  return withScores({ ...workload, findings: workload.findings.map(f => waive(f, waivers[f.ruleId], now)) });
+  if (
+    Object.keys(waivers).length === 0 &&
+    !workload.findings.some(f => waiverRanOut(f, now))
+  )
+    return workload;
+  return withScores({
+    ...workload,
+    findings: workload.findings.map(f => waive(f, waivers[f.ruleId], now)),
+  });
 }
 
 /** A workload's readiness, level and score, from its findings. */
-function scoresOf(findings: Finding[]): Pick<WorkloadReport, 'ready' | 'level' | 'score'> {
-  return { ready: isReady(findings), level: levelOf(findings), score: scoreOf(findings) };
+function scoresOf(
+  findings: Finding[],
+): Pick<WorkloadReport, 'ready' | 'level' | 'score'> {
+  return {
+    ready: isReady(findings),
+    level: levelOf(findings),
+    score: scoreOf(findings),
+  };
 }
 
 function withScores(workload: WorkloadReport): WorkloadReport {
@@ -126,7 +179,9 @@ function withScores(workload: WorkloadReport): WorkloadReport {
 /** The built-in rules followed by the adopter's, joined once per list rather than per workload. */
 const catalogues = new WeakMap<readonly Rule[], Rule[]>();
 
-function catalogueOf(customRules: readonly Rule[] | undefined): readonly Rule[] {
+function catalogueOf(
+  customRules: readonly Rule[] | undefined,
+): readonly Rule[] {
   if (!customRules?.length) return RULES;
   let catalogue = catalogues.get(customRules);
   if (!catalogue) {
@@ -138,17 +193,32 @@ function catalogueOf(customRules: readonly Rule[] | undefined): readonly Rule[] 
 
 /** Whether annotations could hold a waiver: most hold none, and need no parsing. */
 function mayWaive(annotations: Record<string, string>): boolean {
-  return annotations[WAIVE_ANNOTATION] !== undefined || annotations[ISTIO_SUPPRESS_ANNOTATION] !== undefined;
+  return (
+    annotations[WAIVE_ANNOTATION] !== undefined ||
+    annotations[ISTIO_SUPPRESS_ANNOTATION] !== undefined
+  );
 }
 
 /** Waivers on the workload object and on its pod template (the object's win), and the ones refused. */
 function workloadWaivers(workload: Workload): WaiverSet {
   const ref = `${workload.kind} ${workload.namespace}/${workload.name}`;
-  const template = waiversFromAnnotations(workload.template.annotations, `${ref} pod template`, ruleIdsByIstioCode);
-  const own = waiversFromAnnotations(annotationsOf(workload.object.metadata), ref, ruleIdsByIstioCode);
-  return { waivers: { ...template.waivers, ...own.waivers }, errors: [...template.errors, ...own.errors] };
+  const template = waiversFromAnnotations(
+    workload.template.annotations,
+    `${ref} pod template`,
+    ruleIdsByIstioCode,
+  );
+  const own = waiversFromAnnotations(
+    annotationsOf(workload.object.metadata),
+    ref,
+    ruleIdsByIstioCode,
+  );
+  return {
+    waivers: { ...template.waivers, ...own.waivers },
+    errors: [...template.errors, ...own.errors],
+  };
 }
 
+/** @public */
 export function evaluateWorkload(
   workload: Workload,
   index: SnapshotIndex,
@@ -156,17 +226,25 @@ export function evaluateWorkload(
 ): WorkloadReport {
   // No waiver anywhere (the usual case): skip parsing and merging them.
   const declared =
-    mayWaive(workload.template.annotations) || mayWaive(annotationsOf(workload.object.metadata))
+    mayWaive(workload.template.annotations) ||
+    mayWaive(annotationsOf(workload.object.metadata))
       ? workloadWaivers(workload)
       : undefined;
   const waivers =
-    options.waivers || declared ? { ...(options.waivers ?? {}), ...(declared?.waivers ?? {}) } : undefined;
+    options.waivers || declared
+      ? { ...(options.waivers ?? {}), ...(declared?.waivers ?? {}) }
+      : undefined;
   const now = options.now ?? new Date();
   const catalogue = catalogueOf(options.customRules);
-  const rules = options.rules ? catalogue.filter(r => options.rules!.includes(r.id)) : catalogue;
+  const rules = options.rules
+    ? catalogue.filter(r => options.rules!.includes(r.id))
+    : catalogue;
   const optOut = injectionOptOut(workload.template);
   const judge = (rule: Rule, mode?: DataPlaneMode) => {
-    const finding = findingOf(rule, runCheck(rule, workload, index, optOut, mode));
+    const finding = findingOf(
+      rule,
+      runCheck(rule, workload, index, optOut, mode),
+    );
     return waivers ? waive(finding, waivers[rule.id], now) : finding;
   };
   const findings = rules.map(rule => judge(rule));
@@ -197,7 +275,9 @@ function modesOf(
 ): DataPlaneModes {
   const modes = {} as DataPlaneModes;
   for (const mode of DATA_PLANE_MODES) {
-    const inMode = rules.map((rule, i) => (exhaustive || rule.readsDataPlaneMode ? judge(rule, mode) : findings[i]));
+    const inMode = rules.map((rule, i) =>
+      exhaustive || rule.readsDataPlaneMode ? judge(rule, mode) : findings[i],
+    );
     const blocking = blockingRules(inMode);
     modes[mode] = { ready: blocking.length === 0, blocking };
   }
@@ -210,10 +290,13 @@ function unreadOwnerNotice(workload: Workload, index: SnapshotIndex): string {
   const unreadable = index.unreadable(kind, namespace);
   let why = 'is a kind mesh-readiness does not read';
   if (unreadable) why = `could not be read (${unreadable.reason})`;
-  else if (WORKLOAD_KINDS.includes(kind)) why = 'is not in the snapshot (deleted since it was read?)';
+  else if (WORKLOAD_KINDS.includes(kind))
+    why = 'is not in the snapshot (deleted since it was read?)';
   const from =
     template.source === 'template'
-      ? `the ${template.kind} ${template.name} it owns${workload.pods.length > 0 ? ' and its pods' : ''}`
+      ? `the ${template.kind} ${template.name} it owns${
+          workload.pods.length > 0 ? ' and its pods' : ''
+        }`
       : 'the pods it owns';
   return `The ${kind} ${namespace}/${name} itself ${why}: these findings come from ${from}, and waivers annotated on the ${kind} are not seen.`;
 }
@@ -221,26 +304,39 @@ function unreadOwnerNotice(workload: Workload, index: SnapshotIndex): string {
 /**
  * Evaluates every workload of the snapshot, keeping each workload (its
  * object and pod template) beside its report, for callers that need both.
+ *
+ * @public
  */
 export function evaluateWorkloads(
   snapshot: ClusterSnapshot,
   options: EvaluateOptions = {},
 ): Array<{ workload: Workload; report: WorkloadReport }> {
   const index = new SnapshotIndex(snapshot);
-  return index.workloads.map(workload => ({ workload, report: evaluateWorkload(workload, index, options) }));
+  return index.workloads.map(workload => ({
+    workload,
+    report: evaluateWorkload(workload, index, options),
+  }));
 }
 
 /**
  * Evaluates every workload of the snapshot against every rule: one finding
  * per workload per rule, in catalogue order.
+ *
+ * @public
  */
-export function evaluate(snapshot: ClusterSnapshot, options: EvaluateOptions = {}): Report {
+export function evaluate(
+  snapshot: ClusterSnapshot,
+  options: EvaluateOptions = {},
+): Report {
   const workloads = evaluateWorkloads(snapshot, options).map(e => e.report);
   return {
     workloads,
     // A refused waiver is bad input: reported beside the workload, never dropped.
     errors: workloads.flatMap(w =>
-      (w.waiverErrors ?? []).map(message => ({ ...(snapshot.cluster ? { cluster: snapshot.cluster } : {}), message })),
+      (w.waiverErrors ?? []).map(message => ({
+        ...(snapshot.cluster ? { cluster: snapshot.cluster } : {}),
+        message,
+      })),
     ),
   };
 }

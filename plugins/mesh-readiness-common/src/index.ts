@@ -5,12 +5,25 @@
  */
 export * from './types';
 export * from './api';
-export { evaluate, evaluateWorkload, evaluateWorkloads, applyWaivers, waive } from './engine';
+export {
+  evaluate,
+  evaluateWorkload,
+  evaluateWorkloads,
+  applyWaivers,
+  waive,
+} from './engine';
 export { RULES, RULE_DEFINITIONS, getRule } from './rules';
 export { validateCustomRules } from './rules/custom';
-export { definitionOf, pass, fail, skip, unknown, workloadEvidence } from './rules/rule';
+export {
+  definitionOf,
+  pass,
+  fail,
+  skip,
+  unknown,
+  workloadEvidence,
+} from './rules/rule';
 export type { Rule, RuleContext, RuleOutcome } from './rules/rule';
-export type { SnapshotIndex } from './kube/snapshotIndex';
+export type { SnapshotIndex, NamespaceInfo } from './kube/snapshotIndex';
 export {
   SEVERITY_WEIGHTS,
   LEVEL_NAMES,
@@ -53,7 +66,12 @@ export {
   istioMinorVersion,
 } from './target';
 export type { TargetProfile, ParsedTargetProfile } from './target';
-export type { ParsedManifests, ParseManifestsOptions, IgnoredObject, ObjectSource } from './manifests';
+export type {
+  ParsedManifests,
+  ParseManifestsOptions,
+  IgnoredObject,
+  ObjectSource,
+} from './manifests';
 export { splitDocuments } from './manifestDocuments';
 export type { ManifestDocument } from './manifestDocuments';
 export {
@@ -62,11 +80,23 @@ export {
   serviceSelects,
   formatSelector,
 } from './kube/labels';
-export type { LabelSelector, LabelSelectorRequirement, Labels } from './kube/labels';
+export type {
+  LabelSelector,
+  LabelSelectorRequirement,
+  Labels,
+} from './kube/labels';
 export { selectProtocol } from './kube/protocol';
-export type { MeshProtocol, ProtocolSelection } from './kube/protocol';
+export type {
+  MeshProtocol,
+  ProtocolSelection,
+  ServicePortLike,
+} from './kube/protocol';
 export { findWorkloads, WORKLOAD_KINDS } from './kube/workloads';
 export { DATA_PLANE_MODES } from './kube/dataPlaneMode';
 export type { DataPlaneMode } from './kube/dataPlaneMode';
 export type { Workload, PodView } from './kube/workloads';
-export { meshReadinessRefreshPermission, meshReadinessActionPermission, meshReadinessPermissions } from './permissions';
+export {
+  meshReadinessRefreshPermission,
+  meshReadinessActionPermission,
+  meshReadinessPermissions,
+} from './permissions';

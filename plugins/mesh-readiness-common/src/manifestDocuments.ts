@@ -6,7 +6,11 @@
  * is kept so positions inside it can be found later, only where needed.
  */
 
-/** One document of a file: its text and where it starts. */
+/**
+ * One document of a file: its text and where it starts.
+ *
+ * @public
+ */
 export interface ManifestDocument {
   /** The document's own text, from its `---` line (if any) to the next one. */
   text: string;
@@ -24,7 +28,11 @@ const DOCUMENT_START = /^---(?:[ \t\r]|$)/;
  */
 const NEEDS_WHOLE_STREAM = /^(?:%|\.\.\.(?:[ \t\r]|$))/m;
 
-/** The documents of a stream, in order; comment-only pieces are kept (they parse to nothing). */
+/**
+ * The documents of a stream, in order; comment-only pieces are kept (they parse to nothing).
+ *
+ * @public
+ */
 export function splitDocuments(text: string): ManifestDocument[] {
   if (NEEDS_WHOLE_STREAM.test(text)) return [{ text, line: 1 }];
   const documents: ManifestDocument[] = [];
@@ -35,7 +43,10 @@ export function splitDocuments(text: string): ManifestDocument[] {
   while (offset <= text.length) {
     const end = text.indexOf('\n', offset);
     const lineEnd = end === -1 ? text.length : end;
-    if (offset > start && DOCUMENT_START.test(text.slice(offset, Math.min(lineEnd, offset + 4)))) {
+    if (
+      offset > start &&
+      DOCUMENT_START.test(text.slice(offset, Math.min(lineEnd, offset + 4)))
+    ) {
       documents.push({ text: text.slice(start, offset), line: startLine });
       start = offset;
       startLine = line;
@@ -57,7 +68,10 @@ export function firstContentLine(documentText: string): number | undefined {
   let offset = 0;
   while (offset <= documentText.length) {
     const end = documentText.indexOf('\n', offset);
-    let content = documentText.slice(offset, end === -1 ? documentText.length : end);
+    let content = documentText.slice(
+      offset,
+      end === -1 ? documentText.length : end,
+    );
     if (line === 1 && DOCUMENT_START.test(content)) content = content.slice(3);
     const trimmed = content.trim();
     if (trimmed !== '' && !trimmed.startsWith('#')) return line;

@@ -6,11 +6,19 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import { KubeObject, ReportError } from './types';
-import { firstContentLine, ManifestDocument, splitDocuments } from './manifestDocuments';
+import {
+  firstContentLine,
+  ManifestDocument,
+  splitDocuments,
+} from './manifestDocuments';
 import { isRecord } from './kube/objects';
 import { WORKLOAD_KINDS } from './kube/workloads';
 
-/** Kinds the engine reads: workloads and what they depend on. Others are listed as ignored. */
+/**
+ * Kinds the engine reads: workloads and what they depend on. Others are listed as ignored.
+ *
+ * @public
+ */
 export const READ_KINDS = new Set<string>([
   ...WORKLOAD_KINDS,
   'Namespace',
@@ -23,7 +31,11 @@ export const READ_KINDS = new Set<string>([
 /** Kinds a manifest source never keeps, so no secret is ever stored. */
 const NEVER_KEPT = new Set(['Secret']);
 
-/** A document of a kind the rules do not read: listed, so a typo is seen. */
+/**
+ * A document of a kind the rules do not read: listed, so a typo is seen.
+ *
+ * @public
+ */
 export interface IgnoredObject {
   file: string;
   line?: number;
@@ -31,7 +43,11 @@ export interface IgnoredObject {
   name?: string;
 }
 
-/** Where an object was read from, so a position inside it can be found later. */
+/**
+ * Where an object was read from, so a position inside it can be found later.
+ *
+ * @public
+ */
 export interface ObjectSource {
   file: string;
   document: ManifestDocument;
@@ -41,12 +57,14 @@ export interface ObjectSource {
   path: Array<string | number>;
 }
 
+/** @public */
 export interface ParsedManifests {
   objects: KubeObject[];
   errors: ReportError[];
   ignored: IgnoredObject[];
 }
 
+/** @public */
 export interface ParseManifestsOptions {
   /** Default true; false parses every document with the `yaml` library (the reference the fast path is tested against). */
   fastParse?: boolean;
@@ -73,6 +91,8 @@ const NEEDS_YAML_LIBRARY = /(?:^|[\s[{,])[&*!?]|\b0b[01]/;
  * the `yaml` library; a document js-yaml refuses, or one that uses syntax
  * the two read differently, is parsed by the `yaml` library instead, so
  * errors and their lines are the ones it gives.
+ *
+ * @public
  */
 export function parseManifests(
   text: string,
@@ -80,7 +100,14 @@ export function parseManifests(
   options: ParseManifestsOptions = {},
 ): ParsedManifests {
   const fastParse = options.fastParse ?? true;
-  const sink: Sink = { file, objects: [], errors: [], ignored: [], sources: options.sources, path: [] };
+  const sink: Sink = {
+    file,
+    objects: [],
+    errors: [],
+    ignored: [],
+    sources: options.sources,
+    path: [],
+  };
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   for (const document of splitDocuments(clean)) {
     let value: unknown;
@@ -94,7 +121,8 @@ export function parseManifests(
       }
       if (value === null || value === undefined) continue; // empty document
       const contentLine = firstContentLine(document.text);
-      sink.line = contentLine === undefined ? undefined : document.line + contentLine - 1;
+      sink.line =
+        contentLine === undefined ? undefined : document.line + contentLine - 1;
       sink.document = document;
       sink.documentIndex = 0;
       collect(value, sink);
@@ -109,10 +137,16 @@ function parseWithYamlLibrary(document: ManifestDocument, sink: Sink) {
   const { file, errors } = sink;
   const lineCounter = new LineCounter();
   const lineOf = (offset: number | undefined) =>
-    offset === undefined || offset < 0 ? undefined : lineCounter.linePos(offset).line + document.line - 1;
+    offset === undefined || offset < 0
+      ? undefined
+      : lineCounter.linePos(offset).line + document.line - 1;
   let docs;
   try {
-    docs = parseAllDocuments(document.text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+    docs = parseAllDocuments(document.text, {
+      prettyErrors: false,
+      uniqueKeys: true,
+      lineCounter,
+    });
   } catch (e) {
     errors.push({ file, message: `cannot read YAML: ${(e as Error).message}` });
     return;
@@ -124,12 +158,17 @@ function parseWithYamlLibrary(document: ManifestDocument, sink: Sink) {
       const errorLine = firstError.linePos?.[0]?.line;
       errors.push({
         file,
-        line: errorLine !== undefined ? errorLine + document.line - 1 : lineOf(firstError.pos?.[0]),
+        line:
+          errorLine !== undefined
+            ? errorLine + document.line - 1
+            : lineOf(firstError.pos?.[0]),
         message: firstError.message.split('\n')[0],
       });
       return;
     }
-    const contents = doc.contents as { range?: [number, number, number] } | null;
+    const contents = doc.contents as {
+      range?: [number, number, number];
+    } | null;
     const line = lineOf(contents?.range?.[0] ?? doc.range?.[0]);
     let value: unknown;
     try {
@@ -166,7 +205,9 @@ function collect(value: unknown, sink: Sink) {
     errors.push({
       file,
       line,
-      message: `expected a Kubernetes object, found ${Array.isArray(value) ? 'a list' : typeof value}`,
+      message: `expected a Kubernetes object, found ${
+        Array.isArray(value) ? 'a list' : typeof value
+      }`,
     });
     return;
   }
@@ -188,9 +229,17 @@ function collect(value: unknown, sink: Sink) {
     return;
   }
   if (NEVER_KEPT.has(value.kind)) return;
-  const name = isRecord(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
+  const name =
+    isRecord(value.metadata) && typeof value.metadata.name === 'string'
+      ? value.metadata.name
+      : '';
   if (!READ_KINDS.has(value.kind)) {
-    sink.ignored.push({ file, line, kind: value.kind, ...(name ? { name } : {}) });
+    sink.ignored.push({
+      file,
+      line,
+      kind: value.kind,
+      ...(name ? { name } : {}),
+    });
     return;
   }
   if (!name) {

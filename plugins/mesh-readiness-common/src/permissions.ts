@@ -8,6 +8,8 @@ import { createPermission } from '@backstage/plugin-permission-common';
  * `POST /entities/:kind/:namespace/:name/scan`). A permission on the catalog entity, so a policy can
  * grant it to the entity's owners only; reading stored results needs only
  * that the catalog lets the caller read the entity.
+ *
+ * @public
  */
 export const meshReadinessRefreshPermission = createPermission({
   name: 'mesh-readiness.entity.refresh',
@@ -19,11 +21,20 @@ export const meshReadinessRefreshPermission = createPermission({
  * Seeing (and so calling) the `get-mesh-readiness` action in the actions
  * registry, e.g. through the portal's MCP endpoint. The action still reads
  * the catalog as the caller: this decides who may use the action at all.
+ *
+ * @public
  */
 export const meshReadinessActionPermission = createPermission({
   name: 'mesh-readiness.action.use',
   attributes: { action: 'read' },
 });
 
-/** Every Mesh Readiness permission, to register with the permission framework. */
-export const meshReadinessPermissions = [meshReadinessRefreshPermission, meshReadinessActionPermission];
+/**
+ * Every Mesh Readiness permission, to register with the permission framework.
+ *
+ * @public
+ */
+export const meshReadinessPermissions = [
+  meshReadinessRefreshPermission,
+  meshReadinessActionPermission,
+];

@@ -29,7 +29,11 @@ import {
   ReportError,
 } from './types';
 
-/** What is known of the target cluster's Istio and namespaces. */
+/**
+ * What is known of the target cluster's Istio and namespaces.
+ *
+ * @public
+ */
 export interface TargetProfile {
   istio?: {
     /** The control plane's version, `major.minor` or `major.minor.patch`. */
@@ -48,6 +52,7 @@ export interface TargetProfile {
   >;
 }
 
+/** @public */
 export interface ParsedTargetProfile {
   /** Present when the file could be read; fields with errors are left out. */
   profile?: TargetProfile;
@@ -61,6 +66,8 @@ const ISTIO_FLAGS = ['cni', 'ambient', 'nativeSidecars'] as const;
  * Reads a target profile file. Each problem names the file and line; the
  * fields that are right are still returned, so one typo does not turn the
  * whole profile off silently (the caller decides whether errors are fatal).
+ *
+ * @public
  */
 export function parseTargetProfile(
   text: string,
@@ -274,7 +281,11 @@ function describe(node: unknown): string {
   return 'a list';
 }
 
-/** The profile's Istio facts as the rules read them. Unknown stays undefined. */
+/**
+ * The profile's Istio facts as the rules read them. Unknown stays undefined.
+ *
+ * @public
+ */
 export function environmentOfTarget(
   profile: TargetProfile | undefined,
 ): ClusterEnvironment {
@@ -293,6 +304,8 @@ export function environmentOfTarget(
  * snapshot's environment does not already say, and its namespaces become
  * Namespace objects where the input has none of that name (Namespace
  * objects in the input win over the file).
+ *
+ * @public
  */
 export function applyTargetProfile(
   snapshot: ClusterSnapshot,
@@ -335,7 +348,11 @@ function definedOnly(env: ClusterEnvironment | undefined): ClusterEnvironment {
   return out as ClusterEnvironment;
 }
 
-/** `1.28.1` → [1, 28]; undefined when the version is unknown or unreadable. */
+/**
+ * `1.28.1` → [1, 28]; undefined when the version is unknown or unreadable.
+ *
+ * @public
+ */
 export function istioMinorVersion(
   version: string | undefined,
 ): [number, number] | undefined {
@@ -343,7 +360,11 @@ export function istioMinorVersion(
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
-/** Whether the target's Istio is at least `major.minor`; undefined when unknown. */
+/**
+ * Whether the target's Istio is at least `major.minor`; undefined when unknown.
+ *
+ * @public
+ */
 export function istioAtLeast(
   env: ClusterEnvironment | undefined,
   major: number,

@@ -4,6 +4,9 @@
  */
 import { ClusterEnvironment, FindingStatus, UnreadableKind } from './types';
 
+export type { ClusterEnvironment, FindingStatus, UnreadableKind } from './types';
+
+/** @public */
 export interface FixtureExpectation {
   /** `Kind/namespace/name` */
   workload: string;
@@ -12,6 +15,7 @@ export interface FixtureExpectation {
   messageContains?: string;
 }
 
+/** @public */
 export interface FixtureHeader {
   expectations: FixtureExpectation[];
   source: 'live' | 'manifests';
@@ -22,7 +26,11 @@ export interface FixtureHeader {
 
 const EXPECT = /^#\s*expect:\s*(\S+)\s+(pass|fail|warn|skip|unknown|waived)(?:\s+"((?:[^"\\]|\\.)*)")?\s*$/;
 
-/** Reads the `# expect:`, `# source:` and `# env:` comment lines of a fixture. */
+/**
+ * Reads the `# expect:`, `# source:` and `# env:` comment lines of a fixture.
+ *
+ * @public
+ */
 export function parseFixtureHeader(text: string): FixtureHeader {
   const header: FixtureHeader = { expectations: [], source: 'manifests' };
   for (const line of text.split(/\r?\n/)) {

@@ -4,7 +4,11 @@
  */
 import type { Rule } from './rules/rule';
 
-/** The outcome of one rule for one workload. */
+/**
+ * The outcome of one rule for one workload.
+ *
+ * @public
+ */
 export type FindingStatus =
   | 'pass'
   | 'fail'
@@ -13,16 +17,26 @@ export type FindingStatus =
   | 'unknown'
   | 'waived';
 
-/** How much a failing rule costs a workload. */
+/**
+ * How much a failing rule costs a workload.
+ *
+ * @public
+ */
 export type Severity = 'error' | 'warning' | 'info';
 
 /**
  * Readiness levels for scorecards.
  * 0: not compatible, 1: Compatible, 2: Observable, 3: Meshed.
+ *
+ * @public
  */
 export type ReadinessLevel = 0 | 1 | 2 | 3;
 
-/** A rule as users see it in the catalogue: data, no logic. */
+/**
+ * A rule as users see it in the catalogue: data, no logic.
+ *
+ * @public
+ */
 export interface RuleDefinition {
   /** Stable id, MR001 onwards. Never reused or renamed. */
   id: string;
@@ -45,7 +59,11 @@ export interface RuleDefinition {
   onboardingOrder: number;
 }
 
-/** One object that supports a finding: which Service, port or container. */
+/**
+ * One object that supports a finding: which Service, port or container.
+ *
+ * @public
+ */
 export interface Evidence {
   kind: string;
   namespace?: string;
@@ -56,6 +74,7 @@ export interface Evidence {
   detail: string;
 }
 
+/** @public */
 export interface Waiver {
   reason: string;
   /** Where the waiver was declared, e.g. `Deployment shop/web annotation`. */
@@ -64,6 +83,7 @@ export interface Waiver {
   until?: string;
 }
 
+/** @public */
 export interface Finding {
   ruleId: string;
   status: FindingStatus;
@@ -83,6 +103,7 @@ export interface Finding {
   expiredWaiver?: Waiver;
 }
 
+/** @public */
 export type WorkloadKind =
   | 'Deployment'
   | 'StatefulSet'
@@ -95,6 +116,7 @@ export type WorkloadKind =
   // from the owner references of the ReplicaSets or pods it owns.
   | (string & {});
 
+/** @public */
 export interface WorkloadReport {
   /** The cluster or manifest source the workload was read from. */
   cluster?: string;
@@ -124,18 +146,27 @@ export interface WorkloadReport {
   waiverErrors?: string[];
 }
 
-/** Readiness in one data-plane mode: `blocking` lists the error rules that fail or are unknown there. */
+/**
+ * Readiness in one data-plane mode: `blocking` lists the error rules that fail or are unknown there.
+ *
+ * @public
+ */
 export interface ModeReadiness {
   ready: boolean;
   blocking: string[];
 }
 
+/** @public */
 export interface DataPlaneModes {
   sidecar: ModeReadiness;
   ambient: ModeReadiness;
 }
 
-/** An input that could not be read: a file, a document, a cluster, a kind. */
+/**
+ * An input that could not be read: a file, a document, a cluster, a kind.
+ *
+ * @public
+ */
 export interface ReportError {
   file?: string;
   line?: number;
@@ -143,12 +174,17 @@ export interface ReportError {
   message: string;
 }
 
+/** @public */
 export interface Report {
   workloads: WorkloadReport[];
   errors: ReportError[];
 }
 
-/** Rolled-up readiness of several workloads, e.g. one catalog component. */
+/**
+ * Rolled-up readiness of several workloads, e.g. one catalog component.
+ *
+ * @public
+ */
 export interface ReadinessSummary {
   workloads: number;
   readyWorkloads: number;
@@ -166,6 +202,7 @@ export interface ReadinessSummary {
   modes?: Record<keyof DataPlaneModes, ModeSummary>;
 }
 
+/** @public */
 export interface ModeSummary {
   /** Workloads whose report says how they fare in this mode. */
   workloads: number;
@@ -179,6 +216,7 @@ export interface ModeSummary {
 /* Every field is optional: input is untrusted YAML or API data.             */
 /* ------------------------------------------------------------------------ */
 
+/** @public */
 export interface ObjectMeta {
   name?: string;
   namespace?: string;
@@ -195,6 +233,7 @@ export interface ObjectMeta {
   }>;
 }
 
+/** @public */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
@@ -204,7 +243,11 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** What the rules know about the cluster beyond its objects. */
+/**
+ * What the rules know about the cluster beyond its objects.
+ *
+ * @public
+ */
 export interface ClusterEnvironment {
   /** The control plane's Istio version (`1.28`, `1.28.1`); unknown when absent. */
   istioVersion?: string;
@@ -230,14 +273,22 @@ export interface ClusterEnvironment {
   }>;
 }
 
-/** A kind that could not be read, and why: findings that need it are unknown. */
+/**
+ * A kind that could not be read, and why: findings that need it are unknown.
+ *
+ * @public
+ */
 export interface UnreadableKind {
   kind: string;
   namespace?: string;
   reason: string;
 }
 
-/** One consistent read of a cluster, or of a folder of manifests. */
+/**
+ * One consistent read of a cluster, or of a folder of manifests.
+ *
+ * @public
+ */
 export interface ClusterSnapshot {
   /** The cluster or manifest source name. */
   cluster?: string;
@@ -248,6 +299,7 @@ export interface ClusterSnapshot {
   unreadable?: UnreadableKind[];
 }
 
+/** @public */
 export interface EvaluateOptions {
   /**
    * Extra waivers, e.g. from the catalog entity's annotations, by rule id.

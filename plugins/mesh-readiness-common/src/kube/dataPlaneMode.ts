@@ -13,21 +13,33 @@ import {
 } from './injection';
 import { Workload } from './workloads';
 
+/** @public */
 export type DataPlaneMode = 'sidecar' | 'ambient';
-export const DATA_PLANE_MODES: readonly DataPlaneMode[] = ['sidecar', 'ambient'];
+/** @public */
+export const DATA_PLANE_MODES: readonly DataPlaneMode[] = [
+  'sidecar',
+  'ambient',
+];
 
 /** The namespace as seen by a rule: `labelsKnown` false when only the injection labels are (a hypothetical mode on a namespace not in the input). */
 export interface NamespaceView extends NamespaceInfo {
   labelsKnown: boolean;
 }
 
-const views = new WeakMap<SnapshotIndex, Map<string, NamespaceView | undefined>>();
+const views = new WeakMap<
+  SnapshotIndex,
+  Map<string, NamespaceView | undefined>
+>();
 
 /** Namespace labels with the injection labels set for a mode, every other label kept. */
 function relabel(labels: Labels, mode: DataPlaneMode): Labels {
   const out: Labels = {};
   for (const key of Object.keys(labels)) {
-    if (key !== INJECTION_NAMESPACE_LABEL && key !== REVISION_LABEL && key !== DATAPLANE_MODE_LABEL) {
+    if (
+      key !== INJECTION_NAMESPACE_LABEL &&
+      key !== REVISION_LABEL &&
+      key !== DATAPLANE_MODE_LABEL
+    ) {
       out[key] = labels[key];
     }
   }
@@ -57,7 +69,11 @@ export function namespaceViewOf(
   }
   const key = `${mode}/${name}`;
   if (!byKey.has(key)) {
-    byKey.set(key, { name, labels: relabel(real?.labels ?? {}, mode), labelsKnown: real !== undefined });
+    byKey.set(key, {
+      name,
+      labels: relabel(real?.labels ?? {}, mode),
+      labelsKnown: real !== undefined,
+    });
   }
   return byKey.get(key);
 }
@@ -69,5 +85,8 @@ export function injectionOf(
   mode: DataPlaneMode | undefined,
 ): InjectionDecision {
   const unreadable = index.unreadable('Namespace', workload.namespace);
-  return decideInjection(workload.template, unreadable ? undefined : namespaceViewOf(index, workload.namespace, mode));
+  return decideInjection(
+    workload.template,
+    unreadable ? undefined : namespaceViewOf(index, workload.namespace, mode),
+  );
 }

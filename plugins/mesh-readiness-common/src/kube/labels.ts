@@ -2,15 +2,21 @@
  * Kubernetes label selector semantics, as the API server applies them.
  */
 
+/** @public */
 export type Labels = Record<string, string>;
 
+/** @public */
 export interface LabelSelectorRequirement {
   key: string;
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
   values?: string[];
 }
 
-/** The `metav1.LabelSelector` shape used by workloads. */
+/**
+ * The `metav1.LabelSelector` shape used by workloads.
+ *
+ * @public
+ */
 export interface LabelSelector {
   matchLabels?: Labels;
   matchExpressions?: LabelSelectorRequirement[];
@@ -27,7 +33,8 @@ export function asLabels(value: unknown): Labels {
       break;
     }
   }
-  if (clean && Object.getPrototypeOf(value) === Object.prototype) return value as Labels;
+  if (clean && Object.getPrototypeOf(value) === Object.prototype)
+    return value as Labels;
   const labels: Labels = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === null || v === undefined) continue;
@@ -41,6 +48,8 @@ export function asLabels(value: unknown): Labels {
  * A Service's `spec.selector`: a plain map, every pair must match.
  * A Service with no selector (or an empty one) selects no pods: its
  * endpoints are managed by hand.
+ *
+ * @public
  */
 export function serviceSelects(selector: unknown, podLabels: Labels): boolean {
   const wanted = asLabels(selector);
@@ -73,6 +82,8 @@ function requirementMatches(
 /**
  * A workload's `metav1.LabelSelector`. An empty selector matches
  * everything, as in Kubernetes; a missing one matches nothing.
+ *
+ * @public
  */
 export function labelSelectorMatches(
   selector: LabelSelector | undefined | null,
@@ -94,6 +105,8 @@ export function labelSelectorMatches(
  * `backstage.io/kubernetes-label-selector` annotation write it:
  * `app=web,tier!=db,env in (prod,staging),!legacy,track`.
  * Throws an Error naming the bad part.
+ *
+ * @public
  */
 export function parseLabelSelector(text: string): LabelSelector {
   const matchLabels: Labels = {};
@@ -134,19 +147,29 @@ export function parseLabelSelector(text: string): LabelSelector {
         .split(',')
         .map(v => v.trim())
         .filter(Boolean);
-      matchExpressions.push({ key: inSet[1], operator: inSet[2] === 'in' ? 'In' : 'NotIn', values });
+      matchExpressions.push({
+        key: inSet[1],
+        operator: inSet[2] === 'in' ? 'In' : 'NotIn',
+        values,
+      });
     } else if (not) {
       matchExpressions.push({ key: not[1], operator: 'DoesNotExist' });
     } else if (has) {
       matchExpressions.push({ key: has[1], operator: 'Exists' });
     } else {
-      throw new Error(`Invalid label selector "${text}": cannot read "${part}"`);
+      throw new Error(
+        `Invalid label selector "${text}": cannot read "${part}"`,
+      );
     }
   }
   return { matchLabels, matchExpressions };
 }
 
-/** Formats a selector map the way kubectl prints it: `app=web,tier=fe`. */
+/**
+ * Formats a selector map the way kubectl prints it: `app=web,tier=fe`.
+ *
+ * @public
+ */
 export function formatSelector(selector: unknown): string {
   return Object.entries(asLabels(selector))
     .map(([k, v]) => `${k}=${v}`)

@@ -3,6 +3,7 @@
  * (https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/).
  */
 
+/** @public */
 export type MeshProtocol =
   | 'TCP'
   | 'UDP'
@@ -41,6 +42,11 @@ const KUBERNETES_APP_PROTOCOLS: Record<string, MeshProtocol> = {
 /** Ports that Istio treats as TCP even when nothing names them. */
 const WELL_KNOWN_TCP_PORTS = new Set([25, 53, 3306, 27017]);
 
+/**
+ * The fields of a Service port that protocol selection reads.
+ *
+ * @public
+ */
 export interface ServicePortLike {
   name?: unknown;
   port?: unknown;
@@ -48,6 +54,7 @@ export interface ServicePortLike {
   appProtocol?: unknown;
 }
 
+/** @public */
 export interface ProtocolSelection {
   /** Undefined when Istio sniffs the protocol. */
   protocol?: MeshProtocol;
@@ -65,16 +72,23 @@ function fromName(name: string): MeshProtocol | undefined {
     : undefined;
 }
 
-/** Decides the protocol of one Service port in Istio's order. */
+/**
+ * Decides the protocol of one Service port in Istio's order.
+ *
+ * @public
+ */
 export function selectProtocol(port: ServicePortLike): ProtocolSelection {
-  if (typeof port.protocol === 'string' && port.protocol.toUpperCase() === 'UDP') {
+  if (
+    typeof port.protocol === 'string' &&
+    port.protocol.toUpperCase() === 'UDP'
+  ) {
     return { protocol: 'UDP', source: 'protocol', explicit: true };
   }
   if (typeof port.appProtocol === 'string' && port.appProtocol !== '') {
     const app = port.appProtocol;
-    const mapped =
-      KUBERNETES_APP_PROTOCOLS[app.toLowerCase()] ?? fromName(app);
-    if (mapped) return { protocol: mapped, source: 'appProtocol', explicit: true };
+    const mapped = KUBERNETES_APP_PROTOCOLS[app.toLowerCase()] ?? fromName(app);
+    if (mapped)
+      return { protocol: mapped, source: 'appProtocol', explicit: true };
     return wellKnown(port);
   }
   if (typeof port.name === 'string' && port.name !== '') {

@@ -29,12 +29,18 @@ function sortByName(services: KubeObject[]) {
   }
 }
 
+/**
+ * What the rules know of one namespace.
+ *
+ * @public
+ */
 export interface NamespaceInfo {
   name: string;
   labels: Labels;
   annotations?: Labels;
 }
 
+/** @public */
 export class SnapshotIndex {
   readonly workloads: Workload[];
   /** Namespace objects by name: absent means its labels are unknown. */
@@ -42,7 +48,10 @@ export class SnapshotIndex {
   /** Services by namespace, then by one `key=value` of their selector. */
   private readonly servicesBySelectorPair = new Map<
     string,
-    Map<string, Array<{ service: KubeObject; selector: Array<[string, string]> }>>
+    Map<
+      string,
+      Array<{ service: KubeObject; selector: Array<[string, string]> }>
+    >
   >();
   /** Per-pod answers several rules ask for: computed once per evaluation. */
   private readonly selectingCache = new Map<PodView, KubeObject[]>();
@@ -51,7 +60,9 @@ export class SnapshotIndex {
   private readonly networkPoliciesByNamespace = new Map<string, KubeObject[]>();
 
   constructor(readonly snapshot: ClusterSnapshot) {
-    const objects = Array.isArray(snapshot.objects) ? snapshot.objects.filter(isRecord) : [];
+    const objects = Array.isArray(snapshot.objects)
+      ? snapshot.objects.filter(isRecord)
+      : [];
     // An indexed loop: it runs once per evaluation over every object, and
     // before it is optimised a for-of allocates a result object per item.
     for (let i = 0; i < objects.length; i++) {
@@ -87,7 +98,9 @@ export class SnapshotIndex {
   }
 
   private addService(service: KubeObject) {
-    const selector = asLabels(isRecord(service.spec) ? service.spec.selector : undefined);
+    const selector = asLabels(
+      isRecord(service.spec) ? service.spec.selector : undefined,
+    );
     const ns = namespaceOf(service);
     let byPair = this.servicesBySelectorPair.get(ns);
     if (!byPair) {
@@ -134,7 +147,11 @@ export class SnapshotIndex {
    * pod shape: `compute` is given the shape, never a pod's own name, and
    * this index (so that it need not be a new closure per call).
    */
-  perPod<T>(pod: PodView, key: string, compute: (shape: PodView, index: SnapshotIndex) => T): T {
+  perPod<T>(
+    pod: PodView,
+    key: string,
+    compute: (shape: PodView, index: SnapshotIndex) => T,
+  ): T {
     let values = this.podCache.get(key);
     if (!values) {
       values = new Map();
@@ -163,7 +180,9 @@ export class SnapshotIndex {
   /** Why a kind could not be read in a namespace, if it could not. */
   unreadable(kind: string, namespace?: string): UnreadableKind | undefined {
     return (this.snapshot.unreadable ?? []).find(
-      u => u.kind === kind && (!u.namespace || !namespace || u.namespace === namespace),
+      u =>
+        u.kind === kind &&
+        (!u.namespace || !namespace || u.namespace === namespace),
     );
   }
 

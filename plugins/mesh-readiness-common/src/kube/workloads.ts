@@ -15,7 +15,7 @@ import {
 import { Labels } from './labels';
 import { MAX_SHAPES, sameShape } from './podShape';
 
-
+/** @public */
 export const WORKLOAD_KINDS: WorkloadKind[] = [
   'Deployment',
   'StatefulSet',
@@ -26,7 +26,11 @@ export const WORKLOAD_KINDS: WorkloadKind[] = [
   'Pod',
 ];
 
-/** A pod as the rules read it: a workload's template or a live pod. */
+/**
+ * A pod as the rules read it: a workload's template or a live pod.
+ *
+ * @public
+ */
 export interface PodView {
   /** `template` for the workload's pod template, `pod` for a live pod. */
   source: 'template' | 'pod';
@@ -52,6 +56,7 @@ export interface PodView {
   shape: PodView;
 }
 
+/** @public */
 export interface Workload {
   kind: WorkloadKind;
   namespace: string;
@@ -82,10 +87,14 @@ function templateOf(obj: KubeObject): { template: unknown; path: string } {
     case 'Pod':
       return { template: obj, path: 'spec' };
     case 'CronJob': {
-      const jobSpec = isRecord(spec.jobTemplate) && isRecord(spec.jobTemplate.spec)
-        ? spec.jobTemplate.spec
-        : {};
-      return { template: jobSpec.template, path: 'spec.jobTemplate.spec.template.spec' };
+      const jobSpec =
+        isRecord(spec.jobTemplate) && isRecord(spec.jobTemplate.spec)
+          ? spec.jobTemplate.spec
+          : {};
+      return {
+        template: jobSpec.template,
+        path: 'spec.jobTemplate.spec.template.spec',
+      };
     }
     default:
       return { template: spec.template, path: 'spec.template.spec' };
@@ -94,7 +103,9 @@ function templateOf(obj: KubeObject): { template: unknown; path: string } {
 
 /** Field path of a pod view's metadata (beside its spec), for evidence. */
 export function metadataPathOf(view: PodView): string {
-  return view.specPath === 'spec' ? 'metadata' : view.specPath.replace(/\.spec$/, '.metadata');
+  return view.specPath === 'spec'
+    ? 'metadata'
+    : view.specPath.replace(/\.spec$/, '.metadata');
 }
 
 export function podViewOfTemplate(obj: KubeObject): PodView {
@@ -146,8 +157,13 @@ class ObjectsByKey {
   private lastNamespace?: string;
   private lastNames?: Map<string, number>;
 
-  private names(kind: string, namespace: string, create: boolean): Map<string, number> | undefined {
-    if (kind === this.lastKind && namespace === this.lastNamespace) return this.lastNames;
+  private names(
+    kind: string,
+    namespace: string,
+    create: boolean,
+  ): Map<string, number> | undefined {
+    if (kind === this.lastKind && namespace === this.lastNamespace)
+      return this.lastNames;
     let namespaces = this.byPart.get(kind);
     if (!namespaces) {
       if (!create) return undefined;
@@ -167,8 +183,11 @@ class ObjectsByKey {
   }
 
   set(kind: string, namespace: string, name: string, obj: KubeObject) {
-    const whole = kind.includes('/') || namespace.includes('/') || name.includes('/');
-    const positions = whole ? this.byString : this.names(kind, namespace, true)!;
+    const whole =
+      kind.includes('/') || namespace.includes('/') || name.includes('/');
+    const positions = whole
+      ? this.byString
+      : this.names(kind, namespace, true)!;
     const key = whole ? keyOf(kind, namespace, name) : name;
     const at = positions.get(key);
     if (at === undefined) {
@@ -180,7 +199,8 @@ class ObjectsByKey {
   }
 
   get(kind: string, namespace: string, name: string): KubeObject | undefined {
-    const whole = kind.includes('/') || namespace.includes('/') || name.includes('/');
+    const whole =
+      kind.includes('/') || namespace.includes('/') || name.includes('/');
     const at = whole
       ? this.byString.get(keyOf(kind, namespace, name))
       : this.names(kind, namespace, false)?.get(name);
@@ -194,7 +214,9 @@ const WORKLOAD_KIND_SET = new Set<unknown>(WORKLOAD_KINDS);
  * Lists the workloads of a snapshot: Deployments, StatefulSets,
  * DaemonSets, Jobs and CronJobs, plus ReplicaSets, Jobs and Pods that no
  * other object owns. Live pods are attached to the workload at the top of
- * their owner chain (Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob).
+ * their owner chain (Pod → ReplicaSet → Deployment, Pod → Job → CronJob).
+ *
+ * @public
  */
 export function findWorkloads(objects: KubeObject[]): Workload[] {
   const byKey = new ObjectsByKey();
@@ -258,7 +280,10 @@ export function findWorkloads(objects: KubeObject[]): Workload[] {
   // owner deleted since. What they own still makes a workload, named by the
   // owner reference, one per reference.
   const standIns = new Map<string, Workload>();
-  const standInFor = (obj: KubeObject, view?: PodView): Workload | undefined => {
+  const standInFor = (
+    obj: KubeObject,
+    view?: PodView,
+  ): Workload | undefined => {
     const ref = firstOwnerRef(obj);
     const kind = asString(ref?.kind);
     const name = asString(ref?.name);
@@ -370,7 +395,10 @@ const distinctPodViews = new WeakMap<Workload, PodView[]>();
 export function podViewsOf(workload: Workload): PodView[] {
   let views = allPodViews.get(workload);
   if (!views) {
-    views = workload.template === workload.pods[0] ? [...workload.pods] : [workload.template, ...workload.pods];
+    views =
+      workload.template === workload.pods[0]
+        ? [...workload.pods]
+        : [workload.template, ...workload.pods];
     allPodViews.set(workload, views);
   }
   return views;
@@ -385,7 +413,9 @@ export function podViewsOf(workload: Workload): PodView[] {
 export function distinctPodViewsOf(workload: Workload): PodView[] {
   let views = distinctPodViews.get(workload);
   if (!views) {
-    views = podViewsOf(workload).filter((view, i, all) => i === 0 || all[i - 1].shape !== view.shape);
+    views = podViewsOf(workload).filter(
+      (view, i, all) => i === 0 || all[i - 1].shape !== view.shape,
+    );
     distinctPodViews.set(workload, views);
   }
   return views;

@@ -21,6 +21,7 @@ import { ambientNetworkPolicy } from './MR015-ambient-network-policy';
 import { istioMetadata } from './MR016-istio-metadata';
 import { definitionOf, Rule } from './rule';
 
+/** @public */
 export const RULES: Rule[] = [
   serviceAssociation,
   portProtocolConflict,
@@ -40,9 +41,14 @@ export const RULES: Rule[] = [
   istioMetadata,
 ];
 
-/** The catalogue as plain data, without the checks: what the API serves. */
+/**
+ * The catalogue as plain data, without the checks: what the API serves.
+ *
+ * @public
+ */
 export const RULE_DEFINITIONS: RuleDefinition[] = RULES.map(definitionOf);
 
+/** @public */
 export function getRule(id: string): RuleDefinition | undefined {
   return RULE_DEFINITIONS.find(r => r.id === id.toUpperCase());
 }

@@ -6,6 +6,7 @@ import { DataPlaneMode } from '../kube/dataPlaneMode';
 import { SnapshotIndex } from '../kube/snapshotIndex';
 import { Workload } from '../kube/workloads';
 
+/** @public */
 export interface RuleContext {
   workload: Workload;
   index: SnapshotIndex;
@@ -21,6 +22,8 @@ export interface RuleContext {
 /**
  * What a check decides. `fail` becomes `fail` for error rules and `warn`
  * for warning and info rules, so scoring reads the severity in one place.
+ *
+ * @public
  */
 export interface RuleOutcome {
   status: 'pass' | 'fail' | 'skip' | 'unknown';
@@ -33,6 +36,7 @@ export interface RuleOutcome {
   severity?: Severity;
 }
 
+/** @public */
 export interface Rule extends RuleDefinition {
   /**
    * True when the rule still applies to a workload that opts out of the
@@ -49,28 +53,54 @@ export interface Rule extends RuleDefinition {
   check(context: RuleContext): RuleOutcome;
 }
 
-/** A rule's catalogue entry: the rule without its check, as the API serves it. */
-export function definitionOf({ check, appliesWhenOptedOut, readsDataPlaneMode, ...definition }: Rule): RuleDefinition {
+/**
+ * A rule's catalogue entry: the rule without its check, as the API serves it.
+ *
+ * @public
+ */
+export function definitionOf({
+  check,
+  appliesWhenOptedOut,
+  readsDataPlaneMode,
+  ...definition
+}: Rule): RuleDefinition {
   return definition;
 }
 
-export const pass = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
+/** @public */
+export const pass = (
+  message: string,
+  evidence: Evidence[] = [],
+): RuleOutcome => ({
   status: 'pass',
   message,
   evidence,
 });
-export const fail = (message: string, evidence: Evidence[] = [], severity?: Severity): RuleOutcome => ({
+/** @public */
+export const fail = (
+  message: string,
+  evidence: Evidence[] = [],
+  severity?: Severity,
+): RuleOutcome => ({
   status: 'fail',
   message,
   evidence,
   ...(severity ? { severity } : {}),
 });
-export const skip = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
+/** @public */
+export const skip = (
+  message: string,
+  evidence: Evidence[] = [],
+): RuleOutcome => ({
   status: 'skip',
   message,
   evidence,
 });
-export const unknown = (message: string, evidence: Evidence[] = []): RuleOutcome => ({
+/** @public */
+export const unknown = (
+  message: string,
+  evidence: Evidence[] = [],
+): RuleOutcome => ({
   status: 'unknown',
   message,
   evidence,
@@ -80,16 +110,35 @@ export const unknown = (message: string, evidence: Evidence[] = []): RuleOutcome
  * Evidence pointing at the object that holds the workload's pod template:
  * the workload itself, or, for a workload known only by what it owns, the
  * ReplicaSet or pod its template was read from (where `field` really is).
+ *
+ * @public
  */
-export function workloadEvidence(workload: Workload, detail: string, field?: string): Evidence {
+export function workloadEvidence(
+  workload: Workload,
+  detail: string,
+  field?: string,
+): Evidence {
   const { template } = workload;
-  return { kind: template.kind, namespace: workload.namespace, name: template.name, field, detail };
+  return {
+    kind: template.kind,
+    namespace: workload.namespace,
+    name: template.name,
+    field,
+    detail,
+  };
 }
 
 /** A Kiali validation, with its anchor on Kiali's validations page. */
 export function kialiValidation(code: string, name: string) {
-  const anchor = `${code} - ${name}`.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
-  return { code, name, url: `https://kiali.io/docs/features/validations/#${anchor}` };
+  const anchor = `${code} - ${name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
+  return {
+    code,
+    name,
+    url: `https://kiali.io/docs/features/validations/#${anchor}`,
+  };
 }
 
 export function istioAnalyzer(code: string, name: string) {
