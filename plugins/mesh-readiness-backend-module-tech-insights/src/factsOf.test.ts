@@ -18,6 +18,7 @@ describe('factsOf', () => {
   it('gives readiness, level, score, failing rules and the waivers in effect or expired', () => {
     expect(factsOf(report())).toEqual({
       ready: true,
+      ambientReady: true,
       level: 1,
       score: expect.any(Number),
       workloads: 3,

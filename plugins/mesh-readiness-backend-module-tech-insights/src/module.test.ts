@@ -97,6 +97,8 @@ describe('the mesh-readiness fact retriever', () => {
     expect(cart).toMatchObject({ entity: { kind: 'component', namespace: 'default', name: 'cart' } });
     expect(cart.facts).toEqual({
       ready: false,
+      // MR003 (UID 1337) blocks both data-plane modes.
+      ambientReady: false,
       level: 0,
       score: expect.any(Number),
       workloads: 1,

@@ -191,7 +191,7 @@ describe('the mesh-readiness backend', () => {
     const res = await get('/rules');
     expect(res.status).toBe(200);
     expect(res.body.rules.map((r: any) => r.id)).toEqual(
-      ['MR001', 'MR002', 'MR003', 'MR004', 'MR005', 'MR006', 'MR007', 'MR008', 'MR009', 'MR010', 'MR011'],
+      ['MR001', 'MR002', 'MR003', 'MR004', 'MR005', 'MR006', 'MR007', 'MR008', 'MR009', 'MR010', 'MR011', 'MR012', 'MR013', 'MR014', 'MR015', 'MR016'],
     );
   });
 
@@ -339,7 +339,7 @@ describe('the mesh-readiness backend', () => {
 
   it('runs the rules a module adds beside the built-in ones, everywhere findings show', async () => {
     const { get } = await startWith({ rules: [teamLabel] });
-    expect((await get('/rules')).body.rules.map((r: any) => r.id).slice(-2)).toEqual(['MR011', 'ACME001']);
+    expect((await get('/rules')).body.rules.map((r: any) => r.id).slice(-2)).toEqual(['MR016', 'ACME001']);
     const web = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
     expect(web.workloads[0].findings.find(f => f.ruleId === 'ACME001')).toMatchObject({
       status: 'fail',

@@ -133,8 +133,8 @@ describe('KubernetesClusterSource', () => {
       const podCalls = api.requests.filter(r => r.startsWith('/api/v1/pods'));
       expect(podCalls).toHaveLength(Math.ceil(1203 / PAGE_SIZE));
       expect(podCalls.every(r => r.includes(`limit=${PAGE_SIZE}`))).toBe(true);
-      // One list per kind (plus continuations and the policy API check): never one call per workload.
-      expect(api.requests.length).toBe(10 + podCalls.length - 1);
+      // One list per kind (ten kinds and Nodes, plus continuations and the policy API check): never one call per workload.
+      expect(api.requests.length).toBe(12 + podCalls.length - 1);
       expect(snapshot.environment?.podSecurityPolicyApi).toBe(false);
       expect(api.requests.some(r => r.includes('secrets'))).toBe(false);
       // The Kubernetes plugin's auth strategy put the cluster's token on: we never had it.

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseFixtureHeader } from '@mesh-readiness/plugin-mesh-readiness-common/testUtils';
 import { check } from './check';
@@ -55,7 +56,7 @@ describe('check on a folder a user might hand it', () => {
       expect.arrayContaining(['kind', 'namespace', 'name', 'ready', 'level', 'score', 'findings']),
     );
     expect(web.findings.map((f: any) => f.ruleId)).toEqual([
-      'MR001', 'MR002', 'MR003', 'MR004', 'MR005', 'MR006', 'MR007', 'MR008', 'MR009', 'MR010', 'MR011',
+      'MR001', 'MR002', 'MR003', 'MR004', 'MR005', 'MR006', 'MR007', 'MR008', 'MR009', 'MR010', 'MR011', 'MR012', 'MR013', 'MR014', 'MR015', 'MR016',
     ]);
     for (const f of web.findings) {
       expect(Object.keys(f)).toEqual(
@@ -109,15 +110,17 @@ describe('check on every rule fixture', () => {
     }
   }
 
-  it('covers all eleven rules', () => {
-    expect(new Set(cases.map(([name]) => name.split('/')[0])).size).toBe(11);
+  it('covers all sixteen rules', () => {
+    expect(new Set(cases.map(([name]) => name.split('/')[0])).size).toBe(16);
   });
 
-  // Running pods and SubjectAccessReview answers exist only on live clusters.
+  // Running pods and SubjectAccessReview answers exist only on live clusters;
+  // the Istio facts a fixture assumes are what a target profile declares.
+  const TARGET_KEYS = ['istioCni', 'ambient', 'istioVersion', 'nativeSidecars'];
   const manifestCases = cases.filter(([, file]) => {
     const header = parseFixtureHeader(fs.readFileSync(file, 'utf8'));
     const env = header.environment ?? {};
-    return header.source === 'manifests' && Object.keys(env).every(k => k === 'istioCni' || k === 'ambient');
+    return header.source === 'manifests' && Object.keys(env).every(k => TARGET_KEYS.includes(k));
   });
 
   it('runs most fixtures, leaving out only the live-cluster ones', () => {
@@ -128,7 +131,17 @@ describe('check on every rule fixture', () => {
     const header = parseFixtureHeader(fs.readFileSync(file, 'utf8'));
     const env = header.environment ?? {};
     const ruleId = name.split('/')[0];
-    const result = await check([file], { format: 'json', istioCni: !!env.istioCni, ambient: !!env.ambient });
+    // The fixture's environment, handed over as a user would: a target profile file.
+    const profile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mr-target-')), '.mesh-readiness.yaml');
+    const istio = [
+      `  cni: ${!!env.istioCni}`,
+      `  ambient: ${!!env.ambient}`,
+      ...(env.istioVersion !== undefined ? [`  version: "${env.istioVersion}"`] : []),
+      ...(env.nativeSidecars !== undefined ? [`  nativeSidecars: ${env.nativeSidecars}`] : []),
+    ];
+    fs.writeFileSync(profile, `istio:\n${istio.join('\n')}\n`);
+    const result = await check([file], { format: 'json', target: { file: profile } });
+    fs.rmSync(path.dirname(profile), { recursive: true, force: true });
     const output = JSON.parse(result.stdout);
     expect(output.errors).toEqual([]);
     const actual = Object.fromEntries(
