@@ -13,7 +13,10 @@ import {
   KubeObject,
   UnreadableKind,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { KubernetesBackendClient, KubernetesCaller } from './KubernetesBackendClient';
+import {
+  KubernetesBackendClient,
+  KubernetesCaller,
+} from './KubernetesBackendClient';
 
 /** How many objects one list call asks for. */
 export const PAGE_SIZE = 500;
@@ -26,7 +29,11 @@ export const MAX_LIST_RESTARTS = 3;
  * credentials, sent by its frontend: a scheduled scan has no user, so it
  * cannot read these clusters.
  */
-export const CLIENT_SIDE_AUTH_PROVIDERS: readonly string[] = ['google', 'oidc', 'aks'];
+export const CLIENT_SIDE_AUTH_PROVIDERS: readonly string[] = [
+  'google',
+  'oidc',
+  'aks',
+];
 
 /** The kinds read, and where each is listed cluster-wide. */
 export const KINDS_READ: ReadonlyArray<[kind: string, path: string]> = [
@@ -64,10 +71,7 @@ export class NeedsSignedInUserError extends Error {
 
 /** An answer that fails the whole cluster, with what the user needs to know and nothing secret. */
 class ClusterReadError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
+  constructor(message: string, readonly status?: number) {
     super(message);
   }
 }
@@ -79,7 +83,8 @@ class ClusterReadError extends Error {
  */
 function kindProblem(status: number, body: any): string | undefined {
   if (body?.kind !== 'Status') return undefined;
-  if (status === 403) return `forbidden (403): the cluster's identity may not list it`;
+  if (status === 403)
+    return `forbidden (403): the cluster's identity may not list it`;
   if (status === 404) return `not served by this cluster (404)`;
   return undefined;
 }
@@ -90,7 +95,10 @@ async function bodyOf(response: Response, what: string): Promise<any> {
     return await response.json();
   } catch (e) {
     if (!response.ok) return undefined;
-    throw new ClusterReadError(`${what}: the answer broke off (${(e as Error)?.message ?? e})`, response.status);
+    throw new ClusterReadError(
+      `${what}: the answer broke off (${(e as Error)?.message ?? e})`,
+      response.status,
+    );
   }
 }
 
@@ -107,7 +115,9 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     this.origin = {
       locator: options.locator,
       authProvider: options.authProvider,
-      ...(options.oidcTokenProvider ? { oidcTokenProvider: options.oidcTokenProvider } : {}),
+      ...(options.oidcTokenProvider
+        ? { oidcTokenProvider: options.oidcTokenProvider }
+        : {}),
     };
   }
 
@@ -125,13 +135,23 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
   }
 
   /** A failed answer as the cluster's error: the Kubernetes plugin's own errors say what went wrong in its words. */
-  private async failure(what: string, response: Response, body: any): Promise<ClusterReadError> {
+  private async failure(
+    what: string,
+    response: Response,
+    body: any,
+  ): Promise<ClusterReadError> {
     const status = response.status;
     const backstageError = body?.error?.message as string | undefined;
     if (backstageError) {
       // Its proxy wraps a network or TLS error (an unknown certificate, a refused connection) as the cause.
-      const cause = typeof body.error.cause?.message === 'string' ? ` (${body.error.cause.message})` : '';
-      return new ClusterReadError(`${what}: the Kubernetes plugin answered ${status}: ${backstageError}${cause}`, status);
+      const cause =
+        typeof body.error.cause?.message === 'string'
+          ? ` (${body.error.cause.message})`
+          : '';
+      return new ClusterReadError(
+        `${what}: the Kubernetes plugin answered ${status}: ${backstageError}${cause}`,
+        status,
+      );
     }
     if (status === 401) {
       return new ClusterReadError(
@@ -139,8 +159,12 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
         status,
       );
     }
-    const message = typeof body?.message === 'string' ? `: ${body.message}` : '';
-    return new ClusterReadError(`${what}: the cluster answered ${status}${message}`, status);
+    const message =
+      typeof body?.message === 'string' ? `: ${body.message}` : '';
+    return new ClusterReadError(
+      `${what}: the cluster answered ${status}${message}`,
+      status,
+    );
   }
 
   /** Every page of one list, following `continue`; a list whose token expired (410 Gone) starts again. */
@@ -155,8 +179,15 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       let token: string | undefined;
       let expired = false;
       do {
-        const query = new URLSearchParams({ limit: String(this.pageSize), ...(token ? { continue: token } : {}) });
-        const response = await this.client.request(this.name, `${path}?${query}`, read);
+        const query = new URLSearchParams({
+          limit: String(this.pageSize),
+          ...(token ? { continue: token } : {}),
+        });
+        const response = await this.client.request(
+          this.name,
+          `${path}?${query}`,
+          read,
+        );
         const body = await bodyOf(response, `listing ${kind}`);
         if (response.status === 410 && token && restarts < MAX_LIST_RESTARTS) {
           // The list is older than etcd's compaction window: its pages no longer fit together.
@@ -165,7 +196,8 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
         }
         if (!response.ok) {
           const problem = kindProblem(response.status, body);
-          if (!problem) throw await this.failure(`listing ${kind}`, response, body);
+          if (!problem)
+            throw await this.failure(`listing ${kind}`, response, body);
           unreadable.push({ kind, reason: `${kind} ${problem}` });
           return [];
         }
@@ -176,8 +208,13 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     }
   }
 
-  async readSnapshot(options: { signal?: AbortSignal; caller?: KubernetesCaller } = {}): Promise<ClusterSnapshot> {
-    if (this.needsSignedInUser && !options.caller?.clusterAuthHeaders?.[this.userCredentialHeader]) {
+  async readSnapshot(
+    options: { signal?: AbortSignal; caller?: KubernetesCaller } = {},
+  ): Promise<ClusterSnapshot> {
+    if (
+      this.needsSignedInUser &&
+      !options.caller?.clusterAuthHeaders?.[this.userCredentialHeader]
+    ) {
       throw new NeedsSignedInUserError(
         `needs a signed-in user: auth provider "${this.origin.authProvider}" uses each user's own credentials, ` +
           `which a scheduled scan does not have; a signed-in user's Scan now reads it with theirs`,
@@ -185,18 +222,35 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     }
     const read = { signal: options.signal, caller: options.caller };
     const unreadable: UnreadableKind[] = [];
-    const lists = await Promise.all(KINDS_READ.map(([kind, path]) => this.listAll(kind, path, read, unreadable)));
+    const lists = await Promise.all(
+      KINDS_READ.map(([kind, path]) =>
+        this.listAll(kind, path, read, unreadable),
+      ),
+    );
     const objects = lists.flat();
     // Nodes only for their kubelet versions (native sidecars): not part of the snapshot.
     const nodesUnreadable: UnreadableKind[] = [];
-    const nodes = await this.listAll('Node', '/api/v1/nodes', read, nodesUnreadable);
+    // Nodes only tell native sidecars apart: a cluster whose nodes cannot be listed is still read, native sidecars unknown.
+    const nodes = await this.listAll(
+      'Node',
+      '/api/v1/nodes',
+      read,
+      nodesUnreadable,
+    ).catch((e: Error) => {
+      nodesUnreadable.push({ kind: 'Node', reason: `Node ${e.message}` });
+      return [] as KubeObject[];
+    });
     const psp = await this.podSecurityPolicies(objects, unreadable, read);
     return {
       cluster: this.name,
       source: 'live',
       objects,
       environment: {
-        ...detectTargetProfile({ objects, nodes: nodesUnreadable.length ? undefined : nodes, unreadable }),
+        ...detectTargetProfile({
+          objects,
+          nodes: nodesUnreadable.length ? undefined : nodes,
+          unreadable,
+        }),
         ...psp,
       },
       unreadable,
@@ -213,22 +267,36 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     const allowed: string[] = [];
     for (const policy of policies) {
       const name = String(policy.metadata?.name);
-      const response = await this.client.request(this.name, '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
-        ...read,
-        method: 'POST',
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SubjectAccessReview',
-          spec: {
-            user: `system:serviceaccount:${namespace}:${serviceAccount}`,
-            groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
-            resourceAttributes: { verb: 'use', group: 'policy', resource: 'podsecuritypolicies', name },
+      const response = await this.client.request(
+        this.name,
+        '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+        {
+          ...read,
+          method: 'POST',
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SubjectAccessReview',
+            spec: {
+              user: `system:serviceaccount:${namespace}:${serviceAccount}`,
+              groups: [
+                'system:serviceaccounts',
+                `system:serviceaccounts:${namespace}`,
+                'system:authenticated',
+              ],
+              resourceAttributes: {
+                verb: 'use',
+                group: 'policy',
+                resource: 'podsecuritypolicies',
+                name,
+              },
+            },
           },
         },
-      });
+      );
       const review = await bodyOf(response, 'SubjectAccessReview');
       if (!response.ok) {
-        if (!kindProblem(response.status, review)) throw await this.failure('SubjectAccessReview', response, review);
+        if (!kindProblem(response.status, review))
+          throw await this.failure('SubjectAccessReview', response, review);
         return undefined;
       }
       if (review?.status?.allowed) allowed.push(name);
@@ -251,32 +319,72 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     // Discovery first: every authenticated user may read it, while a list of
     // a resource the server does not serve is still answered 403 to an
     // identity without rights (RBAC runs before routing).
-    const discovery = await this.client.request(this.name, '/apis/policy/v1beta1', read);
-    const resources = await bodyOf(discovery, 'PodSecurityPolicy API discovery');
-    if (discovery.status === 404 && resources?.kind === 'Status') return { podSecurityPolicyApi: false }; // 1.25+
+    const discovery = await this.client.request(
+      this.name,
+      '/apis/policy/v1beta1',
+      read,
+    );
+    const resources = await bodyOf(
+      discovery,
+      'PodSecurityPolicy API discovery',
+    );
+    if (discovery.status === 404 && resources?.kind === 'Status')
+      return { podSecurityPolicyApi: false }; // 1.25+
     if (!discovery.ok) {
       const problem = kindProblem(discovery.status, resources);
-      if (!problem) throw await this.failure('PodSecurityPolicy API discovery', discovery, resources);
-      unreadable.push({ kind: 'PodSecurityPolicy', reason: `PodSecurityPolicy API discovery ${problem}` });
+      if (!problem)
+        throw await this.failure(
+          'PodSecurityPolicy API discovery',
+          discovery,
+          resources,
+        );
+      unreadable.push({
+        kind: 'PodSecurityPolicy',
+        reason: `PodSecurityPolicy API discovery ${problem}`,
+      });
       return { podSecurityPolicyApi: true };
     }
-    if (!(resources?.resources ?? []).some((r: any) => r.name === 'podsecuritypolicies')) {
+    if (
+      !(resources?.resources ?? []).some(
+        (r: any) => r.name === 'podsecuritypolicies',
+      )
+    ) {
       return { podSecurityPolicyApi: false };
     }
-    const policies = await this.listAll('PodSecurityPolicy', '/apis/policy/v1beta1/podsecuritypolicies', read, unreadable);
-    if (unreadable.some(u => u.kind === 'PodSecurityPolicy')) return { podSecurityPolicyApi: true };
+    const policies = await this.listAll(
+      'PodSecurityPolicy',
+      '/apis/policy/v1beta1/podsecuritypolicies',
+      read,
+      unreadable,
+    );
+    if (unreadable.some(u => u.kind === 'PodSecurityPolicy'))
+      return { podSecurityPolicyApi: true };
     objects.push(...policies);
-    const accounts = new Map<string, { namespace: string; serviceAccount: string }>();
+    const accounts = new Map<
+      string,
+      { namespace: string; serviceAccount: string }
+    >();
     for (const w of findWorkloads(objects)) {
       const spec = w.template.spec;
-      const serviceAccount = String(spec.serviceAccountName || spec.serviceAccount || 'default');
-      accounts.set(`${w.namespace}/${serviceAccount}`, { namespace: w.namespace, serviceAccount });
+      const serviceAccount = String(
+        spec.serviceAccountName || spec.serviceAccount || 'default',
+      );
+      accounts.set(`${w.namespace}/${serviceAccount}`, {
+        namespace: w.namespace,
+        serviceAccount,
+      });
     }
     const pspUse: NonNullable<ClusterEnvironment['pspUse']> = [];
     for (const { namespace, serviceAccount } of accounts.values()) {
-      const allowed = await this.policiesUsableBy(namespace, serviceAccount, policies, read);
+      const allowed = await this.policiesUsableBy(
+        namespace,
+        serviceAccount,
+        policies,
+        read,
+      );
       // Without an answer the rule says unknown for this account.
-      if (allowed) pspUse.push({ namespace, serviceAccount, policies: allowed });
+      if (allowed)
+        pspUse.push({ namespace, serviceAccount, policies: allowed });
     }
     return { podSecurityPolicyApi: true, pspUse };
   }
