@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readMeshReadinessConfig } from './config';
 
-const withScan = (scan: unknown) => new ConfigReader({ meshReadiness: { scan } });
+const withScan = (scan: { concurrency: number | string }) => new ConfigReader({ meshReadiness: { scan } });
 
 describe('the plugin config', () => {
   it('reads four clusters at once unless told otherwise', () => {

@@ -157,7 +157,9 @@ export class Replica {
 
 /**
  * A TCP relay to the API server: `pass` relays, `hang` accepts and never
- * answers, `refuse` stops listening so connections are refused.
+ * answers, `refuse` stops listening so connections are refused. With
+ * `delayMs`, every chunk the API server sends arrives that much later, as
+ * over a slow link: a cluster that takes a while to read.
  */
 export class Relay {
   private server = net.createServer(socket => this.accept(socket));
@@ -165,7 +167,7 @@ export class Relay {
   private mode: 'pass' | 'hang' | 'refuse' = 'pass';
   port = 0;
 
-  constructor(private readonly target: URL) {}
+  constructor(private readonly target: URL, private readonly delayMs = 0) {}
 
   async listen(port = 0): Promise<void> {
     this.server = net.createServer(socket => this.accept(socket));
@@ -201,7 +203,23 @@ export class Relay {
     this.sockets.add(upstream);
     upstream.on('close', () => this.sockets.delete(upstream));
     upstream.on('error', () => socket.destroy());
-    socket.pipe(upstream).pipe(socket);
+    socket.pipe(upstream);
+    if (!this.delayMs) {
+      upstream.pipe(socket);
+      return;
+    }
+    // Chunks keep their order: each leaves delayMs after it came, queued behind the one before.
+    let last = Promise.resolve();
+    upstream.on('data', chunk => {
+      last = last.then(() => sleep(this.delayMs)).then(() => {
+        if (!socket.destroyed) socket.write(chunk);
+      });
+    });
+    upstream.on('end', () => {
+      last = last.then(() => {
+        socket.end();
+      });
+    });
   }
 }
 

@@ -52,6 +52,9 @@ async function bothAnswer(x: Replica, y: Replica, apiPath: string): Promise<[unk
 }
 
 const scheduled = (scans: ScanSummary[]) => scans.filter(s => s.trigger === 'schedule');
+/** The scheduled reads of one cluster (each cluster is its own scheduler task). */
+const readsOf = (scans: ScanSummary[], cluster: string) => scheduled(scans).filter(s => s.planned?.includes(cluster));
+const CLUSTERS = ['flaky', 'healthy', 'restricted', 'unreachable'];
 const byCluster = (report: EntityReadinessResponse, cluster: string) => report.clusters.find(c => c.cluster === cluster)!;
 
 describeReliability('two backend replicas on one PostgreSQL, four clusters of which two fail', () => {
@@ -158,25 +161,25 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     expect(fromB).toEqual(fromA);
   }, 120_000);
 
-  it('ends a scan within the timeout when a cluster hangs, keeping its last good result, stale, with its time', async () => {
+  it('ends a cluster’s read within the timeout when it hangs, keeping its last good result, stale, with its time', async () => {
     const [a] = replicas;
     const before = byCluster((await a.get('/entities/component/default/ledger')).body, 'flaky');
     expect(before.status).toBe('ok');
     await relay.set('hang');
     const hungAt = new Date().toISOString();
-    const scan = await waitFor('a scheduled scan with the flaky cluster hanging', 60, async () =>
-      scheduled(await scans(a)).find(s => s.startedAt > hungAt && s.state === 'finished'),
+    const read = await waitFor('a scheduled read of the flaky cluster while it hangs', 60, async () =>
+      readsOf(await scans(a), 'flaky').find(s => s.startedAt > hungAt && s.state === 'finished'),
     );
-    expect(Date.parse(scan.finishedAt!) - Date.parse(scan.startedAt)).toBeLessThan((CLUSTER_TIMEOUT_S + 5) * 1000);
-    expect(scan.clusters).toEqual(
-      expect.arrayContaining([
-        { cluster: 'flaky', ok: false, error: `timed out after ${CLUSTER_TIMEOUT_S} s` },
-        { cluster: 'healthy', ok: true },
-      ]),
+    expect(Date.parse(read.finishedAt!) - Date.parse(read.startedAt)).toBeLessThan((CLUSTER_TIMEOUT_S + 5) * 1000);
+    expect(read.clusters).toEqual([{ cluster: 'flaky', ok: false, error: `timed out after ${CLUSTER_TIMEOUT_S} s` }]);
+    // The other clusters are read meanwhile, each by its own task.
+    const healthy = await waitFor('a scheduled read of the healthy cluster meanwhile', 60, async () =>
+      readsOf(await scans(a), 'healthy').find(s => s.startedAt > hungAt && s.state === 'finished'),
     );
+    expect(healthy.clusters).toEqual([{ cluster: 'healthy', ok: true }]);
     const flaky = byCluster((await a.get('/entities/component/default/ledger')).body, 'flaky');
     expect(flaky).toMatchObject({ status: 'error', stale: true, error: `timed out after ${CLUSTER_TIMEOUT_S} s` });
-    // Still the last good workloads, from the scan before it hung.
+    // Still the last good workloads, from the read before it hung.
     expect(flaky.workloads).toEqual(before.workloads);
     expect(flaky.scannedAt! < hungAt).toBe(true);
     const status = (await a.get('/scans')).body.clusters.find((c: any) => c.cluster === 'flaky');
@@ -184,27 +187,33 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     expect(status.attemptedAt > hungAt).toBe(true);
   }, 90_000);
 
-  it('runs each scheduled scan on one replica only', async () => {
-    const all = await waitFor('four scheduled scans', 60, async () => {
+  it('reads each cluster on one replica at a time, once per period', async () => {
+    const all = await waitFor('four scheduled reads of every cluster', 60, async () => {
       const finished = scheduled(await scans(replicas[0])).filter(s => s.finishedAt);
-      return finished.length >= 4 ? finished : undefined;
+      return CLUSTERS.every(c => readsOf(finished, c).length >= 4) ? finished : undefined;
     });
-    const sorted = [...all].sort((x, y) => x.startedAt.localeCompare(y.startedAt));
-    for (let i = 1; i < sorted.length; i++) {
-      // Had both replicas run a tick, their scans would overlap.
-      expect({ scan: sorted[i].id, startedAfterPreviousEnded: sorted[i].startedAt >= sorted[i - 1].finishedAt! }).toEqual({
-        scan: sorted[i].id,
-        startedAfterPreviousEnded: true,
+    const elapsed = (Date.now() - startedAt) / 1000;
+    for (const cluster of CLUSTERS) {
+      const sorted = readsOf(all, cluster).sort((x, y) => x.startedAt.localeCompare(y.startedAt));
+      for (let i = 1; i < sorted.length; i++) {
+        // Had both replicas read it in one period, their reads would overlap.
+        expect({ cluster, read: sorted[i].id, startedAfterPreviousEnded: sorted[i].startedAt >= sorted[i - 1].finishedAt! }).toEqual({
+          cluster,
+          read: sorted[i].id,
+          startedAfterPreviousEnded: true,
+        });
+      }
+      expect({ cluster, atMostOncePerPeriod: sorted.length <= Math.ceil(elapsed / FREQUENCY_S) + 1 }).toEqual({
+        cluster,
+        atMostOncePerPeriod: true,
       });
     }
-    const elapsed = (Date.now() - startedAt) / 1000;
-    expect(all.length).toBeLessThanOrEqual(Math.ceil(elapsed / FREQUENCY_S) + 1);
   }, 90_000);
 
-  it('killed mid-scan, a replica leaves every stored row whole and the other replica scans again', async () => {
-    // The flaky cluster still hangs, so every scan lasts the cluster timeout: kill its runner then.
-    const running = await waitFor('a scheduled scan in progress', 60, async () =>
-      scheduled(await scans(replicas[0])).find(s => s.state === 'running'),
+  it('killed mid-read, a replica leaves every stored row whole and the other replica reads the cluster again', async () => {
+    // The flaky cluster still hangs, so each of its reads lasts the cluster timeout: kill its reader then.
+    const running = await waitFor('a scheduled read of the flaky cluster in progress', 60, async () =>
+      readsOf(await scans(replicas[0]), 'flaky').find(s => s.state === 'running'),
     );
     const victim = replicas.find(r => running.runner.endsWith(`:${r.pid}`));
     expect(victim).toBeDefined();
@@ -215,13 +224,13 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     const historyBefore = await db('mesh_readiness_history').select().orderBy('id');
     const clustersBefore = await db('mesh_readiness_clusters').select().orderBy('cluster');
 
-    // The survivor reads the same results, and the stopped scan is not forgotten.
+    // The survivor reads the same results, and the stopped read is not forgotten.
     const interrupted = (await scans(survivor)).find(s => s.id === running.id)!;
     expect(interrupted.finishedAt).toBeUndefined();
-    // The scheduler frees the dead replica's claim once the task timeout has
-    // passed (its janitor looks every minute); then the survivor scans.
-    const rerun = await waitFor('the survivor to run the next scheduled scan', TASK_TIMEOUT_S + 90, async () =>
-      scheduled(await scans(survivor)).find(s => s.startedAt > killedAt && s.state === 'finished'),
+    // The scheduler frees the dead replica's claim on the cluster once the task
+    // timeout has passed (its janitor looks every minute); then the survivor reads it.
+    const rerun = await waitFor('the survivor to read the flaky cluster', TASK_TIMEOUT_S + 90, async () =>
+      readsOf(await scans(survivor), 'flaky').find(s => s.startedAt > killedAt && s.state === 'finished'),
     );
     expect(rerun.runner.endsWith(`:${survivor.pid}`)).toBe(true);
     expect((await scans(survivor)).find(s => s.id === running.id)!.state).toBe('interrupted');
@@ -234,7 +243,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
       const at = new Date(row.scanned_at).toISOString();
       perScan.set(at, (perScan.get(at) ?? 0) + 1);
     }
-    // Once the catalog was read, every scan recorded every mapped demo component (ten).
+    // Once the catalog was read, every period's point recorded every mapped demo component (ten).
     const sizes = [...perScan.values()];
     const full = sizes.indexOf(10);
     expect(full).toBeGreaterThanOrEqual(0);
@@ -252,7 +261,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     expect(clustersAfter.map(r => r.cluster)).toEqual(clustersBefore.map(r => r.cluster));
   }, 240_000);
 
-  it('restarted, the killed replica serves the same results and takes scans again', async () => {
+  it('restarted, the killed replica serves the same results and takes reads again', async () => {
     const restarted = replicas.find(r => r.pid === undefined)!;
     const survivor = alive()[0];
     await relay.set('pass');
@@ -267,9 +276,13 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     // With one replica killed now, the restarted one carries on alone.
     await survivor.kill();
     const killedAt = new Date().toISOString();
-    await waitFor('the restarted replica to scan alone', TASK_TIMEOUT_S + 90, async () =>
-      scheduled(await scans(restarted)).find(s => s.startedAt > killedAt && s.state === 'finished' && s.runner.endsWith(`:${restarted.pid}`)),
-    );
+    // Every cluster, including those the killed survivor held when it died.
+    await waitFor('the restarted replica to read every cluster alone', TASK_TIMEOUT_S + 90, async () => {
+      const mine = scheduled(await scans(restarted)).filter(
+        s => s.startedAt > killedAt && s.state === 'finished' && s.runner.endsWith(`:${restarted.pid}`),
+      );
+      return CLUSTERS.every(c => readsOf(mine, c).length > 0) || undefined;
+    });
   }, 240_000);
 
   it('never returns, logs or stores a cluster token', async () => {

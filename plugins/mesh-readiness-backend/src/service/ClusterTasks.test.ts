@@ -131,7 +131,7 @@ describe('reading many clusters', () => {
       planned: ['quick'],
       clusters: [{ cluster: 'quick', ok: true }],
     });
-  });
+  }, 30_000);
 
   it('joins a user’s read of the same cluster rather than read it twice', async () => {
     const { scanner, scheduler, clusters } = await setUp({ clusters: ['prod'], concurrency: 2 });

@@ -13,10 +13,16 @@ import { Scanner } from './Scanner';
 /** The scheduler task that reads one cluster. */
 export const clusterTaskId = (cluster: string) => `mesh-readiness-scan:${cluster}`;
 
-/** The first hand-back waits about this long (random, so that no replica's polling rhythm always wins the claim)... */
-const HAND_BACK_MS = 1_000;
-/** ...and each refusal in a row doubles it up to this, so that a fleet with every slot taken does not churn. */
-const HAND_BACK_MAX_MS = 30_000;
+/**
+ * A hand-back waits a random time within about one look of the
+ * scheduler's (it looks every 5 s), so that no replica's rhythm of looking
+ * always wins the claim...
+ */
+const HAND_BACK_MS = 5_000;
+/** ...and up to four times that after refusals in a row, so that a fleet with every slot taken does not churn. */
+const MOST_REFUSALS_COUNTED = 3;
+/** Refusals further apart than this are not in a row: the cluster was due again, in a later period. */
+const REFUSALS_IN_A_ROW_MS = 60_000;
 
 export interface ClusterTasksOptions {
   scheduler: SchedulerService;
@@ -33,8 +39,8 @@ export class ClusterTasks {
   private readonly logger: LoggerService;
   /** The clusters this replica has a task for, each with what stops it. */
   private readonly tasks = new Map<string, AbortController>();
-  /** Per cluster, how many times in a row this replica gave it back. */
-  private readonly refusals = new Map<string, number>();
+  /** Per cluster, how many times in a row this replica gave it back, and when last. */
+  private readonly refusals = new Map<string, { times: number; at: number }>();
 
   constructor(options: ClusterTasksOptions) {
     this.scheduler = options.scheduler;
@@ -99,9 +105,10 @@ export class ClusterTasks {
    * next look (every few seconds) rather than a whole period later.
    */
   private handBack(cluster: string) {
-    const refusals = (this.refusals.get(cluster) ?? 0) + 1;
-    this.refusals.set(cluster, refusals);
-    const wait = Math.min(HAND_BACK_MAX_MS, HAND_BACK_MS * 2 ** (refusals - 1)) * (0.5 + Math.random());
+    const last = this.refusals.get(cluster);
+    const times = last && Date.now() - last.at < REFUSALS_IN_A_ROW_MS ? last.times + 1 : 1;
+    this.refusals.set(cluster, { times, at: Date.now() });
+    const wait = HAND_BACK_MS * (2 ** (Math.min(times, MOST_REFUSALS_COUNTED) - 1) * Math.random() + 0.1);
     this.logger.debug(`Mesh readiness: no free read slot for cluster ${cluster}; handed back to any replica in ${Math.round(wait)} ms`);
     this.later(wait, () => this.trigger(cluster, 3));
   }
@@ -113,7 +120,7 @@ export class ClusterTasks {
     } catch (e) {
       // Conflict: the claim is not released yet. Nothing else can hold it: it is not due before its next period.
       if ((e as Error)?.name === 'ConflictError' && attempts > 1) {
-        this.later(HAND_BACK_MS, () => this.trigger(cluster, attempts - 1));
+        this.later(1_000, () => this.trigger(cluster, attempts - 1));
       } else {
         this.logger.debug(`Mesh readiness: could not hand back cluster ${cluster}: ${(e as Error)?.message ?? e}`);
       }
