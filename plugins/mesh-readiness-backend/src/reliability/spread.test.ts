@@ -29,8 +29,8 @@ describeReliability('two replicas, six clusters, one read slot each', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    // Every chunk the API server sends arrives 300 ms later: a read takes seconds, and holds its slot meanwhile.
-    relay = new Relay(new URL(server!), 300);
+    // Every chunk the API server sends arrives a second later: a read takes seconds, and holds its slot meanwhile.
+    relay = new Relay(new URL(server!), 1000);
     await relay.listen();
     replicas = [];
     const clusters = CLUSTERS.map(cluster => ({

@@ -133,6 +133,14 @@ describe('reading many clusters', () => {
     });
   }, 30_000);
 
+  it('lets a quick read wait for a slot here rather than hand the cluster to another replica', async () => {
+    const { scheduler, clusters, readers } = await setUp({ clusters: ['a', 'b', 'c'], concurrency: 1 });
+    // Due together, as at each period: one slot, three quick reads, all done when their tasks end.
+    await Promise.all(['a', 'b', 'c'].map(c => scheduler.triggerTask(clusterTaskId(c))));
+    expect([...clusters.values()].map(c => c.reads)).toEqual([1, 1, 1]);
+    expect(readers.most).toBe(1);
+  });
+
   it('joins a user’s read of the same cluster rather than read it twice', async () => {
     const { scanner, scheduler, clusters } = await setUp({ clusters: ['prod'], concurrency: 2 });
     const prod = clusters.get('prod')!;

@@ -3,8 +3,8 @@
  * share the reading: the scheduler lets one replica at a time hold a
  * cluster's task, and frees it when that replica dies (after the task's
  * timeout). Every replica schedules every cluster; a replica whose read
- * slots are all taken gives the cluster back at once rather than queue it,
- * so a replica with room reads it instead: two replicas read about half
+ * slots stay taken gives the cluster back rather than queue it, so a
+ * replica with room reads it instead: two replicas read about half
  * each, a third takes a share.
  */
 import { LoggerService, SchedulerService, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';

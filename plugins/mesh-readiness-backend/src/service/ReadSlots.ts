@@ -2,8 +2,8 @@
  * How many clusters this replica reads at once: each read holds a whole
  * snapshot in memory, so the number of slots, not the number of clusters,
  * bounds what a replica holds. A user's scan waits for a slot; a scheduled
- * read takes one only if it is free, so that a busy replica hands the
- * cluster to another (see ClusterTasks).
+ * read waits only briefly, so that a busy replica hands the cluster to
+ * another (see ClusterTasks).
  */
 import pLimit from 'p-limit';
 
@@ -19,11 +19,33 @@ export class ReadSlots {
     return this.limit(read);
   }
 
-  /** Runs `read` now if a slot is free and no one waits for one; otherwise undefined, and `read` is not run. */
-  tryRun<T>(read: () => Promise<T>): Promise<T> | undefined {
-    // pendingCount grows as soon as limit() is called, so two calls in one tick cannot both take the last slot.
-    if (this.limit.activeCount + this.limit.pendingCount >= this.size) return undefined;
-    return this.limit(read);
+  /**
+   * Runs `read` if a slot is free within `waitMs`: its result, or
+   * undefined when none was (and `read` is not run).
+   */
+  async runWithin<T>(waitMs: number, read: () => Promise<T>): Promise<{ value: T } | undefined> {
+    let gaveUp = false;
+    let started!: () => void;
+    const start = new Promise<void>(resolve => {
+      started = resolve;
+    });
+    const slot = this.limit(async () => {
+      // Given a slot after giving up: hand it on at once.
+      if (gaveUp) return undefined;
+      started();
+      return { value: await read() };
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>(resolve => {
+      timer = setTimeout(() => resolve('late'), waitMs);
+    });
+    const first = await Promise.race([start, late]);
+    clearTimeout(timer);
+    if (first === 'late') {
+      gaveUp = true;
+      return undefined;
+    }
+    return slot;
   }
 
   /** Reads running now. */

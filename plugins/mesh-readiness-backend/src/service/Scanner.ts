@@ -34,6 +34,13 @@ export type ScheduledRead = 'read' | 'busy' | 'gone';
  */
 const LOOKUP_REUSE_MS = 30_000;
 
+/**
+ * How long a scheduled read waits for a free slot here before the cluster
+ * is handed to another replica: long enough for quick reads to queue,
+ * short beside a read of a big cluster.
+ */
+const SLOT_WAIT_MS = 2_000;
+
 interface LookedUp {
   sources: MeshReadinessClusterSource[];
   /** False when the Kubernetes backend could not be asked: its clusters are the last ones it listed. */
@@ -123,9 +130,9 @@ export class Scanner {
   }
 
   /**
-   * The scheduled read of one cluster, if this replica has a free slot:
-   * `busy` when it has none (the caller hands the cluster to another
-   * replica), `gone` when the cluster is no longer listed. A cluster a
+   * The scheduled read of one cluster, if this replica has a free slot
+   * within a moment: `busy` when it has none (the caller hands the cluster
+   * to another replica), `gone` when the cluster is no longer listed. A cluster a
    * user's scan is reading here is not read twice: this joins that read.
    */
   async readScheduled(cluster: string, signal?: AbortSignal): Promise<ScheduledRead> {
@@ -138,20 +145,24 @@ export class Scanner {
       await inFlight;
       return 'read';
     }
-    const read = this.slots.tryRun(async () => {
-      const id = await this.store.startScan('schedule', RUNNER, new Date(), [cluster]);
-      const outcome = await this.scanOne(source, signal);
-      await this.store.finishScan(id, new Date(), [recorded(outcome)]);
-      return outcome;
+    const done = await this.slots.runWithin(SLOT_WAIT_MS, async () => {
+      // A user's scan may have started reading it while this waited.
+      const joined = this.reading.get(cluster);
+      if (joined) return joined;
+      const read = (async () => {
+        const id = await this.store.startScan('schedule', RUNNER, new Date(), [cluster]);
+        const outcome = await this.scanOne(source, signal);
+        await this.store.finishScan(id, new Date(), [recorded(outcome)]);
+        return outcome;
+      })();
+      this.reading.set(cluster, read);
+      try {
+        return await read;
+      } finally {
+        this.reading.delete(cluster);
+      }
     });
-    if (!read) return 'busy';
-    this.reading.set(cluster, read);
-    try {
-      await read;
-    } finally {
-      this.reading.delete(cluster);
-    }
-    return 'read';
+    return done ? 'read' : 'busy';
   }
 
   /**
