@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { KubeObject, parseManifests } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { adminClient } from '../cluster/adminClient';
 
 const REPO = resolvePackagePath('@mesh-readiness/plugin-mesh-readiness-backend', '../..');
 const BACKEND = path.join(REPO, 'packages/backend');
@@ -280,4 +282,19 @@ export function backendConfig(port: number, postgresUrl: string, prefix: string,
     },
     ...rest,
   };
+}
+
+/** The demo's manifests, applied to the real API server with the admin token (those already there are left). */
+export async function applyDemo() {
+  const client = adminClient();
+  const dir = repoPath('examples/mesh-demo/cluster');
+  const objects: KubeObject[] = fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.yaml'))
+    .flatMap(f => parseManifests(fs.readFileSync(path.join(dir, f), 'utf8'), f).objects);
+  for (const o of [...objects.filter(x => x.kind === 'Namespace'), ...objects.filter(x => x.kind !== 'Namespace')]) {
+    await client.create(o as any).catch((e: any) => {
+      if (e?.code !== 409) throw e; // already there from another suite
+    });
+  }
 }

@@ -10,9 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { adminClient } from '../cluster/adminClient';
-import { EntityReadinessResponse, KubeObject, parseManifests, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { backendConfig, databaseOn, dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, removeTempDir, tempDir, waitFor } from './harness';
+import { EntityReadinessResponse, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { applyDemo, backendConfig, databaseOn, dumpTables, freePort, pluginDatabase, Relay, Replica, responses, removeTempDir, tempDir, waitFor } from './harness';
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
@@ -25,21 +24,6 @@ const SECRETS = [ADMIN, RESTRICTED, CANARY];
 const CLUSTER_TIMEOUT_S = 3;
 const FREQUENCY_S = 6;
 const TASK_TIMEOUT_S = 20;
-
-/** The demo's manifests, applied to the real API server with the admin token. */
-async function applyDemo() {
-  const client = adminClient();
-  const dir = repoPath('examples/mesh-demo/cluster');
-  const objects: KubeObject[] = fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.yaml'))
-    .flatMap(f => parseManifests(fs.readFileSync(path.join(dir, f), 'utf8'), f).objects);
-  for (const o of [...objects.filter(x => x.kind === 'Namespace'), ...objects.filter(x => x.kind !== 'Namespace')]) {
-    await client.create(o as any).catch((e: any) => {
-      if (e?.code !== 409) throw e; // already there from another suite
-    });
-  }
-}
 
 /** What both replicas answer; asked up to three times, should a scan land between two reads. */
 async function bothAnswer(x: Replica, y: Replica, apiPath: string): Promise<[unknown, unknown]> {

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { backendConfig, Relay, Replica, removeTempDir, tempDir, waitFor, freePort } from './harness';
+import { applyDemo, backendConfig, Relay, Replica, removeTempDir, tempDir, waitFor, freePort } from './harness';
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
@@ -29,6 +29,7 @@ describeReliability('two replicas, six clusters, one read slot each', () => {
 
   beforeAll(async () => {
     dir = tempDir();
+    await applyDemo();
     // Every chunk the API server sends arrives a second later: a read takes seconds, and holds its slot meanwhile.
     relay = new Relay(new URL(server!), 1000);
     await relay.listen();
