@@ -114,9 +114,12 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
   it('serves the healthy clusters and reports each failure with its reason, on both replicas', async () => {
     const [a, b] = replicas;
     // The catalog is read and a scan has stored the healthy clusters.
-    const report: EntityReadinessResponse = await waitFor('a scanned demo component', 90, async () => {
+    // Each cluster is read by its own task, on either replica: wait for every one to have been read once.
+    const report: EntityReadinessResponse = await waitFor('a demo component read on every cluster', 90, async () => {
       const res = await a.get('/entities/component/default/ledger');
-      return res.status === 200 && byCluster(res.body, 'healthy')?.workloads.length ? res.body : undefined;
+      const attempted = (await a.get('/scans')).body.clusters.map((c: any) => c.cluster).sort();
+      const read = ['healthy', 'restricted', 'flaky'].every(c => byCluster(res.body, c)?.workloads.length);
+      return res.status === 200 && read && JSON.stringify(attempted) === JSON.stringify(CLUSTERS) ? res.body : undefined;
     });
     expect(byCluster(report, 'healthy')).toMatchObject({ status: 'ok' });
     expect(byCluster(report, 'flaky')).toMatchObject({ status: 'ok' });
@@ -196,8 +199,9 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
 
   it('killed mid-read, a replica leaves every stored row whole and the other replica reads the cluster again', async () => {
     // The flaky cluster still hangs, so each of its reads lasts the cluster timeout: kill its reader then.
-    const running = await waitFor('a scheduled read of the flaky cluster in progress', 60, async () =>
-      readsOf(await scans(replicas[0]), 'flaky').find(s => s.state === 'running'),
+    // One that started a moment ago, so that it is still running when the kill lands.
+    const running = await waitFor('a scheduled read of the flaky cluster just started', 60, async () =>
+      readsOf(await scans(replicas[0]), 'flaky').find(s => s.state === 'running' && Date.now() - Date.parse(s.startedAt) < 1500),
     );
     const victim = replicas.find(r => running.runner.endsWith(`:${r.pid}`));
     expect(victim).toBeDefined();
