@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { applyDemo, backendConfig, freePort, Replica, removeTempDir, tempDir, waitFor } from '../plugins/mesh-readiness-backend/src/reliability/harness';
+import { applyDemo, backendConfig, freePort, kubernetesConfig, Replica, removeTempDir, tempDir, waitFor } from '../plugins/mesh-readiness-backend/src/reliability/harness';
 
 const CLUSTERS = Array.from({ length: Number(process.env.MR_BENCH_CLUSTERS ?? 20) }, (_, i) => `bench-${i + 1}`);
 const CONCURRENCY = Number(process.env.MR_BENCH_CONCURRENCY ?? 4);
@@ -50,21 +50,7 @@ async function run(replicaCount: number): Promise<Run> {
     for (let i = 0; i < replicaCount; i++) {
       const port = await freePort();
       const config = backendConfig(port, postgres!, prefix, {
-        kubernetes: {
-          serviceLocatorMethod: { type: 'multiTenant' },
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: CLUSTERS.map(name => ({
-                name,
-                url: server,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: process.env.MR_KUBE_ADMIN_TOKEN,
-                caData: process.env.MR_KUBE_CA_DATA,
-              })),
-            },
-          ],
-        },
+        kubernetes: kubernetesConfig(CLUSTERS.map(name => ({ name, url: server!, token: process.env.MR_KUBE_ADMIN_TOKEN! }))),
         meshReadiness: {
           manifestSources: [],
           clusterTimeoutSeconds: 600,

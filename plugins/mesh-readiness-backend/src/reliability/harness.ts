@@ -298,3 +298,22 @@ export async function applyDemo() {
     });
   }
 }
+
+/** The Kubernetes plugin's config for these clusters: its `config` locator, service-account tokens, the test API server's CA. */
+export function kubernetesConfig(clusters: Array<{ name: string; url: string; token: string }>) {
+  return {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: clusters.map(c => ({
+          name: c.name,
+          url: c.url,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: c.token,
+          caData: process.env.MR_KUBE_CA_DATA,
+        })),
+      },
+    ],
+  };
+}

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
 import { EntityReadinessResponse, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { applyDemo, backendConfig, databaseOn, dumpTables, freePort, pluginDatabase, Relay, Replica, responses, removeTempDir, tempDir, waitFor } from './harness';
+import { applyDemo, backendConfig, databaseOn, dumpTables, freePort, kubernetesConfig, pluginDatabase, Relay, Replica, responses, removeTempDir, tempDir, waitFor } from './harness';
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
@@ -59,31 +59,17 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     relay = new Relay(new URL(server!));
     await relay.listen();
     const refused = await freePort();
-    const cluster = (name: string, url: string, token: string) => ({
-      name,
-      url,
-      authProvider: 'serviceAccount',
-      serviceAccountToken: token,
-      caData: process.env.MR_KUBE_CA_DATA,
-    });
+    const kubernetes = kubernetesConfig([
+      { name: 'healthy', url: server!, token: ADMIN },
+      { name: 'restricted', url: server!, token: RESTRICTED },
+      { name: 'flaky', url: relay.url, token: ADMIN },
+      { name: 'unreachable', url: `https://127.0.0.1:${refused}`, token: CANARY },
+    ]);
     replicas = [];
     for (const name of ['replica-a', 'replica-b']) {
       const port = await freePort();
       const config = backendConfig(port, postgres!, prefix, {
-        kubernetes: {
-          serviceLocatorMethod: { type: 'multiTenant' },
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                cluster('healthy', server!, ADMIN),
-                cluster('restricted', server!, RESTRICTED),
-                cluster('flaky', relay.url, ADMIN),
-                cluster('unreachable', `https://127.0.0.1:${refused}`, CANARY),
-              ],
-            },
-          ],
-        },
+        kubernetes,
         meshReadiness: {
           manifestSources: [],
           clusterTimeoutSeconds: CLUSTER_TIMEOUT_S,

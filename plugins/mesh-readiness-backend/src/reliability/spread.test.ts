@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { applyDemo, backendConfig, Relay, Replica, removeTempDir, tempDir, waitFor, freePort } from './harness';
+import { applyDemo, backendConfig, kubernetesConfig, Relay, Replica, removeTempDir, tempDir, waitFor, freePort } from './harness';
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
@@ -34,20 +34,11 @@ describeReliability('two replicas, six clusters, one read slot each', () => {
     relay = new Relay(new URL(server!), 1000);
     await relay.listen();
     replicas = [];
-    const clusters = CLUSTERS.map(cluster => ({
-      name: cluster,
-      url: relay.url,
-      authProvider: 'serviceAccount',
-      serviceAccountToken: process.env.MR_KUBE_ADMIN_TOKEN,
-      caData: process.env.MR_KUBE_CA_DATA,
-    }));
+    const kubernetes = kubernetesConfig(CLUSTERS.map(name => ({ name, url: relay.url, token: process.env.MR_KUBE_ADMIN_TOKEN! })));
     for (const name of ['spread-a', 'spread-b']) {
       const port = await freePort();
       const config = backendConfig(port, postgres!, prefix, {
-        kubernetes: {
-          serviceLocatorMethod: { type: 'multiTenant' },
-          clusterLocatorMethods: [{ type: 'config', clusters }],
-        },
+        kubernetes,
         meshReadiness: {
           manifestSources: [],
           clusterTimeoutSeconds: 25,
