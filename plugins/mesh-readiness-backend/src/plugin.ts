@@ -134,8 +134,8 @@ export const meshReadinessPlugin = createBackendPlugin({
           // Every replica schedules the clusters the Kubernetes backend lists, as they come and go.
           await scheduler.scheduleTask({
             id: 'mesh-readiness-clusters',
-            scope: 'local',
             ...settings.schedule,
+            scope: 'local',
             fn: async () => clusterTasks.sync(await scanner.lookUpClusters({ retire: false })),
           });
         }
