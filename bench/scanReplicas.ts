@@ -57,7 +57,6 @@ async function run(replicaCount: number): Promise<Run> {
           scan: { concurrency: CONCURRENCY },
           schedule: { frequency: { hours: 1 }, timeout: { minutes: 20 }, initialDelay: { seconds: FIRST_READ_AFTER_S } },
         },
-        backend: { logger: { level: 'warn' } },
       });
       const file = path.join(dir, `replica-${i}.json`);
       fs.writeFileSync(file, JSON.stringify(config));
