@@ -36,10 +36,13 @@ export async function startMeshReadinessBackend(options: MeshReadinessBackendOpt
       kubernetesPlugin,
       ...(options.services ?? []),
       mockServices.rootConfig.factory({
-        data: {
-          kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, ...options.kubernetes },
-          ...(options.meshReadiness ? { meshReadiness: options.meshReadiness } : {}),
-        },
+        // Test configs are plain JSON written in the test, as app-config would be.
+        data: JSON.parse(
+          JSON.stringify({
+            kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, ...options.kubernetes },
+            meshReadiness: options.meshReadiness,
+          }),
+        ),
       }),
       catalogServiceMock.factory({ entities: options.entities }),
     ],
