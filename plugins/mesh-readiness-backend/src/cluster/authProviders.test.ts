@@ -14,7 +14,7 @@
  * environment (__testUtils__/cloudMetadataServers.ts).
  * Skipped when no control plane is up.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ import { awsPresignedIdentity, startTokenWebhook } from './tokenWebhook';
 import { capturingLogger } from './__testUtils__/capturingLogger';
 import { startAzureImdsServer, startGceMetadataServer } from './__testUtils__/cloudMetadataServers';
 import { mappedComponent, startMeshReadinessBackend } from './__testUtils__/meshReadinessBackend';
+import { startCloudTokenProxy } from './__testUtils__/cloudTokenProxy';
+import { entraTokenEndpoint, googleServiceAccountKey, googleTokenEndpoint } from './__testUtils__/cloudTokenEndpoints';
 
 const server = process.env.MR_KUBE_SERVER;
 const describeCluster = server && process.env.MR_KUBE_TOKEN_WEBHOOK_PORT ? describe : describe.skip;
@@ -35,6 +37,9 @@ const OIDC_ID_TOKEN = `oidc-id-token-${randomBytes(12).toString('hex')}`;
 // What the metadata stand-ins hand out, shaped as Google's and Entra ID's access tokens start.
 const GOOGLE_ACCESS_TOKEN = `ya29.mr-test-${randomBytes(12).toString('hex')}`;
 const AZURE_ACCESS_TOKEN = `eyJ0eXAiOiJKV1QifQ.mr-test-${randomBytes(12).toString('hex')}`;
+// What the HTTPS stand-ins of Google's and Entra ID's token hosts hand out for a key and a service principal.
+const GOOGLE_KEY_TOKEN = `ya29.mr-test-key-${randomBytes(12).toString('hex')}`;
+const AZURE_APP_TOKEN = `eyJ0eXAiOiJKV1QifQ.mr-test-app-${randomBytes(12).toString('hex')}`;
 /** The AKS AAD server application: the audience the Kubernetes plugin's Azure strategy asks a token for. */
 const AKS_SERVER_APP = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
@@ -76,9 +81,9 @@ describeCluster('the Kubernetes plugin’s auth providers, against a real API se
       // EKS: the presigned STS URL of the access key, a user with every right.
       if (awsPresignedIdentity(token, AWS_KEY_ID, 'us-east-1')) return { username: 'mr-aws', groups: ['system:masters'] };
       // GKE: the service account's access token, bound to the restricted reader (no DaemonSets).
-      if (token === GOOGLE_ACCESS_TOKEN) return { username: `mr-gke-${suffix}` };
+      if (token === GOOGLE_ACCESS_TOKEN || token === GOOGLE_KEY_TOKEN) return { username: `mr-gke-${suffix}` };
       // AKS: the managed identity's token, with a role that may not list Services.
-      if (token === AZURE_ACCESS_TOKEN) return { username: `mr-aks-${suffix}` };
+      if (token === AZURE_ACCESS_TOKEN || token === AZURE_APP_TOKEN) return { username: `mr-aks-${suffix}` };
       // The signed-in user's id token: the restricted reader (no DaemonSets).
       if (token === OIDC_ID_TOKEN) return { username: 'mr-restricted' };
       return undefined;
@@ -122,10 +127,15 @@ describeCluster('the Kubernetes plugin’s auth providers, against a real API se
     await imds?.close();
   });
 
+  const at = (name: string, rest: Record<string, unknown>) => ({ name, url: server, caData: process.env.MR_KUBE_CA_DATA, ...rest });
+  const byName = (scans: ScansResponse) => Object.fromEntries(scans.clusters.map(c => [c.cluster, c]));
+  /** The messages of a report's errors on one cluster. */
+  const errorsOf = (report: EntityReadinessResponse, cluster: string) =>
+    report.errors.filter(e => e.cluster === cluster).map(e => e.message).join('\n');
+
   it('attempts every cluster with its own provider and reads each with its own identity’s rights', async () => {
     const { lines: logs, factory: loggerFactory } = capturingLogger();
 
-    const at = (name: string, rest: Record<string, unknown>) => ({ name, url: server, caData: process.env.MR_KUBE_CA_DATA, ...rest });
     const portal = await startMeshReadinessBackend({
       services: [loggerFactory],
       kubernetes: {
@@ -149,7 +159,6 @@ describeCluster('the Kubernetes plugin’s auth providers, against a real API se
     try {
       const responses = [await get('/entities/component/default/web?refresh=true')];
       responses.push(await get('/scans'));
-      const byName = (scans: ScansResponse) => Object.fromEntries(scans.clusters.map(c => [c.cluster, c]));
       const first = byName(responses[1].body);
       expect(Object.keys(first).sort()).toEqual(['aks', 'eks', 'gke', 'plain', 'sso']);
       for (const [name, provider] of [['eks', 'aws'], ['gke', 'googleServiceAccount'], ['aks', 'azure'], ['plain', 'serviceAccount'], ['sso', 'oidc']]) {
@@ -172,8 +181,6 @@ describeCluster('the Kubernetes plugin’s auth providers, against a real API se
 
       // Each cluster read with its identity's rights: what it may not list is unknown there, and only there.
       const scheduled = responses[0].body as EntityReadinessResponse;
-      const errorsOf = (report: EntityReadinessResponse, cluster: string) =>
-        report.errors.filter(e => e.cluster === cluster).map(e => e.message).join('\n');
       expect(scheduled.workloads.map(w => w.cluster).sort()).toEqual(['aks', 'eks', 'gke', 'plain']);
       expect(errorsOf(scheduled, 'gke')).toMatch(/DaemonSet.*403/);
       expect(errorsOf(scheduled, 'gke')).not.toMatch(/Service.*403/);
@@ -202,6 +209,69 @@ describeCluster('the Kubernetes plugin’s auth providers, against a real API se
       for (const secret of secrets) expect(everything).not.toContain(secret);
     } finally {
       await portal.stop();
+    }
+  }, 90_000);
+
+  it('reads googleServiceAccount with a key file and azure with a service principal, their SDKs reaching Google’s and Entra ID’s own token hosts', async () => {
+    const { lines: logs, factory: loggerFactory } = capturingLogger();
+    const key = googleServiceAccountKey('mr-test-project');
+    const app = { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: `mr-test-app-secret-${randomBytes(12).toString('hex')}` };
+    const tokenHosts = await startCloudTokenProxy({
+      'www.googleapis.com': googleTokenEndpoint(key, GOOGLE_KEY_TOKEN),
+      'login.microsoftonline.com': entraTokenEndpoint(app, AZURE_APP_TOKEN),
+    });
+    const before = { ...process.env };
+    // No metadata endpoints this time: the key and the service principal are all there is.
+    delete process.env.GCE_METADATA_HOST;
+    delete process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST;
+    Object.assign(process.env, {
+      // The way to the token hosts, as an egress proxy is configured; loopback (the clusters, the backend) goes direct.
+      HTTPS_PROXY: tokenHosts.url,
+      NO_PROXY: '127.0.0.1,localhost',
+      AZURE_TENANT_ID: app.tenantId,
+      AZURE_CLIENT_ID: app.clientId,
+      AZURE_CLIENT_SECRET: app.clientSecret,
+    });
+    const reviewedBefore = webhook.reviewed.length;
+    let portal: Awaited<ReturnType<typeof startMeshReadinessBackend>> | undefined;
+    try {
+      portal = await startMeshReadinessBackend({
+        services: [loggerFactory],
+        kubernetes: {
+          googleServiceAccountCredentials: JSON.stringify(key),
+          clusterLocatorMethods: [
+            { type: 'config', clusters: [at('gke', { authProvider: 'googleServiceAccount' }), at('aks', { authProvider: 'azure' })] },
+          ],
+        },
+        meshReadiness: { clusterTimeoutSeconds: 20 },
+        entities: [mappedComponent(ns)],
+      });
+      const responses = [await portal.get('/entities/component/default/web?refresh=true'), await portal.get('/scans')];
+      const scans = byName(responses[1].body);
+      expect(scans.gke).toMatchObject({ status: 'ok', authProvider: 'googleServiceAccount' });
+      expect(scans.aks).toMatchObject({ status: 'ok', authProvider: 'azure' });
+      // gtoken's signed assertion to its fixed URL, and MSAL's client-credentials grant, each on its real host.
+      expect(tokenHosts.requests).toContainEqual(expect.objectContaining({ host: 'www.googleapis.com', method: 'POST', path: '/oauth2/v4/token' }));
+      const grant = tokenHosts.requests.find(r => r.host === 'login.microsoftonline.com' && r.method === 'POST');
+      expect(grant?.path).toBe(`/${app.tenantId}/oauth2/v2.0/token`);
+      expect(grant?.form.get('scope')).toBe(`${AKS_SERVER_APP}/.default`);
+      expect(tokenHosts.refused).toEqual([]);
+      // Accepted by the API server as the same users as before, with their rights.
+      const reviewed = webhook.reviewed.slice(reviewedBefore);
+      expect(reviewed).toContainEqual({ accepted: true, as: `mr-gke-${suffix}` });
+      expect(reviewed).toContainEqual({ accepted: true, as: `mr-aks-${suffix}` });
+      const report = responses[0].body as EntityReadinessResponse;
+      expect(errorsOf(report, 'gke')).toMatch(/DaemonSet.*403/);
+      expect(errorsOf(report, 'aks')).toMatch(/Service.*403/);
+
+      const secrets = [GOOGLE_KEY_TOKEN, AZURE_APP_TOKEN, app.clientSecret, key.private_key.split('\n')[1]];
+      const everything = [...responses.map(r => JSON.stringify(r.body)), ...logs].join('\n');
+      expect(logs.length).toBeGreaterThan(0);
+      for (const secret of secrets) expect(everything).not.toContain(secret);
+    } finally {
+      await portal?.stop();
+      process.env = before;
+      await tokenHosts.close();
     }
   }, 90_000);
 });
