@@ -11,7 +11,10 @@
  * Google's and Azure's SDKs get their tokens from the cloud's metadata
  * endpoint, as on a GKE or AKS node (Workload Identity, managed identity),
  * here a loopback stand-in at the address each SDK takes from the
- * environment (__testUtils__/cloudMetadataServers.ts).
+ * environment (__testUtils__/cloudMetadataServers.ts); then, with a
+ * service account key and a service principal, from Google's and Entra
+ * ID's own token hosts, reached through an HTTPS proxy that stands in for
+ * them (__testUtils__/cloudTokenProxy.ts).
  * Skipped when no control plane is up.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
