@@ -100,4 +100,4 @@ it('never returns, stores or logs the cluster token', async () => {
   expect(logs.length).toBeGreaterThan(0);
   expect(logs.join('\n')).not.toContain(CANARY);
   expect(logs.join('\n')).not.toContain(CATALOG_CANARY);
-});
+}, 60_000);
