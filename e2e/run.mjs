@@ -3,9 +3,11 @@
  * End-to-end tests of the Mesh Readiness plugin in a real browser: Debian's
  * chromium (apt-get install chromium) driven by playwright-core, against the
  * demo portal started as the README starts it (`yarn start` at the repo
- * root; scripts/start.sh is that after an install). Saves the screenshots the
- * README shows under docs/screenshots/, stops the portal, and exits non-zero
- * when a check fails.
+ * root; scripts/start.sh is that after an install). Every page is visited in
+ * Backstage's light and dark themes and checked against WCAG 2 A/AA by
+ * axe-core (./axe.mjs). Saves the screenshots the README shows under
+ * docs/screenshots/ (<name>.png, and <name>-dark.png in the dark theme),
+ * stops the portal, and exits non-zero when a check fails.
  *
  *   yarn test:e2e
  *
