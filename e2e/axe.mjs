@@ -52,6 +52,13 @@ export function describeViolations(violations) {
  * names the page state in the message.
  */
 export async function assertAccessible(page, where) {
+  // The page is checked once it has loaded: Backstage's own cards (the
+  // overview's Relations graph) spin an unnamed progress circle meanwhile.
+  await page
+    .locator('.MuiCircularProgress-root')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 30_000 })
+    .catch(() => {}); // still spinning: axe reports it
   if (!(await page.evaluate(() => 'axe' in window)))
     await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(
