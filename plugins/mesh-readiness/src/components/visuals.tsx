@@ -106,7 +106,7 @@ export function ValueBar(props: {
 }
 
 /** "cart score 72 of 100", or "score 72 of 100" without a subject. */
-export const scoreName = (score: number, subject?: string) =>
+const scoreName = (score: number, subject?: string) =>
   `${subject ? `${subject} ` : ''}score ${score} of 100`;
 
 export function ScoreBar({
