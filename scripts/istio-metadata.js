@@ -38,6 +38,11 @@ function render() {
  * under the Apache License, Version 2.0: http://www.apache.org/licenses/LICENSE-2.0
  */
 
+/**
+ * An annotation or label key Istio knows.
+ *
+ * @public
+ */
 export interface IstioMetadataKey {
   name: string;
   deprecated: boolean;
@@ -45,6 +50,11 @@ export interface IstioMetadataKey {
   resources: string[];
 }
 
+/**
+ * Istio's annotation and label keys, as its own catalogue lists them.
+ *
+ * @public
+ */
 export const ISTIO_METADATA: { annotations: IstioMetadataKey[]; labels: IstioMetadataKey[] } = {
   annotations: [
 ${table.annotations.map(line).join('\n')}

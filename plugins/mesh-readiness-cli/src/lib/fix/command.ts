@@ -20,7 +20,8 @@ import {
 import { readInputs } from '../readInputs';
 import { loadTarget } from '../target';
 import { workloadId } from '../gate';
-import { Editable, FIXERS } from './fixers';
+import { Editable } from './fixers';
+import { FIXERS } from './registry';
 
 interface FileEdit {
   text: string;

@@ -72,6 +72,46 @@ describe('mesh-readiness fix', () => {
   });
 });
 
+describe('mesh-readiness fix on misspelt Istio keys (MR016)', () => {
+  const TYPOS = path.resolve(__dirname, '../../__fixtures__/fix/istio-typos.yaml');
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-fix-'));
+    file = path.join(dir, 'istio-typos.yaml');
+    fs.copyFileSync(TYPOS, file);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('diffs the renames of the pod template’s and the Service’s keys, and leaves an ambiguous key alone', () => {
+    const result = run(['fix', file]);
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(fs.readFileSync(TYPOS, 'utf8'));
+    expect(result.stdout).toContain('-        proxy.istio.io/confg: |\n+        proxy.istio.io/config: |\n           holdApplicationUntilProxyStarts: true\n');
+    expect(result.stdout).toContain(
+      '-        "traffic.sidecar.istio.io/excludeOutboundPort": "5432"\n+        "traffic.sidecar.istio.io/excludeOutboundPorts": "5432"\n',
+    );
+    expect(result.stdout).toContain('+    networking.istio.io/exportTo: "." # only this namespace\n');
+    expect(result.stdout).not.toMatch(/^[-+].*xncludeInboundPorts/m);
+    expect(result.stderr).toContain(
+      'left alone: annotations traffic.sidecar.istio.io/xncludeInboundPorts: no single known key is meant',
+    );
+  });
+
+  it('writes the renames with --write, the check then names only the ambiguous key, and a second run changes nothing', () => {
+    expect(run(['fix', file, '--write', '--rules', 'MR016']).status).toBe(0);
+    const fixed = fs.readFileSync(file, 'utf8');
+    expect(fixed).toContain('        # Hold the app until the proxy is up.\n        proxy.istio.io/config: |\n');
+    const check = JSON.parse(run(['check', file, '--format', 'json']).stdout);
+    const mr016 = check.workloads[0].findings.find((f: any) => f.ruleId === 'MR016');
+    expect(mr016.evidence.map((e: any) => e.field)).toEqual(['spec.template.metadata.annotations["traffic.sidecar.istio.io/xncludeInboundPorts"]']);
+    const again = run(['fix', file, '--write']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(fs.readFileSync(file, 'utf8')).toBe(fixed);
+  });
+});
+
 describe('the MR013 fix', () => {
   const job = `apiVersion: batch/v1
 kind: Job
