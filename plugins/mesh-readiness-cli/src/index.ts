@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { addCheckCommand } from './lib/checkCommand';
-import { addFixCommand } from './lib/fix/command';
+import { addFixCommand } from './lib/fix/fixCommand';
 
 /** Runs the command line `argv` (without node and the script) and resolves to its exit status. */
 export async function main(argv: string[]): Promise<number> {

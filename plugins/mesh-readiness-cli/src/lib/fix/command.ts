@@ -6,7 +6,6 @@
  * document that cannot be read is never touched.
  */
 import fs from 'node:fs';
-import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { Document, parseAllDocuments } from 'yaml';
 import {
@@ -22,6 +21,7 @@ import { loadTarget } from '../target';
 import { workloadId } from '../gate';
 import { Editable } from './fixers';
 import { FIXERS } from './registry';
+import type { FixFlags } from './fixCommand';
 
 interface FileEdit {
   text: string;
@@ -126,28 +126,8 @@ function readForEdit(file: string): FileEdit | undefined {
   return { text, bom, chunks: splitDocuments(bom ? text.slice(1) : text) };
 }
 
-interface FixFlags {
-  write?: boolean;
-  rules?: string;
-  /** A file, false for --no-target, undefined to look for .mesh-readiness.yaml. */
-  target?: string | false;
-}
-
-export function addFixCommand(program: Command, exit: (code: number) => void): void {
-  program
-    .command('fix')
-    .description(
-      `Fixes what can be fixed without guessing (${Object.keys(FIXERS).join(', ')}). Prints a unified diff, or with --write edits the files. Comments, key order and quoting stay, and running it twice changes nothing.`,
-    )
-    .argument('<path...>', 'files or folders, as for check')
-    .option('--write', 'edit the files')
-    .option('--rules <ids>', "only these rules' fixes (comma-separated)")
-    .option('--target <file>', 'the target profile, as for check (default: the nearest .mesh-readiness.yaml)')
-    .option('--no-target', 'read no target profile')
-    .action(async (paths: string[], flags: FixFlags) => exit(await runFix(paths, flags)));
-}
-
-async function runFix(paths: string[], flags: FixFlags): Promise<number> {
+/** `fix` as its flags ask, printing notes to stderr and the diff (or what --write did) to stdout; the exit status. */
+export async function runFix(paths: string[], flags: FixFlags): Promise<number> {
   const rules = flags.rules?.split(',').map(r => r.trim().toUpperCase()).filter(Boolean);
   const unknown = rules?.filter(r => !FIXERS[r]);
   if (unknown && unknown.length > 0) {
