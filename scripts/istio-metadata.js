@@ -44,7 +44,9 @@ function render() {
  * @public
  */
 export interface IstioMetadataKey {
+  /** The key, e.g. \`sidecar.istio.io/inject\`. */
   name: string;
+  /** Istio still reads it, but a later release will not. */
   deprecated: boolean;
   /** The resource kinds it belongs on; \`Any\` for every kind. */
   resources: string[];
