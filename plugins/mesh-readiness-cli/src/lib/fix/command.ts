@@ -127,7 +127,7 @@ function readForEdit(file: string): FileEdit | undefined {
 }
 
 /** `fix` as its flags ask, printing notes to stderr and the diff (or what --write did) to stdout; the exit status. */
-export async function runFix(paths: string[], flags: FixFlags): Promise<number> {
+export default async function runFix(paths: string[], flags: FixFlags): Promise<number> {
   const rules = flags.rules?.split(',').map(r => r.trim().toUpperCase()).filter(Boolean);
   const unknown = rules?.filter(r => !FIXERS[r]);
   if (unknown && unknown.length > 0) {

@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { FIXERS } from './registry';
+import type runFixType from './command';
 
 export interface FixFlags {
   write?: boolean;
@@ -22,7 +23,18 @@ export function addFixCommand(program: Command, exit: (code: number) => void): v
     .option('--rules <ids>', "only these rules' fixes (comma-separated)")
     .option('--target <file>', 'the target profile, as for check (default: the nearest .mesh-readiness.yaml)')
     .option('--no-target', 'read no target profile')
-    // Loaded when run: `check` never pays for the diff and YAML-editing libraries.
-    .action(async (paths: string[], flags: FixFlags) => exit(await (await import('./command')).runFix(paths, flags)));
+    .action(async (paths: string[], flags: FixFlags) => exit(await (await loadRunFix())(paths, flags)));
+}
+
+/**
+ * The implementation, loaded when `fix` runs, so `check` never loads the diff
+ * library. Built, `import()` of a CommonJS module gives its exports as
+ * `default`; through the TypeScript transform, `default` is the module's
+ * namespace (Backstage's own CLI unwraps its command loaders the same way).
+ */
+async function loadRunFix(): Promise<typeof runFixType> {
+  const mod: { default: unknown } = await import('./command');
+  const first = mod.default as { default?: typeof runFixType } | typeof runFixType;
+  return typeof first === 'function' ? first : first.default!;
 }
 
