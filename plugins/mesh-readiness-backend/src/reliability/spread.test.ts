@@ -17,7 +17,7 @@ const postgres = process.env.MR_TEST_POSTGRES_URL;
 const describeReliability = process.env.MR_RELIABILITY && server && postgres ? describe : describe.skip;
 
 const CLUSTERS = ['shard-1', 'shard-2', 'shard-3', 'shard-4', 'shard-5', 'shard-6'];
-const PERIOD_S = 30;
+const PERIOD_S = 40;
 const PERIODS_WATCHED = 3;
 
 describeReliability('two replicas, six clusters, one read slot each', () => {
@@ -30,8 +30,8 @@ describeReliability('two replicas, six clusters, one read slot each', () => {
   beforeAll(async () => {
     dir = tempDir();
     await applyDemo();
-    // Every chunk the API server sends arrives a second later: a read takes seconds, and holds its slot meanwhile.
-    relay = new Relay(new URL(server!), 1000);
+    // Every chunk the API server sends arrives half a second later: a read takes seconds, and holds its slot meanwhile.
+    relay = new Relay(new URL(server!), 500);
     await relay.listen();
     replicas = [];
     const kubernetes = kubernetesConfig(CLUSTERS.map(name => ({ name, url: relay.url, token: process.env.MR_KUBE_ADMIN_TOKEN! })));
