@@ -11,6 +11,7 @@ import {
   ClusterSnapshot,
   findWorkloads,
   KubeObject,
+  readFieldsOf,
   UnreadableKind,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
@@ -48,6 +49,22 @@ export const KINDS_READ: ReadonlyArray<[kind: string, path: string]> = [
   ['CronJob', '/apis/batch/v1/cronjobs'],
   ['NetworkPolicy', '/apis/networking.k8s.io/v1/networkpolicies'],
 ];
+
+/**
+ * What a read keeps of each listed object: `read`, the fields the built-in
+ * rules read (readFieldsOf, as each page arrives); `all`, everything, for
+ * custom rules, which may read any field.
+ */
+export type KeptFields = 'read' | 'all';
+
+/** What a read needs of a listed Node: its kubelet's version (native sidecars). */
+function nodeFieldsOf(node: KubeObject): KubeObject {
+  return {
+    kind: 'Node',
+    metadata: { name: node.metadata?.name },
+    status: { nodeInfo: { kubeletVersion: node.status?.nodeInfo?.kubeletVersion } },
+  };
+}
 
 /** Where a cluster comes from, as users are shown it. */
 export interface ClusterOrigin {
@@ -167,12 +184,17 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     );
   }
 
-  /** Every page of one list, following `continue`; a list whose token expired (410 Gone) starts again. */
+  /**
+   * Every page of one list, following `continue`; a list whose token
+   * expired (410 Gone) starts again. Each page's objects are cut down by
+   * `keep` as it arrives, so that only what is kept outlives the page.
+   */
   private async listAll(
     kind: string,
     path: string,
     read: { signal?: AbortSignal; caller?: KubernetesCaller },
     unreadable: UnreadableKind[],
+    keep: (item: KubeObject) => KubeObject,
   ): Promise<KubeObject[]> {
     for (let restarts = 0; ; restarts++) {
       const items: KubeObject[] = [];
@@ -201,15 +223,24 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
           unreadable.push({ kind, reason: `${kind} ${problem}` });
           return [];
         }
-        for (const item of body?.items ?? []) items.push({ ...item, kind });
+        for (const item of body?.items ?? []) {
+          const kept = keep(item);
+          kept.kind = kind;
+          items.push(kept);
+        }
         token = body?.metadata?.continue || undefined;
       } while (token);
       if (!expired) return items;
     }
   }
 
+  /** A snapshot of the cluster; `fields` says what is kept of each object (the fields rules read unless told). */
   async readSnapshot(
-    options: { signal?: AbortSignal; caller?: KubernetesCaller } = {},
+    options: {
+      signal?: AbortSignal;
+      caller?: KubernetesCaller;
+      fields?: KeptFields;
+    } = {},
   ): Promise<ClusterSnapshot> {
     if (
       this.needsSignedInUser &&
@@ -222,9 +253,13 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     }
     const read = { signal: options.signal, caller: options.caller };
     const unreadable: UnreadableKind[] = [];
+    const keep =
+      options.fields === 'all'
+        ? (item: KubeObject) => ({ ...item })
+        : readFieldsOf;
     const lists = await Promise.all(
       KINDS_READ.map(([kind, path]) =>
-        this.listAll(kind, path, read, unreadable),
+        this.listAll(kind, path, read, unreadable, keep),
       ),
     );
     const objects = lists.flat();
@@ -236,6 +271,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       '/api/v1/nodes',
       read,
       nodesUnreadable,
+      nodeFieldsOf,
     ).catch((e: Error) => {
       nodesUnreadable.push({ kind: 'Node', reason: `Node ${e.message}` });
       return [] as KubeObject[];
@@ -356,6 +392,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       '/apis/policy/v1beta1/podsecuritypolicies',
       read,
       unreadable,
+      item => ({ ...item }),
     );
     if (unreadable.some(u => u.kind === 'PodSecurityPolicy'))
       return { podSecurityPolicyApi: true };
