@@ -46,7 +46,7 @@ const median = (xs: number[]) => {
 };
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-/** The objects of namespaces `from` to `to` (exclusive) of the cluster at `scale`. */
+/** The objects of the cluster at `scale` in its namespaces from team-`fromNamespace` on. */
 function objectsOf(scale: number, fromNamespace: number) {
   return generateSnapshot(scale).objects.filter(o => {
     const ns = o.kind === 'Namespace' ? o.metadata?.name : o.metadata?.namespace;
@@ -54,22 +54,25 @@ function objectsOf(scale: number, fromNamespace: number) {
   });
 }
 
-/** Loads what the cluster lacks for `scale` (a ConfigMap marks each finished load, so a kept API server is reused). */
-async function ensureScale(api: KubeApi, scale: number, loaded: number) {
-  const marker = `bench-scan-live-${scale}x`;
-  if ((await api.request('GET', `/api/v1/namespaces/default/configmaps/${marker}`)).status === 200) {
-    console.log(`${scale}x: already loaded`);
-    return;
+/**
+ * Loads what the cluster lacks for `scale`: the k-th hundred namespaces are
+ * those of the cluster at scale k, so 2x is 1x and as much again. A
+ * ConfigMap marks each finished hundred, so a kept API server is reused.
+ */
+async function ensureScale(api: KubeApi, scale: number) {
+  for (let part = 1; part <= scale; part++) {
+    const marker = `bench-scan-live-${part}x`;
+    if ((await api.request('GET', `/api/v1/namespaces/default/configmaps/${marker}`)).status === 200) continue;
+    const objects = objectsOf(part, 100 * (part - 1));
+    console.log(`${part}x: loading ${objects.length} objects (namespaces team-${100 * (part - 1)} to team-${100 * part - 1})`);
+    const started = Date.now();
+    await loadCluster(api, objects, ({ created, total }) =>
+      console.log(`  ${created}/${total} (${Math.round(created / ((Date.now() - started) / 1000))} objects/s)`),
+    );
+    const r = await api.request('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: marker } });
+    if (r.status !== 201) throw new Error(`marking the load: ${r.status}`);
+    await compactEtcd();
   }
-  const objects = objectsOf(scale, 100 * loaded);
-  console.log(`${scale}x: loading ${objects.length} objects (namespaces team-${100 * loaded} to team-${100 * scale - 1})`);
-  const started = Date.now();
-  await loadCluster(api, objects, ({ created, total }) =>
-    console.log(`  ${created}/${total} (${Math.round(created / ((Date.now() - started) / 1000))} objects/s)`),
-  );
-  const r = await api.request('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: marker } });
-  if (r.status !== 201) throw new Error(`marking the load: ${r.status}`);
-  await compactEtcd();
 }
 
 /** Old revisions (every create, then its status) out of etcd, so that 2x stays inside its quota. */
@@ -191,10 +194,8 @@ async function main() {
   });
   console.log(`machine: ${os.cpus().length} cores, ${mb(os.totalmem())} MB, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
   const figures: ScaleFigures[] = [];
-  let loaded = 0;
   for (const scale of SCALES) {
-    await ensureScale(api, scale, loaded);
-    loaded = scale;
+    await ensureScale(api, scale);
     let listedBytes = 0;
     const counts: string[] = [];
     for (const [kind, p] of LISTS) {

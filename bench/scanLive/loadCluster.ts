@@ -55,6 +55,13 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
       body = { ...body, spec };
       r = await api.request('POST', path, body);
     }
+    if (r.status === 409) {
+      // Left by a load that was stopped part way: take it as it is.
+      const existing = await api.request('GET', `${path}/${obj.metadata!.name}`);
+      if (existing.status !== 200) fail(`reading ${obj.kind} ${ns}/${obj.metadata?.name}`, existing);
+      created++;
+      return existing.body;
+    }
     if (r.status !== 201) fail(`creating ${obj.kind} ${ns}/${obj.metadata?.name}`, r);
     let stored = r.body;
     if (obj.status && obj.kind !== 'Namespace' && obj.kind !== 'Service') {

@@ -73,7 +73,7 @@ export type {
   ObjectSource,
 } from './manifests';
 export { splitDocuments } from './manifestDocuments';
-export { readFieldsOf } from './kube/readFields';
+export { readFieldsOf, readFieldsOfEach } from './kube/readFields';
 export type { ManifestDocument } from './manifestDocuments';
 export {
   parseLabelSelector,

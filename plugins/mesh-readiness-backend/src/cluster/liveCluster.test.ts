@@ -140,7 +140,7 @@ describeCluster('the live cluster source against a real API server', () => {
     expect(storefront(whole)).toMatchObject({ status: { phase: 'Active' }, metadata: { managedFields: expect.any(Array), resourceVersion: expect.any(String) } });
     expect(storefront(kept).status).toBeUndefined();
     expect(Object.keys(storefront(kept).metadata!).sort()).toEqual(['labels', 'name', 'uid']);
-    const demo = (s: { objects: KubeObject[] }) => ({
+    const demo = <T extends { objects: KubeObject[] }>(s: T): T => ({
       ...s,
       objects: s.objects.filter(o => DEMO_NAMESPACES.has(o.kind === 'Namespace' ? o.metadata!.name! : o.metadata?.namespace ?? '')),
     });

@@ -11,7 +11,7 @@ import {
   ClusterSnapshot,
   findWorkloads,
   KubeObject,
-  readFieldsOf,
+  readFieldsOfEach,
   UnreadableKind,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
@@ -56,6 +56,8 @@ export const KINDS_READ: ReadonlyArray<[kind: string, path: string]> = [
  * custom rules, which may read any field.
  */
 export type KeptFields = 'read' | 'all';
+
+const wholeObject = (item: KubeObject): KubeObject => ({ ...item });
 
 /** What a read needs of a listed Node: its kubelet's version (native sidecars). */
 function nodeFieldsOf(node: KubeObject): KubeObject {
@@ -186,18 +188,20 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
 
   /**
    * Every page of one list, following `continue`; a list whose token
-   * expired (410 Gone) starts again. Each page's objects are cut down by
-   * `keep` as it arrives, so that only what is kept outlives the page.
+   * expired (410 Gone) starts again. Each page's objects are cut down (by
+   * a `keepOf()` per list, as they arrive), so that only what is kept
+   * outlives its page.
    */
   private async listAll(
     kind: string,
     path: string,
     read: { signal?: AbortSignal; caller?: KubernetesCaller },
     unreadable: UnreadableKind[],
-    keep: (item: KubeObject) => KubeObject,
+    keepOf: () => (item: KubeObject) => KubeObject,
   ): Promise<KubeObject[]> {
     for (let restarts = 0; ; restarts++) {
       const items: KubeObject[] = [];
+      const keep = keepOf();
       let token: string | undefined;
       let expired = false;
       do {
@@ -254,9 +258,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     const read = { signal: options.signal, caller: options.caller };
     const unreadable: UnreadableKind[] = [];
     const keep =
-      options.fields === 'all'
-        ? (item: KubeObject) => ({ ...item })
-        : readFieldsOf;
+      options.fields === 'all' ? () => wholeObject : readFieldsOfEach;
     const lists = await Promise.all(
       KINDS_READ.map(([kind, path]) =>
         this.listAll(kind, path, read, unreadable, keep),
@@ -271,7 +273,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       '/api/v1/nodes',
       read,
       nodesUnreadable,
-      nodeFieldsOf,
+      () => nodeFieldsOf,
     ).catch((e: Error) => {
       nodesUnreadable.push({ kind: 'Node', reason: `Node ${e.message}` });
       return [] as KubeObject[];
@@ -392,7 +394,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
       '/apis/policy/v1beta1/podsecuritypolicies',
       read,
       unreadable,
-      item => ({ ...item }),
+      () => wholeObject,
     );
     if (unreadable.some(u => u.kind === 'PodSecurityPolicy'))
       return { podSecurityPolicyApi: true };

@@ -16,7 +16,7 @@ class RecordingSource extends KubernetesClusterSource {
   constructor() {
     super({ name: 'prod', locator: 'config', authProvider: 'serviceAccount', client: {} as KubernetesBackendClient });
   }
-  async readSnapshot(options: { fields?: KeptFields } = {}): Promise<ClusterSnapshot> {
+  async readSnapshot(options: { signal?: AbortSignal; fields?: KeptFields } = {}): Promise<ClusterSnapshot> {
     this.asked.push(options.fields);
     return { cluster: 'prod', source: 'live', objects: [] };
   }
@@ -24,11 +24,13 @@ class RecordingSource extends KubernetesClusterSource {
 
 const customRule: Rule = {
   id: 'ACME001',
+  slug: 'adopter-rule',
   title: 'An adopter rule',
   severity: 'info',
   rationale: 'r',
   remediation: 'r',
   docsUrl: 'https://example.com',
+  onboardingOrder: 50,
   check: () => pass('ok'),
 };
 

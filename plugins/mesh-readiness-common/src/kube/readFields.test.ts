@@ -10,7 +10,7 @@ import { parseManifests } from '../manifests';
 import { parseFixtureHeader } from '../testUtils';
 import { FIXTURES_DIR, fixtureFiles } from '../rules/__fixtures__/harness';
 import { ClusterSnapshot, KubeObject } from '../types';
-import { readFieldsOf } from './readFields';
+import { readFieldsOf, readFieldsOfEach } from './readFields';
 
 const ruleFixtures = fs
   .readdirSync(FIXTURES_DIR)
@@ -23,11 +23,11 @@ function listed(): KubeObject[] {
   return parseManifests(fs.readFileSync(LISTED, 'utf8'), LISTED).objects;
 }
 
-/** The snapshot both ways, as a live source sees it (each object's kind kept). */
-const bothWays = (snapshot: ClusterSnapshot) => [
-  evaluate(snapshot),
-  evaluate({ ...snapshot, objects: snapshot.objects.map(o => ({ ...readFieldsOf(o), kind: o.kind })) }),
-];
+/** The snapshot both ways, the second as a live source keeps it (each object's kind kept). */
+const bothWays = (snapshot: ClusterSnapshot) => {
+  const keep = readFieldsOfEach();
+  return [evaluate(snapshot), evaluate({ ...snapshot, objects: snapshot.objects.map(o => ({ ...keep(o), kind: o.kind })) })];
+};
 
 describe('the fields a live scan keeps', () => {
   it.each(ruleFixtures.map(f => [path.relative(FIXTURES_DIR, f), f]))('give the same report on %s', (_name, file) => {
@@ -87,6 +87,25 @@ describe('the fields a live scan keeps', () => {
       metadata: { name: 'c', annotations: { 'mesh-readiness.io/waive': 'MR005' } },
       spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c' }] } } } } },
     });
+  });
+
+  it('hold once what the pods of one ReplicaSet, listed one after another, share', () => {
+    const pod = listed().find(o => o.kind === 'Pod')!;
+    // A sibling as the API server lists it: its own name, uid, node and token volume.
+    const sibling = JSON.parse(JSON.stringify(pod).replaceAll(pod.metadata!.name!, 'sibling').replaceAll(pod.metadata!.uid!, 'uid-2'));
+    sibling.spec.nodeName = 'node-other';
+    sibling.spec.volumes[sibling.spec.volumes.length - 1].name = 'kube-api-access-other';
+    const reordered = { ...sibling, metadata: { ...sibling.metadata, labels: Object.fromEntries(Object.entries(sibling.metadata.labels).reverse()) } };
+    const keep = readFieldsOfEach();
+    const [a, b, c] = [pod, sibling, reordered].map(keep);
+    expect(b.spec).toBe(a.spec);
+    expect(b.metadata!.labels).toBe(a.metadata!.labels);
+    expect(b.metadata!.ownerReferences).toBe(a.metadata!.ownerReferences);
+    expect(b.metadata!.name).toBe('sibling');
+    // Labels in another order are not shared: rules may walk them in order.
+    expect(c.metadata!.labels).not.toBe(b.metadata!.labels);
+    expect(Object.keys(c.metadata!.labels!)).toEqual(Object.keys(reordered.metadata.labels));
+    expect([a, b, c]).toEqual([pod, sibling, reordered].map(readFieldsOf));
   });
 
   it('keep a `__proto__` key as data, never as a prototype', () => {

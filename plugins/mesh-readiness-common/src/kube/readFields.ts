@@ -13,6 +13,10 @@
  * isReadAnnotation accepts (readFields.test.ts runs every rule fixture both
  * ways). Custom rules may read anything: the backend keeps whole objects
  * when any is added.
+ *
+ * The pods of one ReplicaSet are listed one after another and, cut down,
+ * differ in little but their names: readFieldsOfEach holds a kept value
+ * equal to the one of the object before once, for both.
  */
 import { KubeObject } from '../types';
 import { isRecord } from './objects';
@@ -112,4 +116,52 @@ export function readFieldsOf(obj: KubeObject): KubeObject {
     put(kept, key, value);
   }
   return kept as KubeObject;
+}
+
+/**
+ * Whether two values read from JSON are the same data with their keys in
+ * the same order (key order can decide what a rule names first, so values
+ * are shared only when it is the same).
+ */
+function identical(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i] || !identical((a as any)[ka[i]], (b as any)[kb[i]])) return false;
+  }
+  return true;
+}
+
+const SHARED_METADATA = ['labels', 'annotations', 'ownerReferences'] as const;
+
+/**
+ * readFieldsOf for the objects of one list, in the order listed: where a
+ * kept spec, labels, annotations or owner references are identical to
+ * those of the object before, that object's are used, so that the pods of
+ * one ReplicaSet hold one copy of what they share. Kept values are never
+ * modified, so sharing them changes nothing a rule sees.
+ *
+ * @public
+ */
+export function readFieldsOfEach(): (obj: KubeObject) => KubeObject {
+  let previous: KubeObject | undefined;
+  return obj => {
+    const kept = readFieldsOf(obj);
+    if (previous) {
+      if (hasOwn(kept, 'spec') && identical(kept.spec, previous.spec)) kept.spec = previous.spec;
+      const metadata = kept.metadata as Record<string, unknown> | undefined;
+      const before = previous.metadata as Record<string, unknown> | undefined;
+      if (isRecord(metadata) && isRecord(before)) {
+        for (const key of SHARED_METADATA) {
+          if (hasOwn(metadata, key) && identical(metadata[key], before[key])) metadata[key] = before[key];
+        }
+      }
+    }
+    previous = kept;
+    return kept;
+  };
 }
