@@ -11,6 +11,7 @@
  *
  * Last line: vs_kubectl=<scan/kubectl at 1x> growth=<scan 2x/1x>
  *            peak_rss_mb=<scan's peak RSS at 1x> peak_vs_listed=<that / listed JSON bytes at 1x>
+ *            scan_rss_vs_listed=<(that - the RSS before the scan) / listed JSON bytes at 1x>
  *
  * BENCH_SCAN_LIVE_RUNS (default 5), BENCH_SCAN_LIVE_SCALES (default "1,2"),
  * BENCH_SCAN_LIVE_REPORTS=dir writes each scale's stored reports there,
@@ -209,7 +210,8 @@ async function main() {
     console.log(
       `${scale}x: kubectl ${Math.round(f.kubectlMs)} ms (peak RSS ${mb(f.kubectlRssBytes)} MB), scan ${Math.round(f.scanMs)} ms ` +
         `(reads ${Math.round(f.readMs)} ms), scan/kubectl ${f.ratio.toFixed(2)}; scan peak RSS ${mb(f.peakRssBytes)} MB ` +
-        `(${mb(f.rssBeforeBytes)} MB before it, peak heap ${mb(f.peakHeapUsedBytes)} MB), ${(f.peakRssBytes / listedBytes).toFixed(2)} of listed`,
+        `(${mb(f.rssBeforeBytes)} MB before it, peak heap ${mb(f.peakHeapUsedBytes)} MB), ${(f.peakRssBytes / listedBytes).toFixed(2)} of listed ` +
+        `(the scan's own ${((f.peakRssBytes - f.rssBeforeBytes) / listedBytes).toFixed(2)})`,
     );
   }
   if (process.env.BENCH_SCAN_LIVE_PROFILE) await profileScan();
@@ -223,6 +225,8 @@ async function main() {
       ...(two ? [`growth=${(two.scanMs / one.scanMs).toFixed(2)}`] : []),
       `peak_rss_mb=${mb(one.peakRssBytes)}`,
       `peak_vs_listed=${(one.peakRssBytes / one.listedBytes).toFixed(2)}`,
+      // What the scan itself adds: its peak over the process's resident memory right before it.
+      `scan_rss_vs_listed=${((one.peakRssBytes - one.rssBeforeBytes) / one.listedBytes).toFixed(2)}`,
     ].join(' '),
   );
 }

@@ -10,6 +10,15 @@ async function main() {
   const snap = await source.readSnapshot({ fields: (process.env.F as any) ?? 'read' });
   mem('after read'); console.log('peak heap during read', mb(peak));
   (globalThis as any).gc(); mem('after read+gc');
+  const pods = snap.objects.filter(o => o.kind === 'Pod');
+  const a = JSON.stringify(pods[0].spec, null, 1).split('\n'), b = JSON.stringify(pods[1].spec, null, 1).split('\n');
+  console.log(pods[0].metadata!.name, pods[1].metadata!.name, a.filter((l, i) => l !== b[i]).slice(0, 10), b.filter((l, i) => l !== a[i]).slice(0, 10));
+  console.log('pods', pods.length, 'specs', new Set(pods.map(o => o.spec)).size, 'labels', new Set(pods.map(o => o.metadata!.labels)).size);
+  (snap as any).objects = []; (globalThis as any).gc(); mem('without objects');
+  const v8 = require('v8');
+  const hs = () => Object.fromEntries(v8.getHeapSpaceStatistics().map((x: any) => [x.space_name, Math.round(x.space_used_size/1048576)]));
+  console.log(hs());
+  let snap2: any = await source.readSnapshot({ fields: 'read' }); snap2 = null; (globalThis as any).gc(); mem('after second read+gc'); console.log(hs()); 
   peak = 0;
   const r = evaluateWorkloads(snap);
   mem('after eval'); console.log('peak heap during eval', mb(peak));

@@ -57,7 +57,10 @@ export const KINDS_READ: ReadonlyArray<[kind: string, path: string]> = [
  */
 export type KeptFields = 'read' | 'all';
 
-const wholeObject = (item: KubeObject): KubeObject => ({ ...item });
+const wholeObject = (item: KubeObject, kind: string): KubeObject => ({
+  ...item,
+  kind,
+});
 
 /** What a read needs of a listed Node: its kubelet's version (native sidecars). */
 function nodeFieldsOf(node: KubeObject): KubeObject {
@@ -197,7 +200,7 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
     path: string,
     read: { signal?: AbortSignal; caller?: KubernetesCaller },
     unreadable: UnreadableKind[],
-    keepOf: () => (item: KubeObject) => KubeObject,
+    keepOf: () => (item: KubeObject, kind: string) => KubeObject,
   ): Promise<KubeObject[]> {
     for (let restarts = 0; ; restarts++) {
       const items: KubeObject[] = [];
@@ -227,11 +230,8 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
           unreadable.push({ kind, reason: `${kind} ${problem}` });
           return [];
         }
-        for (const item of body?.items ?? []) {
-          const kept = keep(item);
-          kept.kind = kind;
-          items.push(kept);
-        }
+        // List items carry no kind: each is kept as the list's kind.
+        for (const item of body?.items ?? []) items.push(keep(item, kind));
         token = body?.metadata?.continue || undefined;
       } while (token);
       if (!expired) return items;

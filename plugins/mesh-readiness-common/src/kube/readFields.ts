@@ -103,18 +103,21 @@ function readWorkloadSpec(kind: string | undefined, spec: unknown): unknown {
  * managedFields or other server-kept metadata, only the annotations rules
  * read, and pod specs without what podShape.ts declares unread. Builds a
  * new object (sharing the kept values) and leaves the given one alone.
+ * `kind`, for an item of a list (which carries none), is the list's kind,
+ * and is set on the object kept.
  *
  * @public
  */
-export function readFieldsOf(obj: KubeObject): KubeObject {
+export function readFieldsOf(obj: KubeObject, kind: string | undefined = obj.kind): KubeObject {
   const kept: Record<string, unknown> = {};
   for (const key in obj) {
     if (!hasOwn(obj, key) || key === 'status') continue;
     let value = obj[key];
     if (key === 'metadata') value = readMetadata(value);
-    else if (key === 'spec') value = obj.kind === 'Pod' ? readPodSpec(value) : readWorkloadSpec(obj.kind, value);
+    else if (key === 'spec') value = kind === 'Pod' ? readPodSpec(value) : readWorkloadSpec(kind, value);
     put(kept, key, value);
   }
+  if (kind !== undefined) kept.kind = kind;
   return kept as KubeObject;
 }
 
@@ -147,10 +150,10 @@ const SHARED_METADATA = ['labels', 'annotations', 'ownerReferences'] as const;
  *
  * @public
  */
-export function readFieldsOfEach(): (obj: KubeObject) => KubeObject {
+export function readFieldsOfEach(): (obj: KubeObject, kind?: string) => KubeObject {
   let previous: KubeObject | undefined;
-  return obj => {
-    const kept = readFieldsOf(obj);
+  return (obj, kind = obj.kind) => {
+    const kept = readFieldsOf(obj, kind);
     if (previous) {
       if (hasOwn(kept, 'spec') && identical(kept.spec, previous.spec)) kept.spec = previous.spec;
       const metadata = kept.metadata as Record<string, unknown> | undefined;
