@@ -13,11 +13,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { startLiveClusters, testCluster } from '../../plugins/mesh-readiness-backend/src/cluster/__testUtils__/liveClusters';
 import { harness } from '../backendHarness';
+import type { KeptFields } from '../../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
 
 export interface ScanWorkerInput {
   clusters: string[];
   /** Where to write every stored report (JSON), to compare two versions' findings. */
   reportFile?: string;
+  /** What each read keeps, instead of what the scanner asks for: `all` to compare with whole objects. */
+  fields?: KeptFields;
 }
 
 export interface ScanWorkerResult {
@@ -54,7 +57,7 @@ async function main() {
     source.readSnapshot = async options => {
       const started = performance.now();
       try {
-        return await read(options);
+        return await read(input.fields ? { ...options, fields: input.fields } : options);
       } finally {
         readMs = Math.max(readMs, performance.now() - started);
       }
