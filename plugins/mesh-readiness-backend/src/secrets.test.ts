@@ -5,13 +5,10 @@
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import request from 'supertest';
 import knexFactory from 'knex';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import { mockServices } from '@backstage/backend-test-utils';
 import { capturingLogger } from './cluster/__testUtils__/capturingLogger';
-import { meshReadinessPlugin } from './plugin';
+import { startMeshReadinessBackend } from './cluster/__testUtils__/meshReadinessBackend';
 
 const CANARY = 'canary-7f3a9c1e-do-not-leak';
 const CATALOG_CANARY = 'canary-c4ta1og-do-not-use';
@@ -53,38 +50,25 @@ it('never returns, stores or logs the cluster token', async () => {
   const { lines: logs, factory: loggerFactory } = capturingLogger();
 
   const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
-  const { server } = await startTestBackend({
-    features: [
-      meshReadinessPlugin,
-      // The Kubernetes plugin reaches the clusters for us: its logs are searched too.
-      kubernetesPlugin,
-      mockServices.database.factory({ knex }),
-      loggerFactory,
-      mockServices.rootConfig.factory({
-        data: {
-          kubernetes: {
-            serviceLocatorMethod: { type: 'multiTenant' },
-            clusterLocatorMethods: [
-              { type: 'config', clusters: [
-                { name: 'live', url, authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },
-                { name: 'down', url: 'http://127.0.0.1:9', authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },
-              ] },
-              { type: 'catalog', dangerouslyAllowClusterUrls: ['127.0.0.1'] },
-            ],
-          },
-        },
-      }),
-      catalogServiceMock.factory({
-        entities: [
-          { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'web', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': 'web' } }, spec: { owner: 'team' }, relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }] },
-          { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team', namespace: 'default' }, spec: {} },
-          clusterEntity('proxied', url, 'localKubectlProxy'),
-          clusterEntity('with-token', url, 'serviceAccount'),
-        ],
-      }),
+  // The Kubernetes plugin reaches the clusters for us: its logs are searched too.
+  const { get } = await startMeshReadinessBackend({
+    services: [mockServices.database.factory({ knex }), loggerFactory],
+    kubernetes: {
+      clusterLocatorMethods: [
+        { type: 'config', clusters: [
+          { name: 'live', url, authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },
+          { name: 'down', url: 'http://127.0.0.1:9', authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },
+        ] },
+        { type: 'catalog', dangerouslyAllowClusterUrls: ['127.0.0.1'] },
+      ],
+    },
+    entities: [
+      { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'web', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': 'web' } }, spec: { owner: 'team' }, relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }] },
+      { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team', namespace: 'default' }, spec: {} },
+      clusterEntity('proxied', url, 'localKubectlProxy'),
+      clusterEntity('with-token', url, 'serviceAccount'),
     ],
   });
-  const get = (path: string) => request(server).get(`/api/mesh-readiness${path}`).set('Authorization', mockCredentials.user.header());
 
   const responses = [
     await get('/entities/component/default/web?refresh=true'),
@@ -116,4 +100,4 @@ it('never returns, stores or logs the cluster token', async () => {
   expect(logs.length).toBeGreaterThan(0);
   expect(logs.join('\n')).not.toContain(CANARY);
   expect(logs.join('\n')).not.toContain(CATALOG_CANARY);
-});
+}, 60_000);

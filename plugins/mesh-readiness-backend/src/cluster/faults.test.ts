@@ -7,19 +7,17 @@
  * - a 410 Gone on a `continue` token: real, from the API server itself,
  *   after etcd is compacted past the list's revision mid-list;
  * - the API server going away mid-list: after a good scan, the relay
- *   resets every connection, as a restarting server does.
+ *   resets every connection, as a restarting server does;
+ * - an answer cut off mid-body: the relay passes on the API server's real
+ *   answer's headers and first bytes, then the connection goes.
  * Skipped when no control plane is up.
  */
 import { randomBytes } from 'node:crypto';
-import request from 'supertest';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { EntityReadinessResponse, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { adminClient } from './adminClient';
 import { startLiveClusters, testCluster } from './__testUtils__/liveClusters';
+import { mappedComponent, startMeshReadinessBackend } from './__testUtils__/meshReadinessBackend';
 import { RelayDecision, startRelay } from './relay';
-import { meshReadinessPlugin } from '../plugin';
 
 const server = process.env.MR_KUBE_SERVER;
 const describeCluster = server ? describe : describe.skip;
@@ -118,34 +116,14 @@ describeCluster('faults of a real cluster', () => {
       // Connections reset while it restarts.
       return (_res, r) => r.socket.destroy();
     });
-    const testBackend = await startTestBackend({
-      features: [
-        meshReadinessPlugin,
-        kubernetesPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: {
-              serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: [
-                { type: 'config', clusters: [testCluster('steady', ADMIN), testCluster('restarting', ADMIN, relay.url)] },
-              ],
-            },
-            meshReadiness: { clusterTimeoutSeconds: 30 },
-          },
-        }),
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: { name: 'web', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': ns } },
-              spec: { type: 'service', owner: 'shop-team' },
-            },
-          ],
-        }),
-      ],
+    const portal = await startMeshReadinessBackend({
+      kubernetes: {
+        clusterLocatorMethods: [{ type: 'config', clusters: [testCluster('steady', ADMIN), testCluster('restarting', ADMIN, relay.url)] }],
+      },
+      meshReadiness: { clusterTimeoutSeconds: 30 },
+      entities: [mappedComponent(ns)],
     });
-    const get = (path: string) => request(testBackend.server).get(`/api/mesh-readiness${path}`).set('Authorization', mockCredentials.user.header());
+    const { get } = portal;
     const clustersOf = (report: EntityReadinessResponse) => [...new Set(report.workloads.map(w => w.cluster))].sort();
     try {
       const before = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
@@ -164,7 +142,40 @@ describeCluster('faults of a real cluster', () => {
       expect(JSON.stringify(after)).toMatch(/restarting/);
     } finally {
       relay.close();
-      await testBackend.stop();
+      await portal.stop();
+    }
+  }, 60_000);
+
+  it('fails a cluster whose answer is cut off mid-body at once, not at its timeout, and reads the others', async () => {
+    let cut = '';
+    const relay = await startRelay(req => {
+      if (!cut && req.url!.startsWith('/api/v1/pods?')) {
+        cut = req.url!;
+        return { cutAfterBytes: 40 };
+      }
+      return 'forward';
+    });
+    // A timeout far beyond this test's own: the cluster can only fail in time by seeing the cut.
+    const portal = await startMeshReadinessBackend({
+      kubernetes: {
+        clusterLocatorMethods: [{ type: 'config', clusters: [testCluster('steady', ADMIN), testCluster('cut', ADMIN, relay.url)] }],
+      },
+      meshReadiness: { clusterTimeoutSeconds: 600 },
+      entities: [mappedComponent(ns)],
+    });
+    try {
+      const report = (await portal.get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+      const scans = (await portal.get('/scans')).body as ScansResponse;
+      expect(cut).not.toBe('');
+      const failed = scans.clusters.find(c => c.cluster === 'cut')!;
+      expect(failed).toMatchObject({ status: 'error', locator: 'config', authProvider: 'serviceAccount' });
+      expect(failed.error).toMatch(/^listing Pod: the answer broke off after \d+ (of \d+ )?bytes/);
+      expect(failed.error).not.toMatch(/timed out/);
+      expect(scans.clusters.find(c => c.cluster === 'steady')).toMatchObject({ status: 'ok' });
+      expect([...new Set(report.workloads.map(w => w.cluster))]).toEqual(['steady']);
+    } finally {
+      relay.close();
+      await portal.stop();
     }
   }, 60_000);
 });

@@ -18,6 +18,7 @@ import {
   KubernetesBackendClient,
   KubernetesCaller,
 } from './KubernetesBackendClient';
+import { AnswerBrokenOffError, readAnswerBody } from './readAnswerBody';
 
 /**
  * How many objects one list call asks for. A page of 250 listed pods
@@ -118,10 +119,20 @@ function kindProblem(status: number, body: any): string | undefined {
   return undefined;
 }
 
-/** The answer's JSON; an answer that claims success but is cut off (a server going away mid-list) fails the cluster. */
+/**
+ * The answer's JSON. An answer that claims success but is cut off (a server
+ * going away mid-list) fails the cluster at once, not at its timeout.
+ */
 async function bodyOf(response: Response, what: string): Promise<any> {
+  let text: string;
   try {
-    return await response.json();
+    text = await readAnswerBody(response);
+  } catch (e) {
+    if (!(e instanceof AnswerBrokenOffError)) throw e;
+    throw new ClusterReadError(`${what}: ${e.message}`, response.status);
+  }
+  try {
+    return JSON.parse(text);
   } catch (e) {
     if (!response.ok) return undefined;
     throw new ClusterReadError(
