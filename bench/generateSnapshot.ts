@@ -7,6 +7,11 @@
  * each on its node, with its own service account token volume (a random
  * name, mounted in every container), Istio's injected init container,
  * proxy, labels and annotations where the namespace injects, and a status.
+ * As a scan reads it today, too: the target profile the live source detects
+ * (Istio 1.24 without the CNI plugin, ambient or native sidecars: a cluster
+ * before it picks a mode) and NetworkPolicies that limit ingress to the
+ * app's port, so that the rules judged again per data-plane mode (MR004's
+ * Pod Security, MR015's policies) have their work.
  * Scale 1 = 10,000 pods, 2,000 Services, 100 namespaces.
  */
 import type { ClusterSnapshot, KubeObject } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -46,6 +51,7 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
   for (let n = 0; n < namespaces; n++) {
     const ns = `team-${n}`;
     const injected = rand() < 0.7;
+    const policed = rand() < 0.4;
     objects.push({
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -233,6 +239,19 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
           },
         });
       }
+      if (policed) {
+        // Ingress to the app's port from the namespace's pods: what teams write, and what drops HBONE in ambient.
+        objects.push({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { ...meta(`${app}-ingress`, ns, `${uid}-np`, { generation: 1 }) },
+          spec: {
+            podSelector: { matchLabels: { app } },
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port }] }],
+          },
+        });
+      }
       // Two Services per app: 2,000 at scale 1. The second overlaps the first
       // (same pods, by version), with a random protocol, so MR002 has work.
       objects.push({
@@ -270,7 +289,12 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
       });
     }
   }
-  return { cluster: `bench-${scale}x`, source: 'live', objects };
+  return {
+    cluster: `bench-${scale}x`,
+    source: 'live',
+    objects,
+    environment: { istioVersion: '1.24.0', istioCni: false, ambient: false, nativeSidecars: false },
+  };
 }
 
 /**
@@ -307,6 +331,8 @@ export function skeletonOf(snapshot: ClusterSnapshot): ClusterSnapshot {
             ...base,
             spec: { ...(o.spec.clusterIP === 'None' ? { clusterIP: 'None' } : {}), selector: o.spec.selector, ports: o.spec.ports },
           };
+        case 'NetworkPolicy':
+          return { ...base, spec: o.spec };
         default:
           return base;
       }

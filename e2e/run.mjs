@@ -3,9 +3,11 @@
  * End-to-end tests of the Mesh Readiness plugin in a real browser: Debian's
  * chromium (apt-get install chromium) driven by playwright-core, against the
  * demo portal started as the README starts it (`yarn start` at the repo
- * root; scripts/start.sh is that after an install). Saves the screenshots the
- * README shows under docs/screenshots/, stops the portal, and exits non-zero
- * when a check fails.
+ * root; scripts/start.sh is that after an install). Every page is visited in
+ * Backstage's light and dark themes and checked against WCAG 2 A/AA by
+ * axe-core (./axe.mjs). Saves the screenshots the README shows under
+ * docs/screenshots/ (<name>.png, and <name>-dark.png in the dark theme),
+ * stops the portal, and exits non-zero when a check fails.
  *
  *   yarn test:e2e
  *
@@ -16,12 +18,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertAccessible } from './axe.mjs';
 import { launchChromium } from './chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shots = path.join(root, 'docs', 'screenshots');
 const APP = 'http://localhost:3000';
 const BACKEND = 'http://localhost:7007';
+// Backstage's two built-in themes, by their ids.
+const THEMES = ['light', 'dark'];
 const STARTUP_SECONDS = Number(process.env.E2E_STARTUP_SECONDS ?? 420);
 // Screenshots of failures are for debugging, not for the docs.
 const failures = path.join(root, 'node_modules', '.cache', 'e2e');
@@ -122,7 +127,7 @@ async function stopPortal() {
 /* ---------------------------------------------------------------- checks */
 
 const results = [];
-async function check(name, fn) {
+async function checkNamed(name, fn) {
   const started = Date.now();
   try {
     await fn();
@@ -137,6 +142,14 @@ async function check(name, fn) {
   }
 }
 
+// The demo's waiver of MR011 on payment-gateway runs out on this day.
+const DEMO_WAIVER_UNTIL = '2026-12-07';
+const daysLeft = Math.round(
+  (Date.parse(`${DEMO_WAIVER_UNTIL}T00:00:00Z`) -
+    Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`)) /
+    86_400_000,
+);
+
 let browser;
 let page;
 try {
@@ -144,8 +157,77 @@ try {
   await waitFor(APP, STARTUP_SECONDS, portal);
   await waitForDemoCatalog(STARTUP_SECONDS);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(60_000);
+
+  // The Tech Insights facts are read from the backend, in no theme.
+  await checkNamed(
+    'Tech Insights serves the mesh-readiness facts of a demo component',
+    async () => {
+      const guest = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+      const token = (await guest.json()).backstageIdentity?.token;
+      const url = `${BACKEND}/api/tech-insights/facts/latest?entity=component:default/cart&ids[]=mesh-readiness`;
+      // The retriever runs on its cadence (every minute in the demo).
+      const deadline = Date.now() + 180_000;
+      let facts;
+      while (!facts && Date.now() < deadline) {
+        const res = await fetch(url, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+        facts = (await res.json())['mesh-readiness']?.facts;
+        if (!facts) await sleep(3000);
+      }
+      if (!facts) throw new Error('no mesh-readiness facts for cart in 180 s');
+      if (facts.ready !== false || facts.level !== 0)
+        throw new Error(`cart's facts are ${JSON.stringify(facts)}`);
+      if (!facts.failingRules.includes('MR002'))
+        throw new Error(`MR002 missing from ${facts.failingRules}`);
+    },
+  );
+
+  // Every page is checked, and photographed, in both of Backstage's themes.
+  for (const theme of THEMES) {
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+    });
+    // Where Backstage's AppThemeSelector keeps the theme the user picked.
+    await context.addInitScript(id => {
+      window.localStorage.setItem('theme', id);
+    }, theme);
+    page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    await themedChecks(theme);
+    await context.close();
+  }
+} catch (e) {
+  console.log(`✖ setup: ${e.message}`);
+  if (log) console.log(log.split('\n').slice(-40).join('\n'));
+  results.push({ name: 'setup', ok: false });
+} finally {
+  await browser?.close();
+  await stopPortal();
+}
+
+const failed = results.filter(r => !r.ok).length;
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
+
+/** The checks of the pages, in one theme; screenshots are named after it. */
+async function themedChecks(theme) {
+  const inTheme = name => `${name} (${theme} theme)`;
+  const check = (name, fn) => checkNamed(inTheme(name), fn);
+  // Accessibility of the page as it is now: WCAG 2 A and AA, axe-core.
+  const audit = where => assertAccessible(page, inTheme(where));
+  /** Saves docs/screenshots/<name>[-dark].png of `target`, then audits the page. */
+  const shot = async (name, target = page, options = {}) => {
+    await target.screenshot({
+      path: path.join(
+        shots,
+        `${name}${theme === 'light' ? '' : `-${theme}`}.png`,
+      ),
+      ...options,
+    });
+    await audit(name);
+  };
 
   // The demo signs in as a guest; sign in once, then open pages directly.
   await page.goto(APP);
@@ -154,7 +236,10 @@ try {
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   const catalogLink = nav.getByRole('link', { name: 'Catalog', exact: true });
   await enter.or(catalogLink).first().waitFor();
-  if (await enter.isVisible()) await enter.click();
+  if (await enter.isVisible()) {
+    await audit('the guest sign-in page');
+    await enter.click();
+  }
   await catalogLink.waitFor();
 
   const open = url => page.goto(`${APP}${url}`);
@@ -166,11 +251,26 @@ try {
   };
 
   await check('the sidebar links to the organisation page', async () => {
-    const nav = page.getByRole('navigation', { name: 'sidebar nav' });
     const link = nav.getByRole('link', { name: /Mesh Readiness/ });
     if ((await link.getAttribute('href')) !== '/mesh-readiness')
       throw new Error('no sidebar link to /mesh-readiness');
   });
+
+  await check(
+    'a component ready for sidecar but not for ambient says what blocks ambient',
+    async () => {
+      await open('/catalog/default/component/storefront-web');
+      await openTab('/catalog/default/component/storefront-web');
+      await page.getByText('Deployment storefront/storefront-web').waitFor();
+      const modes = page.getByTestId('workload-modes');
+      await modes.getByText('Ready for sidecar', { exact: true }).waitFor();
+      await modes
+        .getByText(/^Not ready for ambient: blocked by MR015 /)
+        .waitFor();
+      await page.getByTestId('finding-MR001').waitFor();
+      await shot('entity-tab', page, { fullPage: true });
+    },
+  );
 
   await check(
     'a demo component shows the Mesh Readiness tab with a failing rule and its docs link, and scans on demand',
@@ -197,14 +297,13 @@ try {
       if (!href?.startsWith('https://istio.io/latest/docs/'))
         throw new Error(`docs link is ${href}`);
       await page.waitForTimeout(500); // let the row finish opening
-      await page.screenshot({
-        path: path.join(shots, 'entity-tab.png'),
-        fullPage: true,
-      });
+      await row.scrollIntoViewIfNeeded();
+      await shot('entity-tab-finding', row);
 
       await page.getByText('Failing only').click();
       await page.getByTestId('finding-MR001').waitFor({ state: 'detached' });
       await row.waitFor();
+      await audit('the tab, failing findings only');
 
       // The demo's policy allows scanning on demand: the scan, a POST, runs and answers.
       const refreshed = page.waitForResponse(
@@ -233,9 +332,7 @@ try {
         )
         .waitFor();
       await card.getByTestId('finding-MR001').waitFor();
-      await card.screenshot({
-        path: path.join(shots, 'workload-notice.png'),
-      });
+      await shot('workload-notice', card);
     },
   );
 
@@ -248,31 +345,20 @@ try {
         .filter({ hasText: 'CronJob payments/settlement' });
       await card
         .getByTestId('workload-waivers')
-        .getByText(
-          /MR001 expired on 2026-06-30: Batch job, reached by no one/,
-        )
+        .getByText(/MR001 expired on 2026-06-30: Batch job, reached by no one/)
         .waitFor();
       const row = card.getByTestId('finding-MR001');
       await row.getByText('fail', { exact: true }).waitFor();
-      await row
-        .getByText(/^waiver expired on 2026-06-30: Batch job/)
-        .waitFor();
-      await card.screenshot({ path: path.join(shots, 'tab-waivers.png') });
+      await row.getByText(/^waiver expired on 2026-06-30: Batch job/).waitFor();
+      await shot('tab-waivers', card);
 
       await open('/catalog/default/component/payment-gateway/mesh-readiness');
       await page
         .getByTestId('workload-waivers')
         .getByText(/MR011 until 2026-12-07: Probes go through the gateway/)
         .waitFor();
+      await audit('the tab of a component with a waiver');
     },
-  );
-
-  // The demo's waiver of MR011 on payment-gateway runs out on this day.
-  const DEMO_WAIVER_UNTIL = '2026-12-07';
-  const daysLeft = Math.round(
-    (Date.parse(`${DEMO_WAIVER_UNTIL}T00:00:00Z`) -
-      Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`)) /
-      86_400_000,
   );
 
   await check(
@@ -291,14 +377,13 @@ try {
             ),
           )
           .waitFor();
-        await card.screenshot({
-          path: path.join(shots, 'scorecard-expiring-waivers.png'),
-        });
+        await shot('scorecard-expiring-waivers', card);
       } else {
         // The demo's date is outside the window on this day: nothing is listed.
         await card
           .getByText('No waiver runs out in the next 14 days.')
           .waitFor();
+        await audit('the team scorecard');
       }
     },
   );
@@ -314,44 +399,23 @@ try {
         if ((await page.getByText(title, { exact: true }).count()) !== 1)
           throw new Error('the notice was sent more than once');
         await page.waitForTimeout(500); // let the list settle
-        await page.screenshot({
-          path: path.join(shots, 'notification.png'),
-          fullPage: true,
-        });
+        await shot('notification', page, { fullPage: true });
+        // Opening the notice marks it read, and the page lists unread ones:
+        // only in the last theme, so that every theme shows it.
+        if (theme !== THEMES.at(-1)) return;
         await notice.click();
         await page.waitForURL(
           /\/catalog\/default\/component\/payment-gateway\/mesh-readiness$/,
         );
       } else {
-        await page.getByText(/notifications/i).first().waitFor();
+        await page
+          .getByText(/notifications/i)
+          .first()
+          .waitFor();
         if (await page.getByText(title, { exact: true }).count())
           throw new Error('notified outside the week before the waiver ends');
+        await audit('the notifications page');
       }
-    },
-  );
-
-  await check(
-    'Tech Insights serves the mesh-readiness facts of a demo component',
-    async () => {
-      const guest = await fetch(`${BACKEND}/api/auth/guest/refresh`);
-      const token = (await guest.json()).backstageIdentity?.token;
-      const url = `${BACKEND}/api/tech-insights/facts/latest?entity=component:default/cart&ids[]=mesh-readiness`;
-      // The retriever runs on its cadence (every minute in the demo).
-      const deadline = Date.now() + 180_000;
-      let facts;
-      while (!facts && Date.now() < deadline) {
-        const res = await fetch(url, {
-          headers: { Authorization: `Bearer ${token}` },
-        });
-        if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-        facts = (await res.json())['mesh-readiness']?.facts;
-        if (!facts) await sleep(3000);
-      }
-      if (!facts) throw new Error('no mesh-readiness facts for cart in 180 s');
-      if (facts.ready !== false || facts.level !== 0)
-        throw new Error(`cart's facts are ${JSON.stringify(facts)}`);
-      if (!facts.failingRules.includes('MR002'))
-        throw new Error(`MR002 missing from ${facts.failingRules}`);
     },
   );
 
@@ -363,6 +427,7 @@ try {
     await page
       .getByText('backstage.io/kubernetes-id: legacy-billing')
       .waitFor();
+    await audit('the tab of an unmapped component');
   });
 
   await check(
@@ -372,9 +437,7 @@ try {
       const card = page.getByTestId('mesh-onboarding-checklist');
       await card.getByText(/\d+ of \d+ steps done/).waitFor();
       await card.scrollIntoViewIfNeeded();
-      await card.screenshot({
-        path: path.join(shots, 'onboarding-checklist.png'),
-      });
+      await shot('onboarding-checklist', card);
       await card
         .getByRole('link', { name: /istio-init may add NET_ADMIN and NET_RAW/ })
         .click();
@@ -383,6 +446,7 @@ try {
       );
       await page.getByText('Showing MR004 only').waitFor();
       await page.getByTestId('finding-MR004').waitFor();
+      await audit('the tab showing one rule');
     },
   );
 
@@ -393,10 +457,7 @@ try {
     await page.getByRole('link', { name: 'ledger' }).waitFor();
     await page.getByText('Not mapped', { exact: true }).first().waitFor();
     await page.getByRole('img', { name: /^trend: / }).waitFor();
-    await page.screenshot({
-      path: path.join(shots, 'team-scorecard.png'),
-      fullPage: true,
-    });
+    await shot('team-scorecard', page, { fullPage: true });
   });
 
   await check(
@@ -418,24 +479,10 @@ try {
         .getByRole('img', { name: /scan .* every cluster read$/ })
         .first()
         .waitFor();
-      await page.screenshot({
-        path: path.join(shots, 'organisation.png'),
-        fullPage: true,
-      });
+      await shot('organisation', page, { fullPage: true });
       await page.getByRole('link', { name: 'Payments', exact: true }).click();
       await page.waitForURL(/\/group\/team-payments\/mesh-readiness$/);
       await page.getByText('Rules blocking the most workloads').waitFor();
     },
   );
-} catch (e) {
-  console.log(`✖ setup: ${e.message}`);
-  if (log) console.log(log.split('\n').slice(-40).join('\n'));
-  results.push({ name: 'setup', ok: false });
-} finally {
-  await browser?.close();
-  await stopPortal();
 }
-
-const failed = results.filter(r => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);

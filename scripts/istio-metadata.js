@@ -38,13 +38,25 @@ function render() {
  * under the Apache License, Version 2.0: http://www.apache.org/licenses/LICENSE-2.0
  */
 
+/**
+ * An annotation or label key Istio knows.
+ *
+ * @public
+ */
 export interface IstioMetadataKey {
+  /** The key, e.g. \`sidecar.istio.io/inject\`. */
   name: string;
+  /** Istio still reads it, but a later release will not. */
   deprecated: boolean;
   /** The resource kinds it belongs on; \`Any\` for every kind. */
   resources: string[];
 }
 
+/**
+ * Istio's annotation and label keys, as its own catalogue lists them.
+ *
+ * @public
+ */
 export const ISTIO_METADATA: { annotations: IstioMetadataKey[]; labels: IstioMetadataKey[] } = {
   annotations: [
 ${table.annotations.map(line).join('\n')}

@@ -97,8 +97,8 @@ describe('the mesh-readiness fact retriever', () => {
     expect(cart).toMatchObject({ entity: { kind: 'component', namespace: 'default', name: 'cart' } });
     expect(cart.facts).toEqual({
       ready: false,
-      // MR003 (UID 1337) blocks both data-plane modes.
-      ambientReady: false,
+      // MR003 (UID 1337) blocks the sidecar only: in ambient no proxy shares the pod.
+      ambientReady: true,
       level: 0,
       score: expect.any(Number),
       workloads: 1,

@@ -35,9 +35,15 @@ describe('the mesh-readiness command', () => {
     const result = run(['check', MIXED, '--format', 'xml']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--format must be one of table, json, sarif, junit, github, markdown');
-    const help = run(['--help']);
+    const unknown = run(['check', MIXED, '--formt', 'json']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--formt'");
+    expect(run(['check']).stderr).toContain("missing required argument 'path'");
+    expect(run([]).status).toBe(2);
+    const help = run(['check', '--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('Usage: mesh-readiness check PATH...');
+    expect(help.stdout).toContain('Usage: mesh-readiness check [options] <path...>');
+    expect(help.stdout).toContain('Exit status: 0 the gate passes, 1 a finding fails it');
   });
 
   it('runs the rules a module exports beside the built-in ones', () => {

@@ -1,7 +1,7 @@
 import { applyWaivers, evaluate } from './engine';
 import { parseManifests } from './manifests';
 import { RULE_DEFINITIONS } from './rules';
-import { averageScore, componentReady, levelOf, needsAction, scoreOf, summarize, topFailingRules } from './scoring';
+import { averageScore, componentReady, findingsNeedingAction, levelOf, needsAction, scoreOf, summarize, topFailingRules } from './scoring';
 import { Finding } from './types';
 
 const NAMESPACE = `
@@ -233,6 +233,17 @@ describe('scoring', () => {
   it('asks for action on failures, warnings and unknowns only', () => {
     const statuses: Finding['status'][] = ['pass', 'fail', 'warn', 'skip', 'unknown', 'waived'];
     expect(statuses.filter(status => needsAction({ status }))).toEqual(['fail', 'warn', 'unknown']);
+  });
+
+  it('lists the findings a workload does not clear, as the report says now', () => {
+    const workload = {
+      kind: 'Deployment', namespace: 'a', name: 'x', ready: false, level: 0 as const, score: 0,
+      findings: [f('MR001', 'error', 'pass'), f('MR003', 'error', 'fail'), f('MR005', 'warning', 'waived'), f('MR006', 'warning', 'warn')],
+    };
+    expect(findingsNeedingAction(workload).map(x => x.ruleId)).toEqual(['MR003', 'MR006']);
+    // The same report object after its findings change (a waiver applied, a rescan merged in).
+    workload.findings = [f('MR003', 'error', 'waived'), f('MR008', 'warning', 'unknown')];
+    expect(findingsNeedingAction(workload).map(x => x.ruleId)).toEqual(['MR008']);
   });
 
   it('calls a component ready only when it is mapped and every one of its workloads is', () => {

@@ -58,6 +58,8 @@ export {
 } from './waivers';
 export type { WaiverSet, WaiverEntry } from './waivers';
 export { parseManifests, READ_KINDS } from './manifests';
+export { ISTIO_METADATA } from './kube/istioMetadata.generated';
+export type { IstioMetadataKey } from './kube/istioMetadata.generated';
 export {
   parseTargetProfile,
   applyTargetProfile,

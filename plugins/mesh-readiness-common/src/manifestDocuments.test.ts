@@ -2,28 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseManifests } from './manifests';
 import { splitDocuments } from './manifestDocuments';
+import { repositoryYamlFiles } from './testUtils';
 
 const REPO = path.resolve(__dirname, '../../..');
 
-/** Every YAML file the repository ships as fixtures, examples or demo: what users write. */
-function repositoryYaml(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'dist') continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry.name) && /fixtures|examples|demo/.test(full)) found.push(full);
-    }
-  };
-  for (const top of ['plugins', 'packages', 'examples']) {
-    if (fs.existsSync(path.join(REPO, top))) walk(path.join(REPO, top));
-  }
-  return found.sort();
-}
-
 describe('the fast manifest parse', () => {
-  const files = repositoryYaml();
+  const files = repositoryYamlFiles(REPO);
 
   it('finds the fixtures it compares', () => {
     expect(files.length).toBeGreaterThan(40);

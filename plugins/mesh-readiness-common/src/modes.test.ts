@@ -73,6 +73,21 @@ describe('readiness per data-plane mode', () => {
     });
   });
 
+  it('UID 1337 and the sidecar-only ports block the sidecar, not ambient; a port ztunnel takes in the pod blocks both', () => {
+    const privileged = NAMESPACE.replace('restricted', 'privileged');
+    const asProxy = WEB.replace('image: shop/web:1.0', 'image: shop/web:1.0\n          securityContext: {runAsUser: 1337}');
+    const agentPorts = asProxy.replace('containerPort: 8080}]', 'containerPort: 8080}, {containerPort: 15020}]');
+    expect(modesOf(`${privileged}---\n${agentPorts}`).modes).toEqual({
+      sidecar: { ready: false, blocking: ['MR003', 'MR007'] },
+      ambient: { ready: true, blocking: [] },
+    });
+    const hbonePort = WEB.replace('containerPort: 8080}]', 'containerPort: 8080}, {containerPort: 15008}]');
+    expect(modesOf(`${privileged}---\n${hbonePort}`).modes).toEqual({
+      sidecar: { ready: false, blocking: ['MR007'] },
+      ambient: { ready: false, blocking: ['MR007'] },
+    });
+  });
+
   it('rolls up per mode: how many are ready, which rules block most', () => {
     const restricted = modesOf(`${NAMESPACE}---\n${WEB}---\n${APP_PORT_ONLY}`);
     const summary = summarize([restricted, restricted]);

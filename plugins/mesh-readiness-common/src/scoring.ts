@@ -181,19 +181,14 @@ export function averageScore(scores: number[]): number {
 }
 
 /**
- * The findings a workload does not clear, once per report: stored reports
- * stay the same objects until another scan lands, and scorecards ask often.
+ * The findings a workload does not clear, in report order. Computed each
+ * time: a filter over a workload's few findings costs less than keeping an
+ * answer per report object, which would go stale if the report changed.
+ *
+ * @public
  */
-const needingAction = new WeakMap<WorkloadReport, Finding[]>();
-
-/** @public */
 export function findingsNeedingAction(workload: WorkloadReport): Finding[] {
-  let found = needingAction.get(workload);
-  if (!found) {
-    found = workload.findings.filter(needsAction);
-    needingAction.set(workload, found);
-  }
-  return found;
+  return workload.findings.filter(needsAction);
 }
 
 /** Catalogue order, to break ties; custom rules come after the built-in ones. */

@@ -1,7 +1,11 @@
 /*
  * The fixture format shared by the engine's tests and the `check` command's
- * tests (see src/rules/__fixtures__/README.md). Pure: takes text.
+ * tests (see src/rules/__fixtures__/README.md), pure: takes text; and, for
+ * tests on Node only, the walk that finds every YAML file the repository
+ * ships as fixtures, examples or demo.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { ClusterEnvironment, FindingStatus, UnreadableKind } from './types';
 
 export type { ClusterEnvironment, FindingStatus, UnreadableKind } from './types';
@@ -53,4 +57,28 @@ export function parseFixtureHeader(text: string): FixtureHeader {
     if (unreadable) header.unreadable = [...(header.unreadable ?? []), { kind: unreadable[1], reason: unreadable[2].trim() }];
   }
   return header;
+}
+
+/**
+ * Every YAML file under the repository's `plugins`, `packages` and
+ * `examples` folders whose path names fixtures, examples or a demo: what
+ * users write, for tests that compare two readings of the same text.
+ * Node only (it reads the file system); sorted, so test names are stable.
+ *
+ * @public
+ */
+export function repositoryYamlFiles(repositoryRoot: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'dist') continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(entry.name) && /fixtures|examples|demo/.test(full)) found.push(full);
+    }
+  };
+  for (const top of ['plugins', 'packages', 'examples']) {
+    if (fs.existsSync(path.join(repositoryRoot, top))) walk(path.join(repositoryRoot, top));
+  }
+  return found.sort();
 }

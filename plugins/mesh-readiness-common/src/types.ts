@@ -55,6 +55,11 @@ export interface RuleDefinition {
   istioAnalyzer?: { code: string; name: string; url: string };
   /** The matching Kiali validation, where one exists. */
   kiali?: { code: string; name: string; url: string };
+  /**
+   * One sentence: how the rule judges a workload in ambient mode, where
+   * that differs from how it judges one with a sidecar.
+   */
+  ambient?: string;
   /** Position in the onboarding checklist: lower comes first. */
   onboardingOrder: number;
 }

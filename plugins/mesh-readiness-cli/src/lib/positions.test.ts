@@ -2,24 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, Node, parseDocument } from 'yaml';
 import { splitDocuments } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { repositoryYamlFiles } from '@mesh-readiness/plugin-mesh-readiness-common/testUtils';
 import { documentPositions } from './positions';
 
 const REPO = path.resolve(__dirname, '../../../..');
-
-function fixtureFiles(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'dist') continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry.name) && /fixtures|examples|demo/.test(full)) found.push(full);
-    }
-  };
-  walk(path.join(REPO, 'plugins'));
-  if (fs.existsSync(path.join(REPO, 'examples'))) walk(path.join(REPO, 'examples'));
-  return found.sort();
-}
 
 /** Every path in a document with the offset the yaml library gives it: the key's for a mapping entry, the item's for a list entry. */
 function yamlOffsets(node: unknown, prefix: Array<string | number> = [], out: Array<[Array<string | number>, number]> = []) {
@@ -41,7 +27,7 @@ function yamlOffsets(node: unknown, prefix: Array<string | number> = [], out: Ar
 }
 
 describe('positions from js-yaml', () => {
-  const documents = fixtureFiles().flatMap(file =>
+  const documents = repositoryYamlFiles(REPO).flatMap(file =>
     splitDocuments(fs.readFileSync(file, 'utf8').replace(/^\ufeff/, '')).map((d, i) => [`${path.relative(REPO, file)} #${i}`, d.text] as const),
   );
 

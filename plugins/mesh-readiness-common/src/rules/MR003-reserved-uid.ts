@@ -1,6 +1,7 @@
 import { Evidence } from '../types';
 import { containersOf } from '../kube/containers';
 import { isRecord } from '../kube/objects';
+import { injectionOf } from '../kube/dataPlaneMode';
 import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
 
@@ -39,8 +40,17 @@ export const reservedUid: Rule = {
   runAsNonRoot: true`,
   docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   istioAnalyzer: istioAnalyzer('IST0144', 'InvalidApplicationUID'),
+  ambient:
+    'The rule does not apply: no proxy runs in the pod, and the in-pod capture that ztunnel sets up exempts ztunnel’s own traffic by its packet mark, not by UID, so UID 1337 is an ordinary UID there.',
   onboardingOrder: 1,
-  check({ workload }) {
+  readsDataPlaneMode: true,
+  check({ workload, index, mode }) {
+    const injection = injectionOf(workload, index, mode);
+    if (injection.state === 'ambient') {
+      return skip(
+        `The workload is in ambient mode (${injection.reason}): no sidecar runs in the pod and ztunnel’s capture does not exempt UID 1337, so the UID is not reserved.`,
+      );
+    }
     const offending: Evidence[] = [];
     const seen = new Set<string>();
     let containers = 0;

@@ -8,6 +8,7 @@ import {
 import { isRecord } from '../kube/objects';
 import { SnapshotIndex } from '../kube/snapshotIndex';
 import { PodView, podViewsOf } from '../kube/workloads';
+import { injectionOf } from '../kube/dataPlaneMode';
 import { fail, pass, Rule, skip } from './rule';
 import { servicePortsReaching } from './servicePorts';
 
@@ -15,6 +16,23 @@ import { servicePortsReaching } from './servicePorts';
 export const RESERVED_PORTS = new Set([
   15000, 15001, 15002, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090,
 ]);
+
+/**
+ * Ports ztunnel listens on inside an ambient pod's network namespace
+ * (Istio's cni/pkg/config: outbound, inbound plaintext, inbound HBONE, DNS
+ * capture, which is on by default); the rest of the sidecar's ports are free.
+ */
+const AMBIENT_RESERVED_PORTS = new Set([15001, 15006, 15008, 15053]);
+
+/** The ports taken inside the pod, and by whom, for the data plane the workload runs (or would run) with. */
+interface Reservation {
+  ports: Set<number>;
+  by: 'the sidecar' | 'ztunnel in ambient mode';
+  /** Per-shape cache key: the two sets give different answers. */
+  key: string;
+}
+const SIDECAR: Reservation = { ports: RESERVED_PORTS, by: 'the sidecar', key: 'reservedPorts' };
+const AMBIENT: Reservation = { ports: AMBIENT_RESERVED_PORTS, by: 'ztunnel in ambient mode', key: 'reservedPorts/ambient' };
 
 /**
  * On live pods the injector rewrites HTTP probes to the Istio agent under
@@ -43,16 +61,20 @@ interface ReservedUse {
  * which are reserved: the same for every pod of one shape, so decided once;
  * only the evidence naming the pod is written per pod.
  */
-function portUsesOf(pod: PodView, index: SnapshotIndex): { checked: number; reserved: ReservedUse[] } {
-  return index.perPod(pod, 'reservedPorts', reservedPortsOf);
+function portUsesOf(pod: PodView, index: SnapshotIndex, taken: Reservation): { checked: number; reserved: ReservedUse[] } {
+  return index.perPod(pod, taken.key, (shape, idx) => reservedPortsOf(shape, idx, taken.ports));
 }
 
-function reservedPortsOf(shape: PodView, index: SnapshotIndex): { checked: number; reserved: ReservedUse[] } {
+function reservedPortsOf(
+  shape: PodView,
+  index: SnapshotIndex,
+  taken: Set<number>,
+): { checked: number; reserved: ReservedUse[] } {
   let checked = 0;
   const reserved: ReservedUse[] = [];
   for (const p of containerPortsOf(shape)) {
     checked++;
-    if (!RESERVED_PORTS.has(p.port)) continue;
+    if (!taken.has(p.port)) continue;
     reserved.push({
       key: `container/${p.container.name}/${p.port}`, port: p.port, field: p.path,
       detail: `container "${p.container.name}" declares port ${p.port}`,
@@ -61,7 +83,7 @@ function reservedPortsOf(shape: PodView, index: SnapshotIndex): { checked: numbe
   for (const use of servicePortsReaching(shape, index)) {
     if (use.podPort === undefined) continue;
     checked++;
-    if (!RESERVED_PORTS.has(use.podPort)) continue;
+    if (!taken.has(use.podPort)) continue;
     reserved.push({
       key: `service/${use.serviceName}/${use.index}`, port: use.podPort, service: use.serviceName,
       field: `spec.ports[${use.index}].targetPort`,
@@ -76,7 +98,7 @@ function reservedPortsOf(shape: PodView, index: SnapshotIndex): { checked: numbe
       if (!resolved) continue;
       if (shape.source === 'pod' && index.isLive && isRewrittenProbe(probe, resolved.port)) continue;
       checked++;
-      if (!RESERVED_PORTS.has(resolved.port)) continue;
+      if (!taken.has(resolved.port)) continue;
       reserved.push({
         key: `probe/${c.name}/${probeKind}`, port: resolved.port,
         field: `${c.path}.${probeKind}.${resolved.handler}.port`,
@@ -98,8 +120,12 @@ export const reservedPorts: Rule = {
   remediation:
     'Move the application’s container ports, Service targetPorts and probes off 15000, 15001, 15002, 15004, 15006, 15008, 15009, 15020, 15021, 15053 and 15090.',
   docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio',
+  ambient:
+    'Only the ports ztunnel listens on inside the pod are taken (15001, 15006, 15008 and 15053); the sidecar’s admin, agent, health and telemetry ports are free.',
   onboardingOrder: 7,
-  check({ workload, index }) {
+  readsDataPlaneMode: true,
+  check({ workload, index, mode }) {
+    const taken = injectionOf(workload, index, mode).state === 'ambient' ? AMBIENT : SIDECAR;
     const evidence = new Map<string, Evidence>();
     let checked = 0;
     const reserved = new Set<number>();
@@ -111,7 +137,7 @@ export const reservedPorts: Rule = {
       let end = run + 1;
       while (end < views.length && views[end].shape === views[run].shape) end++;
       const pod = views[end - 1];
-      const uses = portUsesOf(pod, index);
+      const uses = portUsesOf(pod, index, taken);
       checked += uses.checked * (end - run);
       run = end;
       for (const hit of uses.reserved) {
@@ -136,10 +162,10 @@ export const reservedPorts: Rule = {
     if (evidence.size > 0) {
       const ports = [...reserved].sort((a, b) => a - b);
       return fail(
-        `The workload uses port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}, reserved for the sidecar.`,
+        `The workload uses port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}, reserved for ${taken.by}.`,
         [...evidence.values()],
       );
     }
-    return pass(`None of the ${checked} ports the workload uses is reserved for the sidecar.`);
+    return pass(`None of the ${checked} ports the workload uses is reserved for ${taken.by}.`);
   },
 };

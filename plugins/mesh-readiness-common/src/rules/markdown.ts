@@ -27,6 +27,7 @@ export function renderRuleReference(rules: RuleDefinition[]): string {
       `Fix: ${r.remediation}`,
     ];
     if (r.remediationSnippet) lines.push('', '```yaml', r.remediationSnippet, '```');
+    if (r.ambient) lines.push('', `In ambient mode: ${r.ambient}`);
     lines.push('', `Istio documentation: ${r.docsUrl}`);
     if (r.istioAnalyzer) {
       lines.push('', `Nearest \`istioctl analyze\` message: [${r.istioAnalyzer.code} ${r.istioAnalyzer.name}](${r.istioAnalyzer.url})`);

@@ -30,7 +30,10 @@ export class MeshReadinessClient implements MeshReadinessApi {
 
   getEntityReadiness(
     entity: EntityRefParts,
-    options: { refresh?: boolean; clusterCredentials?: Record<string, string> } = {},
+    options: {
+      refresh?: boolean;
+      clusterCredentials?: Record<string, string>;
+    } = {},
   ) {
     const path = [entity.kind, entity.namespace, entity.name]
       .map(encodeURIComponent)
@@ -42,7 +45,9 @@ export class MeshReadinessClient implements MeshReadinessApi {
     return options.refresh
       ? this.get<Report>(`/entities/${path}/scan`, {
           method: 'POST',
-          ...(Object.keys(credentials).length > 0 ? { headers: credentials } : {}),
+          ...(Object.keys(credentials).length > 0
+            ? { headers: credentials }
+            : {}),
         })
       : this.get<Report>(`/entities/${path}`);
   }

@@ -20,7 +20,9 @@ export async function userClusterCredentials(
         ? `oidc.${cluster.oidcTokenProvider}`
         : cluster.authProvider;
     const header = `Backstage-Kubernetes-Authorization-${cluster.authProvider}${
-      cluster.authProvider === 'oidc' && cluster.oidcTokenProvider ? `-${cluster.oidcTokenProvider}` : ''
+      cluster.authProvider === 'oidc' && cluster.oidcTokenProvider
+        ? `-${cluster.oidcTokenProvider}`
+        : ''
     }`;
     if (headers[header]) continue;
     const { token } = await authProviders.getCredentials(provider);

@@ -108,11 +108,20 @@ describe('ClustersCard', () => {
     await render(async () => ({
       scans: [],
       clusters: [
-        { cluster: 'eks', status: 'ok', attemptedAt: minutesAgo(1), scannedAt: minutesAgo(1), workloads: 4, locator: 'config', authProvider: 'aws' },
+        {
+          cluster: 'eks',
+          status: 'ok',
+          attemptedAt: minutesAgo(1),
+          scannedAt: minutesAgo(1),
+          workloads: 4,
+          locator: 'config',
+          authProvider: 'aws',
+        },
         {
           cluster: 'sso',
           status: 'error',
-          error: 'needs a signed-in user: auth provider "oidc" uses each user\'s own credentials',
+          error:
+            'needs a signed-in user: auth provider "oidc" uses each user\'s own credentials',
           attemptedAt: minutesAgo(1),
           workloads: 0,
           locator: 'catalog',
@@ -122,10 +131,16 @@ describe('ClustersCard', () => {
       ],
     }));
     const eks = await screen.findByTestId('cluster-eks');
-    expect(within(eks).getByText('config locator, auth provider aws')).toBeInTheDocument();
+    expect(
+      within(eks).getByText('config locator, auth provider aws'),
+    ).toBeInTheDocument();
     const sso = screen.getByTestId('cluster-sso');
-    expect(within(sso).getByText(/^needs a signed-in user: auth provider "oidc"/)).toBeInTheDocument();
-    expect(within(sso).getByText('catalog locator, auth provider oidc')).toBeInTheDocument();
+    expect(
+      within(sso).getByText(/^needs a signed-in user: auth provider "oidc"/),
+    ).toBeInTheDocument();
+    expect(
+      within(sso).getByText('catalog locator, auth provider oidc'),
+    ).toBeInTheDocument();
   });
 
   it('says when nothing has been scanned', async () => {

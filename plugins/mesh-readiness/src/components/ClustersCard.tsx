@@ -38,8 +38,11 @@ function ClusterRow({ cluster }: { cluster: ClusterStatus }) {
   if (cluster.status === 'error' && cluster.needsSignedInUser) {
     status = <StatusWarning>{cluster.cluster}</StatusWarning>;
     detail = cluster.stale
-      ? `Needs a signed-in user: showing what a user's Scan now read ${timeAgo(cluster.scannedAt)}.`
-      : cluster.error ?? 'Needs a signed-in user: its auth provider uses each user’s own credentials';
+      ? `Needs a signed-in user: showing what a user's Scan now read ${timeAgo(
+          cluster.scannedAt,
+        )}.`
+      : cluster.error ??
+        'Needs a signed-in user: its auth provider uses each user’s own credentials';
   } else if (cluster.status === 'error') {
     detail = cluster.stale
       ? `Not read since ${timeAgo(
@@ -52,7 +55,9 @@ function ClusterRow({ cluster }: { cluster: ClusterStatus }) {
         }`;
   }
   const origin = cluster.authProvider
-    ? `${cluster.locator ? `${cluster.locator} locator, ` : ''}auth provider ${cluster.authProvider}`
+    ? `${cluster.locator ? `${cluster.locator} locator, ` : ''}auth provider ${
+        cluster.authProvider
+      }`
     : undefined;
   return (
     <Box mb={1} data-testid={`cluster-${cluster.cluster}`}>

@@ -6,17 +6,28 @@ import { ModeSummaryList, WorkloadModes } from './DataPlaneModes';
 describe('readiness per data-plane mode', () => {
   it('says which mode a workload is ready for, and which rules block the other', async () => {
     const rules = new Map([
-      ['MR015', { id: 'MR015', title: 'NetworkPolicies admit ambient’s HBONE and probes' } as RuleDefinition],
+      [
+        'MR015',
+        {
+          id: 'MR015',
+          title: 'NetworkPolicies admit ambient’s HBONE and probes',
+        } as RuleDefinition,
+      ],
     ]);
     await renderInTestApp(
       <WorkloadModes
         rules={rules}
-        modes={{ sidecar: { ready: true, blocking: [] }, ambient: { ready: false, blocking: ['MR015', 'MR009'] } }}
+        modes={{
+          sidecar: { ready: true, blocking: [] },
+          ambient: { ready: false, blocking: ['MR015', 'MR009'] },
+        }}
       />,
     );
     expect(screen.getByText('Ready for sidecar')).toBeInTheDocument();
     expect(
-      screen.getByText('Not ready for ambient: blocked by MR015 NetworkPolicies admit ambient’s HBONE and probes, MR009'),
+      screen.getByText(
+        'Not ready for ambient: blocked by MR015 NetworkPolicies admit ambient’s HBONE and probes, MR009',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -29,7 +40,11 @@ describe('readiness per data-plane mode', () => {
     await renderInTestApp(
       <ModeSummaryList
         modes={{
-          sidecar: { workloads: 5, readyWorkloads: 3, blocking: [{ ruleId: 'MR004', workloads: 2 }] },
+          sidecar: {
+            workloads: 5,
+            readyWorkloads: 3,
+            blocking: [{ ruleId: 'MR004', workloads: 2 }],
+          },
           ambient: {
             workloads: 5,
             readyWorkloads: 1,
@@ -41,14 +56,22 @@ describe('readiness per data-plane mode', () => {
         }}
       />,
     );
-    expect(screen.getByTestId('mode-summary')).toHaveTextContent('3 / 5 workloads ready for sidecar');
-    expect(screen.getByTestId('mode-summary')).toHaveTextContent('1 / 5 workloads ready for ambient');
-    expect(screen.getByText('Blocked most by MR015 (3), MR009 (1)')).toBeInTheDocument();
+    expect(screen.getByTestId('mode-summary')).toHaveTextContent(
+      '3 / 5 workloads ready for sidecar',
+    );
+    expect(screen.getByTestId('mode-summary')).toHaveTextContent(
+      '1 / 5 workloads ready for ambient',
+    );
+    expect(
+      screen.getByText('Blocked most by MR015 (3), MR009 (1)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Blocked most by MR004 (2)')).toBeInTheDocument();
   });
 
   it('says so when no workload has been judged per mode', async () => {
     await renderInTestApp(<ModeSummaryList />);
-    expect(screen.getByText('No workload has been judged per data-plane mode yet.')).toBeInTheDocument();
+    expect(
+      screen.getByText('No workload has been judged per data-plane mode yet.'),
+    ).toBeInTheDocument();
   });
 });

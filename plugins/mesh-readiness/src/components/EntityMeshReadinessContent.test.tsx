@@ -8,7 +8,10 @@ import {
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { KubernetesAuthProvidersApi, kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
+import {
+  KubernetesAuthProvidersApi,
+  kubernetesAuthProvidersApiRef,
+} from '@backstage/plugin-kubernetes-react';
 import { RULE_DEFINITIONS } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { MeshReadinessApi, meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { EntityMeshReadinessContent } from './EntityMeshReadinessContent';
@@ -37,7 +40,9 @@ function render(
       apis={[
         [meshReadinessApiRef, full],
         [permissionApiRef, mockApis.permission({ authorize: scan })],
-        ...(authProviders ? [[kubernetesAuthProvidersApiRef, authProviders] as const] : []),
+        ...(authProviders
+          ? [[kubernetesAuthProvidersApiRef, authProviders] as const]
+          : []),
       ]}
     >
       <EntityProvider entity={shown}>
@@ -118,6 +123,19 @@ describe('EntityMeshReadinessContent', () => {
     expect(
       within(row).getByRole('link', { name: /Istio documentation for MR002/ }),
     ).toHaveAttribute('href', expect.stringContaining('istio.io'));
+  });
+
+  it('names the component’s and each workload’s score bar with its score', async () => {
+    await render({ getEntityReadiness: async () => mixedReport });
+    expect(await screen.findByText('Deployment shop/cart')).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', {
+        name: 'cart component score 72 of 100',
+      }),
+    ).toHaveAttribute('aria-valuenow', '72');
+    expect(
+      screen.getByRole('progressbar', { name: 'cart score 72 of 100' }),
+    ).toBeInTheDocument();
   });
 
   it('says on its card when a workload is known only by what it owns', async () => {
@@ -251,8 +269,25 @@ describe('EntityMeshReadinessContent', () => {
         getScans: async () => ({
           scans: [],
           clusters: [
-            { cluster: 'sso', status: 'error', error: 'needs a signed-in user: …', attemptedAt: new Date().toISOString(), workloads: 0, locator: 'config', authProvider: 'oidc', oidcTokenProvider: 'okta', needsSignedInUser: true },
-            { cluster: 'eks', status: 'ok', attemptedAt: new Date().toISOString(), workloads: 3, locator: 'config', authProvider: 'aws' },
+            {
+              cluster: 'sso',
+              status: 'error',
+              error: 'needs a signed-in user: …',
+              attemptedAt: new Date().toISOString(),
+              workloads: 0,
+              locator: 'config',
+              authProvider: 'oidc',
+              oidcTokenProvider: 'okta',
+              needsSignedInUser: true,
+            },
+            {
+              cluster: 'eks',
+              status: 'ok',
+              attemptedAt: new Date().toISOString(),
+              workloads: 3,
+              locator: 'config',
+              authProvider: 'aws',
+            },
           ],
         }),
       },
@@ -266,8 +301,16 @@ describe('EntityMeshReadinessContent', () => {
         },
       } as KubernetesAuthProvidersApi,
     );
-    await userEvent.click(await screen.findByRole('button', { name: 'Scan now' }));
-    await waitFor(() => expect(sent).toEqual([{ 'Backstage-Kubernetes-Authorization-oidc-okta': 'users-okta-id-token' }]));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Scan now' }),
+    );
+    await waitFor(() =>
+      expect(sent).toEqual([
+        {
+          'Backstage-Kubernetes-Authorization-oidc-okta': 'users-okta-id-token',
+        },
+      ]),
+    );
     // Only the cluster that needs a user: the server-side ones are the backend's business.
     expect(asked).toEqual(['oidc.okta']);
   });

@@ -8,7 +8,6 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useAsync from 'react-use/esm/useAsync';
 import { useSearchParams } from 'react-router-dom';
 import {
-  CodeSnippet,
   EmptyState,
   InfoCard,
   Link,
@@ -36,6 +35,7 @@ import {
   Switch,
   Typography,
 } from '@material-ui/core';
+import { makeStyles } from '@material-ui/core/styles';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
   EntityReadinessResponse,
@@ -49,7 +49,14 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { userClusterCredentials } from '../api/userClusterCredentials';
-import { LevelChip, ScoreBar, StatusIcon, timeAgo } from './visuals';
+import {
+  ErrorText,
+  LevelChip,
+  PlainCodeSnippet,
+  ScoreBar,
+  StatusIcon,
+  timeAgo,
+} from './visuals';
 import { WorkloadWaivers } from './WorkloadWaivers';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -76,10 +83,8 @@ export function NotMappedGuide({
           <Typography variant="body1">
             Add this to the component's catalog-info.yaml:
           </Typography>
-          <CodeSnippet
-            language="yaml"
+          <PlainCodeSnippet
             text={`metadata:\n  annotations:\n${annotations}`}
-            showCopyCodeButton
           />
           <Typography variant="body2">
             and the same value as the label{' '}
@@ -116,9 +121,9 @@ function FindingRow({
               {finding.message}
             </Typography>
             {finding.expiredWaiver && (
-              <Typography variant="caption" color="error">
+              <ErrorText variant="caption">
                 {expiredWaiverNote(finding)}
-              </Typography>
+              </ErrorText>
             )}
           </Box>
         </Box>
@@ -133,9 +138,9 @@ function FindingRow({
             </Typography>
           )}
           {finding.expiredWaiver && (
-            <Typography variant="body2" paragraph color="error">
+            <ErrorText variant="body2" paragraph>
               {expiredWaiverNote(finding)} — {finding.expiredWaiver.source}
-            </Typography>
+            </ErrorText>
           )}
           {finding.evidence.length > 0 && (
             <>
@@ -160,11 +165,7 @@ function FindingRow({
             {finding.remediation}
           </Typography>
           {rule?.remediationSnippet && needsAction(finding) && (
-            <CodeSnippet
-              language="yaml"
-              text={rule.remediationSnippet}
-              showCopyCodeButton
-            />
+            <PlainCodeSnippet text={rule.remediationSnippet} />
           )}
           <Typography variant="body2">
             <Link to={finding.docsUrl}>
@@ -201,10 +202,7 @@ function WorkloadChecklist(props: {
         <Box display="flex" alignItems="center" mt={2} mr={2}>
           <LevelChip level={workload.level} />
           <Box ml={2}>
-            <ScoreBar
-              score={workload.score}
-              label={`${workload.name} score ${workload.score}`}
-            />
+            <ScoreBar score={workload.score} subject={workload.name} />
           </Box>
         </Box>
       }
@@ -229,7 +227,13 @@ function WorkloadChecklist(props: {
   );
 }
 
+// A label's usual secondary colour is 4.47:1 on the page's background.
+const useFilterStyles = makeStyles(theme => ({
+  filterLabel: { color: theme.palette.text.primary },
+}));
+
 export function EntityMeshReadinessContent() {
+  const classes = useFilterStyles();
   const { entity } = useEntity();
   const api = useApi(meshReadinessApiRef);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -243,18 +247,20 @@ export function EntityMeshReadinessContent() {
     name: entity.metadata.name,
   };
   const authProviders = useApiHolder().get(kubernetesAuthProvidersApiRef);
-  const report = useAsyncRetry(
-    async () => {
-      if (refreshes === 0) return api.getEntityReadiness(ref, { refresh: false });
-      // Clusters that need a signed-in user are read with this user's own
-      // credentials, where the app has the Kubernetes plugin's auth providers.
-      const clusterCredentials = authProviders
-        ? await userClusterCredentials((await api.getScans({ limit: 1 })).clusters, authProviders)
-        : undefined;
-      return api.getEntityReadiness(ref, { refresh: true, clusterCredentials });
-    },
-    [api, ref.kind, ref.namespace, ref.name, refreshes],
-  );
+  const report = useAsyncRetry(async () => {
+    if (refreshes === 0) return api.getEntityReadiness(ref, { refresh: false });
+    // Clusters that need a signed-in user are read with this user's own
+    // credentials, where the app has the Kubernetes plugin's auth providers.
+    const clusterCredentials = authProviders
+      ? await userClusterCredentials(
+          (
+            await api.getScans({ limit: 1 })
+          ).clusters,
+          authProviders,
+        )
+      : undefined;
+    return api.getEntityReadiness(ref, { refresh: true, clusterCredentials });
+  }, [api, ref.kind, ref.namespace, ref.name, refreshes]);
   const rules = useAsync(() => api.getRules(), [api]);
   // Scanning on demand may be granted to fewer people (say, the owners) than reading.
   const { allowed: mayScan } = usePermission({
@@ -303,7 +309,7 @@ export function EntityMeshReadinessContent() {
             <Box mr={3}>
               <ScoreBar
                 score={value.summary.score}
-                label={`component score ${value.summary.score}`}
+                subject={`${entity.metadata.name} component`}
               />
             </Box>
             <Box mr={3}>
@@ -384,9 +390,16 @@ export function EntityMeshReadinessContent() {
           />
           <Box ml={2}>
             <FormControl style={{ minWidth: 160 }}>
-              <InputLabel id="mesh-readiness-severity">Severity</InputLabel>
+              <InputLabel
+                id="mesh-readiness-severity"
+                className={classes.filterLabel}
+              >
+                Severity
+              </InputLabel>
               <Select
                 labelId="mesh-readiness-severity"
+                // Names the select by its label and the chosen value.
+                name="severity"
                 value={severity}
                 onChange={e => setSeverity(e.target.value as 'all' | Severity)}
               >

@@ -16,7 +16,9 @@ function WaiverLine({ waiver }: { waiver: ExpiringWaiver }) {
     <li>
       <Typography variant="body2">
         <b>{waiver.until}</b>{' '}
+        {/* Underlined: colour alone does not set a link apart in a line of text. */}
         <Link
+          underline="always"
           to={`${entityLink(waiver.entityRef).replace(
             /\/$/,
             '',

@@ -103,6 +103,18 @@ describe('GroupMeshReadinessContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('names every bar with its value: each component’s score, each blocking rule’s count', async () => {
+    await render({ getGroupScorecard: async () => scorecard });
+    expect(
+      await screen.findByRole('progressbar', {
+        name: 'ledger score 72 of 100',
+      }),
+    ).toHaveAttribute('aria-valuenow', '72');
+    expect(
+      screen.getByRole('progressbar', { name: 'MR004 fails on 3 workloads' }),
+    ).toBeInTheDocument();
+  });
+
   it('says so when the team owns nothing', async () => {
     await render({
       getGroupScorecard: async () => ({ ...scorecard, components: [] }),

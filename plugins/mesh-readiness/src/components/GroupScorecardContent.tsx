@@ -14,7 +14,7 @@ import {
 import { ModeSummaryList } from './DataPlaneModes';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
-import { Box, Grid, LinearProgress, Typography } from '@material-ui/core';
+import { Box, Grid, Typography } from '@material-ui/core';
 import {
   ComponentScore,
   FailingRule,
@@ -27,6 +27,7 @@ import {
   LevelChip,
   ScoreBar,
   Sparkline,
+  ValueBar,
 } from './visuals';
 
 const columns: TableColumn<ComponentScore>[] = [
@@ -47,11 +48,7 @@ const columns: TableColumn<ComponentScore>[] = [
     title: 'Score',
     field: 'score',
     render: c =>
-      c.mapped ? (
-        <ScoreBar score={c.score} label={`${c.name} score ${c.score}`} />
-      ) : (
-        '–'
-      ),
+      c.mapped ? <ScoreBar score={c.score} subject={c.name} /> : '–',
   },
   { title: 'Workloads', field: 'workloads', type: 'numeric' },
   { title: 'Ready', field: 'ready', render: c => (c.ready ? 'yes' : 'no') },
@@ -71,10 +68,12 @@ export function TopFailingRules({ rules }: { rules: FailingRule[] }) {
             <b>{r.ruleId}</b> {r.title} — {r.workloads} workload
             {r.workloads === 1 ? '' : 's'} ({r.severity})
           </Typography>
-          <LinearProgress
-            variant="determinate"
+          <ValueBar
             value={(r.workloads / max) * 100}
-            color="secondary"
+            colour="secondary"
+            name={`${r.ruleId} fails on ${r.workloads} workload${
+              r.workloads === 1 ? '' : 's'
+            }`}
           />
         </Box>
       ))}
@@ -147,7 +146,9 @@ export function GroupMeshReadinessContent() {
       <Grid item xs={12}>
         <Table
           title="Components"
-          options={{ paging: false, search: false }}
+          // Columns that can be dragged nest a focusable handle in each sortable
+          // header, which screen readers cannot operate.
+          options={{ paging: false, search: false, draggable: false }}
           columns={columns}
           data={value.components}
         />

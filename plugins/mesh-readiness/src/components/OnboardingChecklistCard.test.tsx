@@ -57,7 +57,9 @@ describe('OnboardingChecklistCard', () => {
     await render(async () => mixedReport);
     expect(await screen.findByText('1 of 3 steps done')).toBeInTheDocument();
     expect(
-      screen.getByRole('progressbar', { name: 'onboarding progress' }),
+      screen.getByRole('progressbar', {
+        name: 'onboarding progress: 1 of 3 steps done',
+      }),
     ).toHaveAttribute('aria-valuenow', '33');
     const steps = screen
       .getAllByTestId(/^step-/)

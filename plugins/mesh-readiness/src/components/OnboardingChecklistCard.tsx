@@ -13,7 +13,6 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Box,
-  LinearProgress,
   List,
   ListItem,
   ListItemIcon,
@@ -29,6 +28,7 @@ import {
   RuleDefinition,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { ValueBar } from './visuals';
 
 type StepState = 'done' | 'todo' | 'n/a';
 
@@ -84,14 +84,19 @@ export function OnboardingChecklistCard({
       <Typography variant="body2">
         Step 0: map this component to its workloads with the{' '}
         <code>backstage.io/kubernetes-id</code> annotation.{' '}
-        <Link to={tab}>How</Link>
+        <Link to={tab} underline="always">
+          How
+        </Link>
       </Typography>
     );
   } else if (value!.report.workloads.length === 0) {
     body = (
       <Typography variant="body2">
         No workload of this component was found in any cluster yet, so no step
-        can be checked. <Link to={tab}>Details</Link>
+        can be checked.{' '}
+        <Link to={tab} underline="always">
+          Details
+        </Link>
       </Typography>
     );
   } else {
@@ -102,10 +107,9 @@ export function OnboardingChecklistCard({
       <>
         <Box display="flex" alignItems="center" mb={1}>
           <Box flexGrow={1} mr={1}>
-            <LinearProgress
-              variant="determinate"
+            <ValueBar
               value={applicable.length ? (done / applicable.length) * 100 : 100}
-              aria-label="onboarding progress"
+              name={`onboarding progress: ${done} of ${applicable.length} steps done`}
             />
           </Box>
           <Typography variant="body2">

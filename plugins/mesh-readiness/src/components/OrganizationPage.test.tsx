@@ -98,6 +98,11 @@ describe('OrganizationContent', () => {
     const web = screen.getAllByRole('row')[1];
     expect(within(web).getByText('2/3')).toBeInTheDocument();
     expect(
+      within(web).getByRole('progressbar', {
+        name: 'Web: 2 of 3 components ready',
+      }),
+    ).toHaveAttribute('aria-valuenow', '67');
+    expect(
       screen.getByText(
         /istio-init may add NET_ADMIN and NET_RAW — 3 workloads/,
       ),

@@ -17,7 +17,8 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Box, Grid, LinearProgress, Typography } from '@material-ui/core';
+import { Box, Grid, Typography } from '@material-ui/core';
+import { ValueBar } from './visuals';
 import { TeamSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { TopFailingRules } from './GroupScorecardContent';
@@ -53,10 +54,11 @@ const columns: TableColumn<TeamSummary>[] = [
     render: t => (
       <Box display="flex" alignItems="center" minWidth={120}>
         <Box flexGrow={1} mr={1}>
-          <LinearProgress
-            variant="determinate"
+          <ValueBar
             value={t.readyShare * 100}
-            aria-label={`${t.groupRef} ready share`}
+            name={`${teamName(t)}: ${t.readyComponents} of ${
+              t.components
+            } components ready`}
           />
         </Box>
         <Typography variant="body2">
@@ -100,7 +102,8 @@ export function OrganizationContent() {
       <Grid item xs={12} lg={8}>
         <Table
           title="Teams"
-          options={{ paging: false, search: true }}
+          // Draggable columns nest a focusable handle in each sortable header.
+          options={{ paging: false, search: true, draggable: false }}
           columns={columns}
           data={value.teams}
         />

@@ -3,7 +3,9 @@
  * whom (where it is declared) and until when; expired ones, which no longer
  * waive anything; and refused ones, whose last day could not be read.
  */
+import { ReactNode } from 'react';
 import { Box, Typography } from '@material-ui/core';
+import { ErrorText } from './visuals';
 import {
   waiversOf,
   WorkloadReport,
@@ -12,6 +14,14 @@ import {
 function lifetime(until: string | undefined, state: 'active' | 'expired') {
   if (state === 'expired') return `expired on ${until}`;
   return until ? `until ${until}` : 'no end date';
+}
+
+function WaiverText(props: { expired: boolean; children: ReactNode }) {
+  return props.expired ? (
+    <ErrorText variant="body2">{props.children}</ErrorText>
+  ) : (
+    <Typography variant="body2">{props.children}</Typography>
+  );
 }
 
 export function WorkloadWaivers({ workload }: { workload: WorkloadReport }) {
@@ -24,10 +34,7 @@ export function WorkloadWaivers({ workload }: { workload: WorkloadReport }) {
       <Box component="ul" m={0} pl={2}>
         {waivers.map(w => (
           <li key={`${w.ruleId}-${w.state}`}>
-            <Typography
-              variant="body2"
-              color={w.state === 'expired' ? 'error' : 'textPrimary'}
-            >
+            <WaiverText expired={w.state === 'expired'}>
               <b>{w.ruleId}</b> {lifetime(w.until, w.state)}: {w.reason}{' '}
               <Typography
                 component="span"
@@ -36,14 +43,12 @@ export function WorkloadWaivers({ workload }: { workload: WorkloadReport }) {
               >
                 ({w.source})
               </Typography>
-            </Typography>
+            </WaiverText>
           </li>
         ))}
         {refused.map(message => (
           <li key={message}>
-            <Typography variant="body2" color="error">
-              Refused: {message}
-            </Typography>
+            <ErrorText variant="body2">Refused: {message}</ErrorText>
           </li>
         ))}
       </Box>

@@ -3,6 +3,7 @@
  * sparkline. People would rather look than read.
  */
 import {
+  CodeSnippet,
   StatusAborted,
   StatusError,
   StatusOK,
@@ -15,7 +16,9 @@ import {
   LinearProgress,
   Tooltip,
   Typography,
+  TypographyProps,
 } from '@material-ui/core';
+import { lighten, makeStyles, useTheme } from '@material-ui/core/styles';
 import {
   FindingStatus,
   LEVEL_NAMES,
@@ -57,9 +60,10 @@ export function StatusIcon({ status }: { status: FindingStatus }) {
   }
 }
 
+// White text on each keeps WCAG AA contrast (4.5:1).
 const LEVEL_COLOURS: Record<ReadinessLevel, string> = {
   0: '#c62828',
-  1: '#ef6c00',
+  1: '#b45309',
   2: '#1565c0',
   3: '#2e7d32',
 };
@@ -82,26 +86,79 @@ export function LevelChip({
   );
 }
 
-export function ScoreBar({ score, label }: { score: number; label?: string }) {
-  let colour: 'primary' | 'secondary' = 'primary';
-  if (score < 60) colour = 'secondary';
+/**
+ * A bar of a value out of 100 whose accessible name says what it measures
+ * and the value, since the bar alone tells a screen reader nothing.
+ */
+export function ValueBar(props: {
+  value: number;
+  name: string;
+  colour?: 'primary' | 'secondary';
+}) {
+  return (
+    <LinearProgress
+      variant="determinate"
+      value={props.value}
+      color={props.colour ?? 'primary'}
+      aria-label={props.name}
+    />
+  );
+}
+
+/** "cart score 72 of 100", or "score 72 of 100" without a subject. */
+const scoreName = (score: number, subject?: string) =>
+  `${subject ? `${subject} ` : ''}score ${score} of 100`;
+
+export function ScoreBar({
+  score,
+  subject,
+}: {
+  score: number;
+  /** What the score is of (a workload, a component), for its accessible name. */
+  subject?: string;
+}) {
   return (
     <Tooltip
       title={`Score ${score} of 100: passed over applicable checks, weighted by severity`}
     >
       <Box display="flex" alignItems="center" minWidth={140}>
         <Box flexGrow={1} mr={1}>
-          <LinearProgress
-            variant="determinate"
+          <ValueBar
             value={score}
-            color={colour}
-            aria-label={label ?? `score ${score}`}
+            colour={score < 60 ? 'secondary' : 'primary'}
+            name={scoreName(score, subject)}
           />
         </Box>
         <Typography variant="body2">{score}</Typography>
       </Box>
     </Tooltip>
   );
+}
+
+// The theme's error colour is too faint for text on both of Backstage's
+// themes (3.7:1 on white, 2.7:1 on dark paper); these reach 4.5:1.
+const useErrorTextStyles = makeStyles(theme => ({
+  root: {
+    color:
+      theme.palette.type === 'dark'
+        ? lighten(theme.palette.error.main, 0.5)
+        : theme.palette.error.dark,
+  },
+}));
+
+/** Text in the error colour, readable on the light and the dark theme. */
+export function ErrorText(props: Omit<TypographyProps, 'color' | 'className'>) {
+  const classes = useErrorTextStyles();
+  return <Typography {...props} className={classes.root} />;
+}
+
+/**
+ * A snippet to copy, unhighlighted: the syntax colours of Backstage's
+ * CodeSnippet (highlight.js' docco and dark styles) fall below WCAG AA
+ * contrast, 3:1 and less, in either theme; its plain text does not.
+ */
+export function PlainCodeSnippet({ text }: { text: string }) {
+  return <CodeSnippet language="text" text={text} showCopyCodeButton />;
 }
 
 /** A row of coloured segments, e.g. components per level. */
@@ -176,6 +233,8 @@ export function Sparkline({
   width?: number;
   height?: number;
 }) {
+  // Colours from the theme, so that the line reads on dark paper too.
+  const { palette } = useTheme();
   if (values.length === 0)
     return (
       <Typography variant="body2">
@@ -197,10 +256,22 @@ export function Sparkline({
       role="img"
       aria-label={`trend: ${values.join(', ')}`}
     >
-      <rect x={0} y={0} width={width} height={height} fill="#f5f5f5" rx={4} />
-      <polyline points={points} fill="none" stroke="#1565c0" strokeWidth={2} />
+      <rect
+        x={0}
+        y={0}
+        width={width}
+        height={height}
+        fill={palette.action.hover}
+        rx={4}
+      />
+      <polyline
+        points={points}
+        fill="none"
+        stroke={palette.primary.main}
+        strokeWidth={2}
+      />
       {values.map((v, i) => (
-        <circle key={i} cx={x(i)} cy={y(v)} r={3} fill="#1565c0" />
+        <circle key={i} cx={x(i)} cy={y(v)} r={3} fill={palette.primary.main} />
       ))}
     </svg>
   );

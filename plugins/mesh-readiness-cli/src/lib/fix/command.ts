@@ -6,7 +6,6 @@
  * document that cannot be read is never touched.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { Document, parseAllDocuments } from 'yaml';
 import {
@@ -20,20 +19,9 @@ import {
 import { readInputs } from '../readInputs';
 import { loadTarget } from '../target';
 import { workloadId } from '../gate';
-import { Editable, FIXERS } from './fixers';
-
-const USAGE = `Usage: mesh-readiness fix PATH... [--write] [--rules MR005,MR006,...]
-
-Fixes what can be fixed without guessing: ${Object.keys(FIXERS).join(', ')}.
-Prints a unified diff; --write edits the files instead. Comments, key order
-and quoting stay; running it twice changes nothing.
-
-Options:
-  --write          edit the files
-  --rules IDS      only these rules' fixes (comma-separated)
-  --target FILE    the target profile, as for check (default: the nearest
-                   .mesh-readiness.yaml); --no-target reads none
-  -h, --help       this text`;
+import { Editable } from './fixers';
+import { FIXERS } from './registry';
+import type { FixFlags } from './fixCommand';
 
 interface FileEdit {
   text: string;
@@ -138,42 +126,18 @@ function readForEdit(file: string): FileEdit | undefined {
   return { text, bom, chunks: splitDocuments(bom ? text.slice(1) : text) };
 }
 
-export async function fixMain(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        write: { type: 'boolean', default: false },
-        rules: { type: 'string' },
-        target: { type: 'string' },
-        'no-target': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (parsed.positionals.length === 0) {
-    process.stderr.write(`fix needs at least one file or folder.\n\n${USAGE}\n`);
-    return 2;
-  }
-  const rules = parsed.values.rules?.split(',').map(r => r.trim().toUpperCase()).filter(Boolean);
+/** `fix` as its flags ask, printing notes to stderr and the diff (or what --write did) to stdout; the exit status. */
+export default async function runFix(paths: string[], flags: FixFlags): Promise<number> {
+  const rules = flags.rules?.split(',').map(r => r.trim().toUpperCase()).filter(Boolean);
   const unknown = rules?.filter(r => !FIXERS[r]);
   if (unknown && unknown.length > 0) {
     process.stderr.write(`mesh-readiness: no fix for ${unknown.join(', ')} (fixes: ${Object.keys(FIXERS).join(', ')})\n`);
     return 2;
   }
-  const result = await fix(parsed.positionals, {
-    write: !!parsed.values.write,
+  const result = await fix(paths, {
+    write: !!flags.write,
     rules,
-    target: parsed.values['no-target'] ? undefined : { file: parsed.values.target, cwd: process.cwd() },
+    target: flags.target === false ? undefined : { file: flags.target, cwd: process.cwd() },
   });
   for (const note of result.notes) process.stderr.write(`mesh-readiness: ${note}\n`);
   if (result.stdout) process.stdout.write(`${result.stdout}\n`);

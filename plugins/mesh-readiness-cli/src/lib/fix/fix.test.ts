@@ -6,27 +6,33 @@ import { parseDocument } from 'yaml';
 import { fixJobCompletion, imageTag, NATIVE_SIDECAR_ANNOTATION } from './fixers';
 
 const BIN = path.resolve(__dirname, '../../../bin/mesh-readiness');
-const CHART = path.resolve(__dirname, '../../__fixtures__/fix/chart.yaml');
+const FIXTURES = path.resolve(__dirname, '../../__fixtures__/fix');
+const CHART = path.join(FIXTURES, 'chart.yaml');
 
 function run(args: string[], cwd?: string) {
   return spawnSync(process.execPath, [BIN, ...args, '--no-target'], { encoding: 'utf8', cwd });
 }
 
-describe('mesh-readiness fix', () => {
-  let dir: string;
-  let chart: string;
+/** A fixture copied into a fresh temporary folder before each test of the block, the folder removed after it. */
+function copiedFixture(name: string): { dir: string; file: string } {
+  const copy = { dir: '', file: '' };
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-fix-'));
-    chart = path.join(dir, 'chart.yaml');
-    fs.copyFileSync(CHART, chart);
+    copy.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-fix-'));
+    copy.file = path.join(copy.dir, name);
+    fs.copyFileSync(path.join(FIXTURES, name), copy.file);
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => fs.rmSync(copy.dir, { recursive: true, force: true }));
+  return copy;
+}
+
+describe('mesh-readiness fix', () => {
+  const copy = copiedFixture('chart.yaml');
 
   it('prints a unified diff of what it would fix, and changes nothing without --write', () => {
-    const result = run(['fix', chart]);
+    const result = run(['fix', copy.file]);
     expect(result.status).toBe(0);
-    expect(fs.readFileSync(chart, 'utf8')).toBe(fs.readFileSync(CHART, 'utf8'));
-    expect(result.stdout).toContain(`--- ${chart}`);
+    expect(fs.readFileSync(copy.file, 'utf8')).toBe(fs.readFileSync(CHART, 'utf8'));
+    expect(result.stdout).toContain(`--- ${copy.file}`);
     expect(result.stdout).toContain('+      appProtocol: http\n');
     expect(result.stdout).toContain('-      labels: {app: orders}   # version comes from the image\n');
     expect(result.stdout).toContain('+      labels: {app: orders, version: 2.3.1} # version comes from the image\n');
@@ -37,38 +43,70 @@ describe('mesh-readiness fix', () => {
   });
 
   it('writes the fixes with --write, keeps comments, key order and quoting, and a second run changes nothing', () => {
-    expect(run(['fix', chart, '--write']).status).toBe(0);
-    const fixed = fs.readFileSync(chart, 'utf8');
+    expect(run(['fix', copy.file, '--write']).status).toBe(0);
+    const fixed = fs.readFileSync(copy.file, 'utf8');
     expect(fixed).toContain('# helm template orders ./chart\n---\n# Source: orders/templates/service.yaml\n');
     expect(fixed).toContain('    - name: web # no protocol in the name\n      port: 80\n      targetPort: http-api\n      appProtocol: http\n');
     expect(fixed).toContain('          image: "registry.example.com/orders:2.3.1"\n');
     expect(fixed).toContain('  schedule: "0 3 * * *"\n');
     expect(fixed).not.toContain('rewriteAppHTTPProbers');
     // The check agrees.
-    const check = JSON.parse(run(['check', chart, '--format', 'json']).stdout);
+    const check = JSON.parse(run(['check', copy.file, '--format', 'json']).stdout);
     const orders = check.workloads.find((w: any) => w.name === 'orders');
     expect(orders.findings.filter((f: any) => ['MR005', 'MR011'].includes(f.ruleId)).map((f: any) => f.status)).toEqual(['pass', 'pass']);
     // Idempotent.
-    const again = run(['fix', chart, '--write']);
+    const again = run(['fix', copy.file, '--write']);
     expect(again.stdout).toBe('');
-    expect(fs.readFileSync(chart, 'utf8')).toBe(fixed);
+    expect(fs.readFileSync(copy.file, 'utf8')).toBe(fixed);
   });
 
   it('fixes only the rules asked for', () => {
-    const result = run(['fix', chart, '--rules', 'MR011']);
+    const result = run(['fix', copy.file, '--rules', 'MR011']);
     expect(result.stdout).toContain('rewriteAppHTTPProbers');
     expect(result.stdout).not.toContain('appProtocol');
-    expect(run(['fix', chart, '--rules', 'MR001']).status).toBe(2);
+    expect(run(['fix', copy.file, '--rules', 'MR001']).status).toBe(2);
   });
 
   it('never touches a file it cannot parse', () => {
-    const broken = path.join(dir, 'broken.yaml');
+    const broken = path.join(copy.dir, 'broken.yaml');
     const text = `${fs.readFileSync(CHART, 'utf8')}---\nkind: Pod\nmetadata:\n  name: [broken\n`;
     fs.writeFileSync(broken, text);
     const result = run(['fix', broken, '--write']);
     expect(result.status).toBe(2);
     expect(fs.readFileSync(broken, 'utf8')).toBe(text);
     expect(result.stderr).toContain(`not touched: ${broken}:`);
+  });
+});
+
+describe('mesh-readiness fix on misspelt Istio keys (MR016)', () => {
+  const copy = copiedFixture('istio-typos.yaml');
+
+  it('diffs the renames of the pod template’s and the Service’s keys, and leaves an ambiguous key alone', () => {
+    const result = run(['fix', copy.file]);
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(copy.file, 'utf8')).toBe(fs.readFileSync(path.join(FIXTURES, 'istio-typos.yaml'), 'utf8'));
+    expect(result.stdout).toContain('-        proxy.istio.io/confg: |\n+        proxy.istio.io/config: |\n           holdApplicationUntilProxyStarts: true\n');
+    expect(result.stdout).toContain(
+      '-        "traffic.sidecar.istio.io/excludeOutboundPort": "5432"\n+        "traffic.sidecar.istio.io/excludeOutboundPorts": "5432"\n',
+    );
+    expect(result.stdout).toContain('+    networking.istio.io/exportTo: "." # only this namespace\n');
+    expect(result.stdout).not.toMatch(/^[-+].*xncludeInboundPorts/m);
+    expect(result.stderr).toContain(
+      'left alone: annotations traffic.sidecar.istio.io/xncludeInboundPorts: no single known key is meant',
+    );
+  });
+
+  it('writes the renames with --write, the check then names only the ambiguous key, and a second run changes nothing', () => {
+    expect(run(['fix', copy.file, '--write', '--rules', 'MR016']).status).toBe(0);
+    const fixed = fs.readFileSync(copy.file, 'utf8');
+    expect(fixed).toContain('        # Hold the app until the proxy is up.\n        proxy.istio.io/config: |\n');
+    const check = JSON.parse(run(['check', copy.file, '--format', 'json']).stdout);
+    const mr016 = check.workloads[0].findings.find((f: any) => f.ruleId === 'MR016');
+    expect(mr016.evidence.map((e: any) => e.field)).toEqual(['spec.template.metadata.annotations["traffic.sidecar.istio.io/xncludeInboundPorts"]']);
+    const again = run(['fix', copy.file, '--write']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(fs.readFileSync(copy.file, 'utf8')).toBe(fixed);
   });
 });
 

@@ -146,12 +146,3 @@ export const fixJobCompletion: Fixer = ({ workload }) => {
   workload.changed();
   return { changed: true, what: [`annotation ${NATIVE_SIDECAR_ANNOTATION}: "true"`] };
 };
-
-/** The fixes by rule id. A finding of one of these rules that needs action triggers its fix. */
-export const FIXERS: Record<string, Fixer> = {
-  MR005: fixAppVersionLabels,
-  MR006: fixPortProtocol,
-  MR011: fixProbeRewrite,
-  MR013: fixJobCompletion,
-};
-

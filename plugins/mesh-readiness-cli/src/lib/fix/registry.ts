@@ -1,0 +1,18 @@
+/*
+ * The fixes by rule id. A finding of one of these rules that needs action
+ * triggers its fix.
+ */
+import { ISTIO_METADATA } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { Fixer, fixAppVersionLabels, fixJobCompletion, fixPortProtocol, fixProbeRewrite } from './fixers';
+import { istioMetadataFixer } from './istioMetadata';
+
+export const FIXERS: Record<string, Fixer> = {
+  MR005: fixAppVersionLabels,
+  MR006: fixPortProtocol,
+  MR011: fixProbeRewrite,
+  MR013: fixJobCompletion,
+  MR016: istioMetadataFixer({
+    annotations: ISTIO_METADATA.annotations.map(a => a.name),
+    labels: ISTIO_METADATA.labels.map(l => l.name),
+  }),
+};
