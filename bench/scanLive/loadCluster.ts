@@ -21,6 +21,7 @@ const collection: Record<string, string> = {
   Service: '/api/v1/namespaces/{ns}/services',
   Deployment: '/apis/apps/v1/namespaces/{ns}/deployments',
   ReplicaSet: '/apis/apps/v1/namespaces/{ns}/replicasets',
+  NetworkPolicy: '/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies',
 };
 
 /** What the server sets itself and refuses or overwrites on create. */
@@ -64,7 +65,7 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
     }
     if (r.status !== 201) fail(`creating ${obj.kind} ${ns}/${obj.metadata?.name}`, r);
     let stored = r.body;
-    if (obj.status && obj.kind !== 'Namespace' && obj.kind !== 'Service') {
+    if (obj.status && (obj.kind === 'Pod' || obj.kind === 'Deployment' || obj.kind === 'ReplicaSet')) {
       const s = await api.request('PUT', `${path}/${obj.metadata!.name}/status`, { ...stored, status: obj.status });
       if (s.status !== 200) fail(`writing the status of ${obj.kind} ${ns}/${obj.metadata?.name}`, s);
       stored = s.body;
@@ -81,7 +82,7 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
         return create({ ...ns, metadata: { ...ns.metadata, labels } });
       }),
     );
-    // One app at a time per task: Deployment, then its ReplicaSet, then its pods; Services beside them.
+    // One app at a time per task: Deployment, then its ReplicaSet, then its pods; Services and NetworkPolicies beside them.
     const byDeployment = new Map<string, { deployment: KubeObject; replicaSets: KubeObject[]; pods: KubeObject[] }>();
     const services: KubeObject[] = [];
     const rsOwner = new Map<string, string>();
@@ -93,7 +94,7 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
         byDeployment.get(owner)!.replicaSets.push(o);
         rsOwner.set(key(o.metadata!.name), owner);
       } else if (o.kind === 'Pod') byDeployment.get(rsOwner.get(key(o.metadata!.ownerReferences[0].name))!)!.pods.push(o);
-      else if (o.kind === 'Service') services.push(o);
+      else if (o.kind === 'Service' || o.kind === 'NetworkPolicy') services.push(o);
       else if (o.kind !== 'Namespace') throw new Error(`the loader does not create ${o.kind}`);
     }
     const ownedBy = (obj: KubeObject, owner: KubeObject): KubeObject => ({
