@@ -5,8 +5,7 @@
  * several runs, as a ratio measured in one run.
  * Last line: speedup=<live/store>
  */
-import { KubernetesClusterSource } from '../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
-import { componentEntities, componentsCluster, startStandInApi } from './standInApi';
+import { componentEntities, componentsCluster, standInSource, startStandInApi } from './standInApi';
 import { harness } from './backendHarness';
 
 const N = 2000;
@@ -21,7 +20,7 @@ async function time(fn: () => Promise<unknown>) {
 
 async function main() {
   const api = await startStandInApi(componentsCluster(N));
-  const source = new KubernetesClusterSource({ name: 'bench', url: api.url, token: 'x', skipTLSVerify: true });
+  const source = standInSource(api);
   // One team owns all 2,000 components.
   const entities = componentEntities(N, 1);
   const group = { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-0', namespace: 'default' }, spec: {} };

@@ -33,7 +33,7 @@ export async function harness(sources: MeshReadinessClusterSource[], entities: a
   return {
     db,
     store,
-    scanner: new Scanner(sources, store, quiet, 120_000),
+    scanner: new Scanner({ sources, store, logger: quiet, clusterTimeoutMs: 600_000 }),
     readiness: new ReadinessService(store, catalog),
     credentials: { $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'bench' } } as any,
   };

@@ -5,6 +5,8 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { KubeObject } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { KubernetesBackendClient } from '../plugins/mesh-readiness-backend/src/service/KubernetesBackendClient';
+import { KubernetesClusterSource } from '../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
 
 const PATHS: Record<string, string> = {
   '/api/v1/namespaces': 'Namespace',
@@ -16,7 +18,16 @@ const PATHS: Record<string, string> = {
   '/apis/apps/v1/replicasets': 'ReplicaSet',
   '/apis/batch/v1/jobs': 'Job',
   '/apis/batch/v1/cronjobs': 'CronJob',
+  '/apis/networking.k8s.io/v1/networkpolicies': 'NetworkPolicy',
+  '/api/v1/nodes': 'Node',
 };
+
+/**
+ * Where the stand-in answers as the Kubernetes backend would: `/proxy/...`
+ * is the Kubernetes API of the one cluster it serves, as the plugin's proxy
+ * passes it on.
+ */
+const PROXY = '/proxy';
 
 export async function startStandInApi(objects: KubeObject[]) {
   const byKind = new Map<string, KubeObject[]>();
@@ -25,7 +36,8 @@ export async function startStandInApi(objects: KubeObject[]) {
   const server = http.createServer((req, res) => {
     calls++;
     const url = new URL(req.url!, 'http://x');
-    const kind = PATHS[url.pathname];
+    const apiPath = url.pathname.startsWith(PROXY) ? url.pathname.slice(PROXY.length) : url.pathname;
+    const kind = PATHS[apiPath];
     const items = kind ? byKind.get(kind) ?? [] : [];
     const limit = Number(url.searchParams.get('limit') ?? items.length) || items.length;
     const start = Number(url.searchParams.get('continue') ?? 0);
@@ -80,4 +92,23 @@ export function componentEntities(n: number, teams = 10) {
     spec: { type: 'service', owner: `team-${i % teams}` },
     relations: [{ type: 'ownedBy', targetRef: `group:default/team-${i % teams}` }],
   }));
+}
+
+/**
+ * The live source the plugin builds, reading the stand-in through the
+ * Kubernetes backend client as it reads a real cluster through the
+ * Kubernetes plugin's proxy.
+ */
+export function standInSource(api: { url: string }, name = 'bench') {
+  const discovery = { getBaseUrl: async () => api.url, getExternalBaseUrl: async () => api.url };
+  const auth = {
+    getOwnServiceCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'bench' } }),
+    getPluginRequestToken: async () => ({ token: 'bench' }),
+  };
+  return new KubernetesClusterSource({
+    name,
+    locator: 'config',
+    authProvider: 'serviceAccount',
+    client: new KubernetesBackendClient({ discovery, auth } as any),
+  });
 }

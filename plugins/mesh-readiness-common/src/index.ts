@@ -75,6 +75,7 @@ export type {
   ObjectSource,
 } from './manifests';
 export { splitDocuments } from './manifestDocuments';
+export { readFieldsOf, readFieldsOfEach } from './kube/readFields';
 export type { ManifestDocument } from './manifestDocuments';
 export {
   parseLabelSelector,

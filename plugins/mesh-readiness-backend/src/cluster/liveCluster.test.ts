@@ -132,6 +132,21 @@ describeCluster('the live cluster source against a real API server', () => {
     expect(restricted.workloads[0].notice).toMatch(/DaemonSet owners-live\/node-agent itself could not be read \(DaemonSet forbidden \(403\)/);
   }, 60_000);
 
+  it('keeps only the fields rules read of what the API server lists, and all of them when asked (custom rules)', async () => {
+    const kept = await source(process.env.MR_KUBE_ADMIN_TOKEN!).readSnapshot();
+    const whole = await clusters.source('admin').readSnapshot({ fields: 'all' });
+    const storefront = (s: { objects: KubeObject[] }) => s.objects.find(o => o.kind === 'Namespace' && o.metadata?.name === 'storefront')!;
+    // What the server adds to every object it stores, and a status: none of it is read by a rule.
+    expect(storefront(whole)).toMatchObject({ status: { phase: 'Active' }, metadata: { managedFields: expect.any(Array), resourceVersion: expect.any(String) } });
+    expect(storefront(kept).status).toBeUndefined();
+    expect(Object.keys(storefront(kept).metadata!).sort()).toEqual(['labels', 'name', 'uid']);
+    const demo = <T extends { objects: KubeObject[] }>(s: T): T => ({
+      ...s,
+      objects: s.objects.filter(o => DEMO_NAMESPACES.has(o.kind === 'Namespace' ? o.metadata!.name! : o.metadata?.namespace ?? '')),
+    });
+    expect(evaluate(kept)).toEqual(evaluate(demo(whole)));
+  }, 60_000);
+
   it('pages through lists with a real continue token', async () => {
     const requested: string[] = [];
     // What passed through the Kubernetes plugin's proxy.

@@ -277,7 +277,12 @@ export class Scanner {
       if (stop?.aborted) throw new Error('scan cancelled');
       const snapshot = await Promise.race([
         source instanceof KubernetesClusterSource
-          ? source.readSnapshot({ signal: controller.signal, caller })
+          ? source.readSnapshot({
+              signal: controller.signal,
+              caller,
+              // Custom rules may read any field: they get whole objects.
+              fields: this.customRules.length > 0 ? 'all' : 'read',
+            })
           : source.readSnapshot({ signal: controller.signal }),
         new Promise<never>((_, reject) =>
           controller.signal.addEventListener('abort', () =>

@@ -1,0 +1,107 @@
+/*
+ * One scan in a process of its own, so that its memory is its own: the
+ * Kubernetes plugin's real backend with one `config` cluster per name given,
+ * all on the API server of MR_KUBE_SERVER (admin token), and the backend's
+ * Scanner reading them through its proxy into a SQLite store, as a deployed
+ * portal does. Prints one JSON line: the scan's time, the time its reads
+ * took, the process's peak RSS during the scan (VmHWM, reset as the scan
+ * starts), and a digest of every stored report, to compare findings.
+ *
+ *   node -r @backstage/cli/config/nodeTransform.cjs bench/scanLive/scanWorker.ts '{"clusters":["bench"]}'
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { startLiveClusters, testCluster } from '../../plugins/mesh-readiness-backend/src/cluster/__testUtils__/liveClusters';
+import { harness } from '../backendHarness';
+import type { KeptFields } from '../../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
+
+export interface ScanWorkerInput {
+  clusters: string[];
+  /** Where to write every stored report (JSON), to compare two versions' findings. */
+  reportFile?: string;
+  /** What each read keeps, instead of what the scanner asks for: `all` to compare with whole objects. */
+  fields?: KeptFields;
+}
+
+export interface ScanWorkerResult {
+  scanMs: number;
+  /** The slowest cluster's read (list calls through the proxy, into a snapshot). */
+  readMs: number;
+  /** Peak resident memory during the scan, and resident memory right before it. */
+  peakRssBytes: number;
+  rssBeforeBytes: number;
+  /** The highest V8 heap in use seen while scanning (sampled). */
+  peakHeapUsedBytes: number;
+  workloads: number;
+  failures: string[];
+  reportDigest: string;
+  /** The scan's start and end on the monotonic clock (µs), as a CPU profile counts time. */
+  windowUs: [number, number];
+}
+
+function statusField(name: string): number {
+  const line = fs
+    .readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find(l => l.startsWith(`${name}:`));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
+}
+
+async function main() {
+  const input: ScanWorkerInput = JSON.parse(process.argv[2]);
+  const live = await startLiveClusters(input.clusters.map(name => testCluster(name, process.env.MR_KUBE_ADMIN_TOKEN!)));
+  const sources = input.clusters.map(name => live.source(name));
+  let readMs = 0;
+  for (const source of sources) {
+    const read = source.readSnapshot.bind(source);
+    source.readSnapshot = async options => {
+      const started = performance.now();
+      try {
+        return await read(input.fields ? { ...options, fields: input.fields } : options);
+      } finally {
+        readMs = Math.max(readMs, performance.now() - started);
+      }
+    };
+  }
+  const h = await harness(sources, []);
+
+  (globalThis as any).gc?.();
+  const rssBeforeBytes = process.memoryUsage().rss;
+  // Linux: writing 5 resets the peak RSS (VmHWM) to the current RSS.
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+  let peakHeapUsedBytes = 0;
+  const sampler = setInterval(() => {
+    peakHeapUsedBytes = Math.max(peakHeapUsedBytes, process.memoryUsage().heapUsed);
+  }, 20);
+  const fromUs = Number(process.hrtime.bigint() / 1000n);
+  const started = performance.now();
+  const outcomes = await h.scanner.scan();
+  const scanMs = performance.now() - started;
+  const toUs = Number(process.hrtime.bigint() / 1000n);
+  clearInterval(sampler);
+  const peakRssBytes = statusField('VmHWM');
+
+  const stored = await h.store.clusters();
+  const reports = stored.flatMap(c => c.workloads.map(w => w.report));
+  const text = JSON.stringify(reports);
+  if (input.reportFile) fs.writeFileSync(input.reportFile, text);
+  const result: ScanWorkerResult = {
+    scanMs,
+    readMs,
+    peakRssBytes,
+    rssBeforeBytes,
+    peakHeapUsedBytes,
+    workloads: reports.length,
+    failures: outcomes.filter(o => !o.ok).map(o => `${o.cluster}: ${o.error}`),
+    windowUs: [fromUs, toUs],
+    reportDigest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16),
+  };
+  await h.db.destroy();
+  await live.stop();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
