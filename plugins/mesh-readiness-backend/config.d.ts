@@ -28,13 +28,26 @@ export interface Config {
     /** How often every cluster is scanned, in minutes. Default 10. Ignored when `schedule` is set. */
     scanIntervalMinutes?: number;
     /**
-     * The scan's schedule, as Backstage schedules are configured elsewhere
-     * (`frequency`, `timeout`, `initialDelay`, `scope`). The timeout is how
-     * long a scan may hold the task: when a backend stops mid-scan, the scan
-     * runs again once it has passed. Default: every `scanIntervalMinutes`,
-     * a timeout of twice `clusterTimeoutSeconds` and at least 5 minutes.
+     * Each cluster's schedule (every cluster is its own scheduler task), as
+     * Backstage schedules are configured elsewhere (`frequency`, `timeout`,
+     * `initialDelay`, `scope`). The timeout is how long one cluster's read
+     * may hold its task: when a backend stops mid-read, another replica
+     * reads the cluster once it has passed. Default: every
+     * `scanIntervalMinutes`, a timeout of twice `clusterTimeoutSeconds` and
+     * at least 5 minutes.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /** How clusters are read. */
+    scan?: {
+      /**
+       * How many clusters one backend replica reads at once; each read
+       * holds that cluster's snapshot in memory, so this bounds a replica's
+       * memory, whatever the number of clusters. A whole number, at least 1.
+       * Default 4. Replicas sharing a database share the clusters: one whose
+       * slots are all taken leaves the next cluster to another.
+       */
+      concurrency?: number;
+    };
     /** How long one cluster's read may take before it counts as failed, in seconds. Default 60. */
     clusterTimeoutSeconds?: number;
     /**

@@ -33,6 +33,9 @@ export interface MeshReadinessConfig {
   manifestSources: ManifestSourceConfig[];
   /** How long one cluster's read may take. */
   clusterTimeoutMs: number;
+  /** How many clusters one replica reads at once. */
+  scanConcurrency: number;
+  /** When each cluster is read (one scheduler task per cluster), and when the clusters are looked up. */
   schedule: SchedulerServiceTaskScheduleDefinition;
   kubernetes: {
     /** Whether the Kubernetes plugin has any cluster locator, so its backend is asked for clusters. */
@@ -70,6 +73,21 @@ function readKubernetes(config: Config): MeshReadinessConfig['kubernetes'] {
   return { enabled: locators.length > 0, locatorTypes, configuredClusters };
 }
 
+/** Clusters one replica reads at once unless `meshReadiness.scan.concurrency` says otherwise. */
+export const DEFAULT_SCAN_CONCURRENCY = 4;
+
+function readScanConcurrency(config: Config): number {
+  const key = 'meshReadiness.scan.concurrency';
+  if (!config.has(key)) return DEFAULT_SCAN_CONCURRENCY;
+  const value = config.getOptional(key);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `Invalid config at ${key}: expected a whole number of clusters read at once, at least 1 (default ${DEFAULT_SCAN_CONCURRENCY}), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
 export function readMeshReadinessConfig(config: Config): MeshReadinessConfig {
   const clusterTimeoutMs = (config.getOptionalNumber('meshReadiness.clusterTimeoutSeconds') ?? 60) * 1000;
   const manifestSources = (config.getOptionalConfigArray('meshReadiness.manifestSources') ?? []).map(c => ({
@@ -79,9 +97,10 @@ export function readMeshReadinessConfig(config: Config): MeshReadinessConfig {
     ambient: c.getOptionalBoolean('ambient'),
     target: c.getOptionalString('target'),
   }));
-  // The scheduler runs each scan on one replica at a time. A backend
-  // stopped mid-scan holds the task until its timeout passes; then
-  // another replica (or this one, restarted) runs the scan again.
+  // Each cluster is its own scheduler task: read on one replica at a time,
+  // whichever has a free slot. A backend stopped mid-read holds the
+  // cluster's task until its timeout passes; then another replica (or this
+  // one, restarted) reads it again.
   const schedule: SchedulerServiceTaskScheduleDefinition = config.has('meshReadiness.schedule')
     ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('meshReadiness.schedule'))
     : {
@@ -89,5 +108,11 @@ export function readMeshReadinessConfig(config: Config): MeshReadinessConfig {
         timeout: { seconds: Math.max(300, (2 * clusterTimeoutMs) / 1000) },
         initialDelay: { seconds: 3 },
       };
-  return { manifestSources, clusterTimeoutMs, schedule, kubernetes: readKubernetes(config) };
+  return {
+    manifestSources,
+    clusterTimeoutMs,
+    scanConcurrency: readScanConcurrency(config),
+    schedule,
+    kubernetes: readKubernetes(config),
+  };
 }

@@ -248,6 +248,26 @@ describe('the mesh-readiness backend', () => {
     expect(body.workloads.length).toBe(2);
   });
 
+  it('schedules a read task for each cluster beside the period’s task, and a cluster’s task reads that cluster', async () => {
+    // Backstage's test scheduler, kept at hand: a task runs when triggered.
+    const scheduler = mockServices.scheduler() as ReturnType<typeof mockServices.scheduler> & {
+      factory(options?: { skipTaskRunOnStartup?: boolean }): ReturnType<typeof mockServices.scheduler.factory>;
+    };
+    const { get } = await startWith({ features: [scheduler.factory({ skipTaskRunOnStartup: true })] });
+    expect((await scheduler.getScheduledTasks()).map(t => t.id).sort()).toEqual([
+      'mesh-readiness-scan',
+      'mesh-readiness-scan:cluster-a',
+      'mesh-readiness-scan:cluster-b',
+      'mesh-readiness-scan:gone',
+    ]);
+    await scheduler.triggerTask('mesh-readiness-scan:cluster-b');
+    const res = await get('/scans');
+    expect(res.body.scans).toEqual([
+      expect.objectContaining({ trigger: 'schedule', state: 'finished', planned: ['cluster-b'], clusters: [{ cluster: 'cluster-b', ok: true }] }),
+    ]);
+    expect(res.body.clusters.map((c: any) => c.cluster)).toEqual(['cluster-b']);
+  });
+
   it('records each scan with the replica that ran it, and each cluster’s latest attempt', async () => {
     const { get } = await startWith({ sources: ['hangs'] });
     await get('/entities/component/default/web?refresh=true');

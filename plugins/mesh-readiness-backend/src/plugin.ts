@@ -15,6 +15,7 @@ import { readMeshReadinessConfig } from './config';
 import { ReadinessService } from './service/ReadinessService';
 import { ReadinessStore } from './service/ReadinessStore';
 import { Scanner } from './service/Scanner';
+import { ClusterTasks } from './service/ClusterTasks';
 import { createRouter } from './service/router';
 import { registerReadinessAction } from './service/readinessAction';
 import { notifierFromConfig } from './service/notifications/notifierFromConfig';
@@ -114,6 +115,7 @@ export const meshReadinessPlugin = createBackendPlugin({
           store,
           logger,
           clusterTimeoutMs: settings.clusterTimeoutMs,
+          concurrency: settings.scanConcurrency,
           customRules: addedRules,
           // The clusters the Kubernetes backend lists are looked up when each scan starts.
           lookUp: kubernetes && (() => kubernetes.lookUp(names)),
@@ -125,16 +127,29 @@ export const meshReadinessPlugin = createBackendPlugin({
           if (sent) logger.info(`Mesh readiness: ${sent} notice(s) sent to owners`);
         };
 
+        // Each cluster is read by its own scheduler task, on whichever replica has a free read slot.
+        const clusterTasks = new ClusterTasks({ scheduler, scanner, schedule: settings.schedule, logger });
+        await clusterTasks.sync([...names]);
+        if (kubernetes) {
+          // Every replica schedules the clusters the Kubernetes backend lists, as they come and go.
+          await scheduler.scheduleTask({
+            id: 'mesh-readiness-clusters',
+            ...settings.schedule,
+            scope: 'local',
+            fn: async () => clusterTasks.sync(await scanner.lookUpClusters({ retire: false })),
+          });
+        }
+        // Once a period, on one replica: clusters no longer listed stop being served, the
+        // components' trends get a point from the latest stored results, and owners hear of changes.
         await scheduler.scheduleTask({
           id: 'mesh-readiness-scan',
           ...settings.schedule,
-          fn: async signal => {
-            const outcomes = await scanner.scan(undefined, 'schedule', signal);
+          fn: async () => {
+            const clusters = await scanner.lookUpClusters({ retire: true });
+            await clusterTasks.sync(clusters);
             const recorded = await readiness.recordHistory(await auth.getOwnServiceCredentials());
             await notifyOwners();
-            logger.info(
-              `Mesh readiness scan: ${outcomes.filter(o => o.ok).length}/${outcomes.length} clusters read, ${recorded} components recorded`,
-            );
+            logger.info(`Mesh readiness: ${clusters.length} clusters scheduled, ${recorded} components recorded`);
           },
         });
 

@@ -177,13 +177,14 @@ export interface OrganizationScorecardResponse {
 }
 
 /**
- * One scan, on whichever backend replica ran it.
+ * One scan, on whichever backend replica ran it: the scheduled read of one
+ * cluster, or a user's scan of some or all clusters.
  *
  * @public
  */
 export interface ScanSummary {
   id: number;
-  /** `schedule`: the scheduler's scan of every cluster; `refresh`: asked for by a user. */
+  /** `schedule`: the scheduler's read of one cluster; `refresh`: asked for by a user. */
   trigger: 'schedule' | 'refresh';
   /** Host and process id of the backend that ran it. */
   runner: string;
@@ -194,6 +195,9 @@ export interface ScanSummary {
    * so its backend stopped mid-scan; nothing of it was stored.
    */
   state: 'running' | 'finished' | 'interrupted';
+  /** The clusters it set out to read, known from its start (absent on scans of every cluster by older versions). */
+  planned?: string[];
+  /** Per cluster read: ok, or the error; known once it finished. */
   clusters?: Array<{ cluster: string; ok: boolean; error?: string }>;
 }
 

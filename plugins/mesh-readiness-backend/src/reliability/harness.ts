@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { KubeObject, parseManifests } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { adminClient } from '../cluster/adminClient';
 
 const REPO = resolvePackagePath('@mesh-readiness/plugin-mesh-readiness-backend', '../..');
 const BACKEND = path.join(REPO, 'packages/backend');
@@ -157,7 +159,9 @@ export class Replica {
 
 /**
  * A TCP relay to the API server: `pass` relays, `hang` accepts and never
- * answers, `refuse` stops listening so connections are refused.
+ * answers, `refuse` stops listening so connections are refused. With
+ * `delayMs`, every chunk the API server sends arrives that much later, as
+ * over a slow link: a cluster that takes a while to read.
  */
 export class Relay {
   private server = net.createServer(socket => this.accept(socket));
@@ -165,7 +169,7 @@ export class Relay {
   private mode: 'pass' | 'hang' | 'refuse' = 'pass';
   port = 0;
 
-  constructor(private readonly target: URL) {}
+  constructor(private readonly target: URL, private readonly delayMs = 0) {}
 
   async listen(port = 0): Promise<void> {
     this.server = net.createServer(socket => this.accept(socket));
@@ -201,7 +205,23 @@ export class Relay {
     this.sockets.add(upstream);
     upstream.on('close', () => this.sockets.delete(upstream));
     upstream.on('error', () => socket.destroy());
-    socket.pipe(upstream).pipe(socket);
+    socket.pipe(upstream);
+    if (!this.delayMs) {
+      upstream.pipe(socket);
+      return;
+    }
+    // Chunks keep their order: each leaves delayMs after it came, queued behind the one before.
+    let last = Promise.resolve();
+    upstream.on('data', chunk => {
+      last = last.then(() => sleep(this.delayMs)).then(() => {
+        if (!socket.destroyed) socket.write(chunk);
+      });
+    });
+    upstream.on('end', () => {
+      last = last.then(() => {
+        socket.end();
+      });
+    });
   }
 }
 
@@ -261,5 +281,39 @@ export function backendConfig(port: number, postgresUrl: string, prefix: string,
       ],
     },
     ...rest,
+  };
+}
+
+/** The demo's manifests, applied to the real API server with the admin token (those already there are left). */
+export async function applyDemo() {
+  const client = adminClient();
+  const dir = repoPath('examples/mesh-demo/cluster');
+  const objects: KubeObject[] = fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.yaml'))
+    .flatMap(f => parseManifests(fs.readFileSync(path.join(dir, f), 'utf8'), f).objects);
+  for (const o of [...objects.filter(x => x.kind === 'Namespace'), ...objects.filter(x => x.kind !== 'Namespace')]) {
+    await client.create(o as any).catch((e: any) => {
+      if (e?.code !== 409) throw e; // already there from another suite
+    });
+  }
+}
+
+/** The Kubernetes plugin's config for these clusters: its `config` locator, service-account tokens, the test API server's CA. */
+export function kubernetesConfig(clusters: Array<{ name: string; url: string; token: string }>) {
+  return {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: clusters.map(c => ({
+          name: c.name,
+          url: c.url,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: c.token,
+          caData: process.env.MR_KUBE_CA_DATA,
+        })),
+      },
+    ],
   };
 }

@@ -10,9 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { adminClient } from '../cluster/adminClient';
-import { EntityReadinessResponse, KubeObject, parseManifests, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { backendConfig, databaseOn, dumpTables, freePort, pluginDatabase, Relay, Replica, repoPath, responses, removeTempDir, tempDir, waitFor } from './harness';
+import { EntityReadinessResponse, ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { applyDemo, backendConfig, databaseOn, dumpTables, freePort, kubernetesConfig, pluginDatabase, Relay, Replica, responses, removeTempDir, tempDir, waitFor } from './harness';
 
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
@@ -26,21 +25,6 @@ const CLUSTER_TIMEOUT_S = 3;
 const FREQUENCY_S = 6;
 const TASK_TIMEOUT_S = 20;
 
-/** The demo's manifests, applied to the real API server with the admin token. */
-async function applyDemo() {
-  const client = adminClient();
-  const dir = repoPath('examples/mesh-demo/cluster');
-  const objects: KubeObject[] = fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.yaml'))
-    .flatMap(f => parseManifests(fs.readFileSync(path.join(dir, f), 'utf8'), f).objects);
-  for (const o of [...objects.filter(x => x.kind === 'Namespace'), ...objects.filter(x => x.kind !== 'Namespace')]) {
-    await client.create(o as any).catch((e: any) => {
-      if (e?.code !== 409) throw e; // already there from another suite
-    });
-  }
-}
-
 /** What both replicas answer; asked up to three times, should a scan land between two reads. */
 async function bothAnswer(x: Replica, y: Replica, apiPath: string): Promise<[unknown, unknown]> {
   let pair: string[] = [];
@@ -52,6 +36,9 @@ async function bothAnswer(x: Replica, y: Replica, apiPath: string): Promise<[unk
 }
 
 const scheduled = (scans: ScanSummary[]) => scans.filter(s => s.trigger === 'schedule');
+/** The scheduled reads of one cluster (each cluster is its own scheduler task). */
+const readsOf = (scans: ScanSummary[], cluster: string) => scheduled(scans).filter(s => s.planned?.includes(cluster));
+const CLUSTERS = ['flaky', 'healthy', 'restricted', 'unreachable'];
 const byCluster = (report: EntityReadinessResponse, cluster: string) => report.clusters.find(c => c.cluster === cluster)!;
 
 describeReliability('two backend replicas on one PostgreSQL, four clusters of which two fail', () => {
@@ -72,31 +59,17 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     relay = new Relay(new URL(server!));
     await relay.listen();
     const refused = await freePort();
-    const cluster = (name: string, url: string, token: string) => ({
-      name,
-      url,
-      authProvider: 'serviceAccount',
-      serviceAccountToken: token,
-      caData: process.env.MR_KUBE_CA_DATA,
-    });
+    const kubernetes = kubernetesConfig([
+      { name: 'healthy', url: server!, token: ADMIN },
+      { name: 'restricted', url: server!, token: RESTRICTED },
+      { name: 'flaky', url: relay.url, token: ADMIN },
+      { name: 'unreachable', url: `https://127.0.0.1:${refused}`, token: CANARY },
+    ]);
     replicas = [];
     for (const name of ['replica-a', 'replica-b']) {
       const port = await freePort();
       const config = backendConfig(port, postgres!, prefix, {
-        kubernetes: {
-          serviceLocatorMethod: { type: 'multiTenant' },
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                cluster('healthy', server!, ADMIN),
-                cluster('restricted', server!, RESTRICTED),
-                cluster('flaky', relay.url, ADMIN),
-                cluster('unreachable', `https://127.0.0.1:${refused}`, CANARY),
-              ],
-            },
-          ],
-        },
+        kubernetes,
         meshReadiness: {
           manifestSources: [],
           clusterTimeoutSeconds: CLUSTER_TIMEOUT_S,
@@ -127,9 +100,12 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
   it('serves the healthy clusters and reports each failure with its reason, on both replicas', async () => {
     const [a, b] = replicas;
     // The catalog is read and a scan has stored the healthy clusters.
-    const report: EntityReadinessResponse = await waitFor('a scanned demo component', 90, async () => {
+    // Each cluster is read by its own task, on either replica: wait for every one to have been read once.
+    const report: EntityReadinessResponse = await waitFor('a demo component read on every cluster', 90, async () => {
       const res = await a.get('/entities/component/default/ledger');
-      return res.status === 200 && byCluster(res.body, 'healthy')?.workloads.length ? res.body : undefined;
+      const attempted = (await a.get('/scans')).body.clusters.map((c: any) => c.cluster).sort();
+      const read = ['healthy', 'restricted', 'flaky'].every(c => byCluster(res.body, c)?.workloads.length);
+      return res.status === 200 && read && JSON.stringify(attempted) === JSON.stringify(CLUSTERS) ? res.body : undefined;
     });
     expect(byCluster(report, 'healthy')).toMatchObject({ status: 'ok' });
     expect(byCluster(report, 'flaky')).toMatchObject({ status: 'ok' });
@@ -158,25 +134,25 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     expect(fromB).toEqual(fromA);
   }, 120_000);
 
-  it('ends a scan within the timeout when a cluster hangs, keeping its last good result, stale, with its time', async () => {
+  it('ends a cluster’s read within the timeout when it hangs, keeping its last good result, stale, with its time', async () => {
     const [a] = replicas;
     const before = byCluster((await a.get('/entities/component/default/ledger')).body, 'flaky');
     expect(before.status).toBe('ok');
     await relay.set('hang');
     const hungAt = new Date().toISOString();
-    const scan = await waitFor('a scheduled scan with the flaky cluster hanging', 60, async () =>
-      scheduled(await scans(a)).find(s => s.startedAt > hungAt && s.state === 'finished'),
+    const read = await waitFor('a scheduled read of the flaky cluster while it hangs', 60, async () =>
+      readsOf(await scans(a), 'flaky').find(s => s.startedAt > hungAt && s.state === 'finished'),
     );
-    expect(Date.parse(scan.finishedAt!) - Date.parse(scan.startedAt)).toBeLessThan((CLUSTER_TIMEOUT_S + 5) * 1000);
-    expect(scan.clusters).toEqual(
-      expect.arrayContaining([
-        { cluster: 'flaky', ok: false, error: `timed out after ${CLUSTER_TIMEOUT_S} s` },
-        { cluster: 'healthy', ok: true },
-      ]),
+    expect(Date.parse(read.finishedAt!) - Date.parse(read.startedAt)).toBeLessThan((CLUSTER_TIMEOUT_S + 5) * 1000);
+    expect(read.clusters).toEqual([{ cluster: 'flaky', ok: false, error: `timed out after ${CLUSTER_TIMEOUT_S} s` }]);
+    // The other clusters are read meanwhile, each by its own task.
+    const healthy = await waitFor('a scheduled read of the healthy cluster meanwhile', 60, async () =>
+      readsOf(await scans(a), 'healthy').find(s => s.startedAt > hungAt && s.state === 'finished'),
     );
+    expect(healthy.clusters).toEqual([{ cluster: 'healthy', ok: true }]);
     const flaky = byCluster((await a.get('/entities/component/default/ledger')).body, 'flaky');
     expect(flaky).toMatchObject({ status: 'error', stale: true, error: `timed out after ${CLUSTER_TIMEOUT_S} s` });
-    // Still the last good workloads, from the scan before it hung.
+    // Still the last good workloads, from the read before it hung.
     expect(flaky.workloads).toEqual(before.workloads);
     expect(flaky.scannedAt! < hungAt).toBe(true);
     const status = (await a.get('/scans')).body.clusters.find((c: any) => c.cluster === 'flaky');
@@ -184,27 +160,34 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     expect(status.attemptedAt > hungAt).toBe(true);
   }, 90_000);
 
-  it('runs each scheduled scan on one replica only', async () => {
-    const all = await waitFor('four scheduled scans', 60, async () => {
+  it('reads each cluster on one replica at a time, once per period', async () => {
+    const all = await waitFor('four scheduled reads of every cluster', 60, async () => {
       const finished = scheduled(await scans(replicas[0])).filter(s => s.finishedAt);
-      return finished.length >= 4 ? finished : undefined;
+      return CLUSTERS.every(c => readsOf(finished, c).length >= 4) ? finished : undefined;
     });
-    const sorted = [...all].sort((x, y) => x.startedAt.localeCompare(y.startedAt));
-    for (let i = 1; i < sorted.length; i++) {
-      // Had both replicas run a tick, their scans would overlap.
-      expect({ scan: sorted[i].id, startedAfterPreviousEnded: sorted[i].startedAt >= sorted[i - 1].finishedAt! }).toEqual({
-        scan: sorted[i].id,
-        startedAfterPreviousEnded: true,
+    const elapsed = (Date.now() - startedAt) / 1000;
+    for (const cluster of CLUSTERS) {
+      const sorted = readsOf(all, cluster).sort((x, y) => x.startedAt.localeCompare(y.startedAt));
+      for (let i = 1; i < sorted.length; i++) {
+        // Had both replicas read it in one period, their reads would overlap.
+        expect({ cluster, read: sorted[i].id, startedAfterPreviousEnded: sorted[i].startedAt >= sorted[i - 1].finishedAt! }).toEqual({
+          cluster,
+          read: sorted[i].id,
+          startedAfterPreviousEnded: true,
+        });
+      }
+      expect({ cluster, atMostOncePerPeriod: sorted.length <= Math.ceil(elapsed / FREQUENCY_S) + 1 }).toEqual({
+        cluster,
+        atMostOncePerPeriod: true,
       });
     }
-    const elapsed = (Date.now() - startedAt) / 1000;
-    expect(all.length).toBeLessThanOrEqual(Math.ceil(elapsed / FREQUENCY_S) + 1);
   }, 90_000);
 
-  it('killed mid-scan, a replica leaves every stored row whole and the other replica scans again', async () => {
-    // The flaky cluster still hangs, so every scan lasts the cluster timeout: kill its runner then.
-    const running = await waitFor('a scheduled scan in progress', 60, async () =>
-      scheduled(await scans(replicas[0])).find(s => s.state === 'running'),
+  it('killed mid-read, a replica leaves every stored row whole and the other replica reads the cluster again', async () => {
+    // The flaky cluster still hangs, so each of its reads lasts the cluster timeout: kill its reader then.
+    // One that started a moment ago, so that it is still running when the kill lands.
+    const running = await waitFor('a scheduled read of the flaky cluster just started', 60, async () =>
+      readsOf(await scans(replicas[0]), 'flaky').find(s => s.state === 'running' && Date.now() - Date.parse(s.startedAt) < 1500),
     );
     const victim = replicas.find(r => running.runner.endsWith(`:${r.pid}`));
     expect(victim).toBeDefined();
@@ -215,13 +198,13 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     const historyBefore = await db('mesh_readiness_history').select().orderBy('id');
     const clustersBefore = await db('mesh_readiness_clusters').select().orderBy('cluster');
 
-    // The survivor reads the same results, and the stopped scan is not forgotten.
+    // The survivor reads the same results, and the stopped read is not forgotten.
     const interrupted = (await scans(survivor)).find(s => s.id === running.id)!;
     expect(interrupted.finishedAt).toBeUndefined();
-    // The scheduler frees the dead replica's claim once the task timeout has
-    // passed (its janitor looks every minute); then the survivor scans.
-    const rerun = await waitFor('the survivor to run the next scheduled scan', TASK_TIMEOUT_S + 90, async () =>
-      scheduled(await scans(survivor)).find(s => s.startedAt > killedAt && s.state === 'finished'),
+    // The scheduler frees the dead replica's claim on the cluster once the task
+    // timeout has passed (its janitor looks every minute); then the survivor reads it.
+    const rerun = await waitFor('the survivor to read the flaky cluster', TASK_TIMEOUT_S + 90, async () =>
+      readsOf(await scans(survivor), 'flaky').find(s => s.startedAt > killedAt && s.state === 'finished'),
     );
     expect(rerun.runner.endsWith(`:${survivor.pid}`)).toBe(true);
     expect((await scans(survivor)).find(s => s.id === running.id)!.state).toBe('interrupted');
@@ -234,7 +217,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
       const at = new Date(row.scanned_at).toISOString();
       perScan.set(at, (perScan.get(at) ?? 0) + 1);
     }
-    // Once the catalog was read, every scan recorded every mapped demo component (ten).
+    // Once the catalog was read, every period's point recorded every mapped demo component (ten).
     const sizes = [...perScan.values()];
     const full = sizes.indexOf(10);
     expect(full).toBeGreaterThanOrEqual(0);
@@ -252,7 +235,7 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     expect(clustersAfter.map(r => r.cluster)).toEqual(clustersBefore.map(r => r.cluster));
   }, 240_000);
 
-  it('restarted, the killed replica serves the same results and takes scans again', async () => {
+  it('restarted, the killed replica serves the same results and takes reads again', async () => {
     const restarted = replicas.find(r => r.pid === undefined)!;
     const survivor = alive()[0];
     await relay.set('pass');
@@ -267,9 +250,13 @@ describeReliability('two backend replicas on one PostgreSQL, four clusters of wh
     // With one replica killed now, the restarted one carries on alone.
     await survivor.kill();
     const killedAt = new Date().toISOString();
-    await waitFor('the restarted replica to scan alone', TASK_TIMEOUT_S + 90, async () =>
-      scheduled(await scans(restarted)).find(s => s.startedAt > killedAt && s.state === 'finished' && s.runner.endsWith(`:${restarted.pid}`)),
-    );
+    // Every cluster, including those the killed survivor held when it died.
+    await waitFor('the restarted replica to read every cluster alone', TASK_TIMEOUT_S + 90, async () => {
+      const mine = scheduled(await scans(restarted)).filter(
+        s => s.startedAt > killedAt && s.state === 'finished' && s.runner.endsWith(`:${restarted.pid}`),
+      );
+      return CLUSTERS.every(c => readsOf(mine, c).length > 0) || undefined;
+    });
   }, 240_000);
 
   it('never returns, logs or stores a cluster token', async () => {

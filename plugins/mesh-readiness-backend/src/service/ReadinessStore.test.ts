@@ -111,19 +111,21 @@ describe('ReadinessStore', () => {
 
   it.each(databases.eachSupportedId())('records scans as started, then finished with each cluster’s outcome, on %p', async id => {
     const store = await storeOn(id);
-    const first = await store.startScan('schedule', 'host-a:1', new Date('2026-11-20T10:00:00Z'));
+    const first = await store.startScan('schedule', 'host-a:1', new Date('2026-11-20T10:00:00Z'), ['prod']);
     await store.finishScan(first, new Date('2026-11-20T10:00:05Z'), [{ cluster: 'prod', ok: false, error: 'timed out after 60 s' }]);
     // A second scan whose backend stopped before it ended.
-    const second = await store.startScan('refresh', 'host-b:2', new Date('2026-11-20T10:05:00Z'));
+    const second = await store.startScan('refresh', 'host-b:2', new Date('2026-11-20T10:05:00Z'), ['prod', 'staging']);
     expect(second).toBeGreaterThan(first);
     expect(await store.scans(10)).toEqual([
-      { id: second, trigger: 'refresh', runner: 'host-b:2', startedAt: '2026-11-20T10:05:00.000Z' },
+      // What it set out to read is known from its start.
+      { id: second, trigger: 'refresh', runner: 'host-b:2', startedAt: '2026-11-20T10:05:00.000Z', planned: ['prod', 'staging'] },
       {
         id: first,
         trigger: 'schedule',
         runner: 'host-a:1',
         startedAt: '2026-11-20T10:00:00.000Z',
         finishedAt: '2026-11-20T10:00:05.000Z',
+        planned: ['prod'],
         clusters: [{ cluster: 'prod', ok: false, error: 'timed out after 60 s' }],
       },
     ]);

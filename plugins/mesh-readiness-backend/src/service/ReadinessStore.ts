@@ -53,12 +53,14 @@ export interface ScanRecord {
   startedAt: string;
   /** Undefined while the scan runs, or when its backend stopped mid-scan. */
   finishedAt?: string;
+  /** The clusters it set out to read, known from its start; undefined on scans of every cluster from before. */
+  planned?: string[];
   /** Per cluster: ok, or the error. Undefined until the scan ends. */
   clusters?: Array<{ cluster: string; ok: boolean; error?: string }>;
 }
 
-/** How many scan rows are kept; older ones are deleted as new scans end. */
-const SCANS_KEPT = 1000;
+/** How many scan rows are kept (each scheduled read of a cluster is one); older ones are deleted as new scans end. */
+const SCANS_KEPT = 10_000;
 
 /** A cluster's stored body. */
 interface StoredBody {
@@ -184,10 +186,10 @@ export class ReadinessStore {
     return gone;
   }
 
-  /** Records that a scan started; returns its id. */
-  async startScan(trigger: ScanRecord['trigger'], runner: string, at: Date): Promise<number> {
+  /** Records that a scan of these clusters started; returns its id. */
+  async startScan(trigger: ScanRecord['trigger'], runner: string, at: Date, planned: string[]): Promise<number> {
     const [row] = await this.db('mesh_readiness_scans')
-      .insert({ trigger, runner, started_at: at, finished_at: null, clusters: null })
+      .insert({ trigger, runner, started_at: at, finished_at: null, clusters: null, planned: JSON.stringify(planned) })
       .returning('id');
     return Number(typeof row === 'object' ? row.id : row);
   }
@@ -209,6 +211,7 @@ export class ReadinessStore {
       runner: r.runner,
       startedAt: toIso(r.started_at)!,
       ...(r.finished_at ? { finishedAt: toIso(r.finished_at) } : {}),
+      ...(r.planned ? { planned: JSON.parse(r.planned) } : {}),
       ...(r.clusters ? { clusters: JSON.parse(r.clusters) } : {}),
     }));
   }

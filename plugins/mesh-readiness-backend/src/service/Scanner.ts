@@ -1,7 +1,9 @@
 /*
- * One scan: read every cluster once (in parallel, each within its timeout),
- * evaluate each snapshot once, store each cluster's result. A cluster that
- * fails never stops the others; its last good result stays, marked stale.
+ * Reading clusters: a user's scan of some or all clusters, or the scheduled
+ * read of one (see ClusterTasks). Each read evaluates its snapshot once and
+ * stores the cluster's result; at most `concurrency` clusters are read at
+ * once on this replica. A cluster that fails never stops the others; its
+ * last good result stays, marked stale.
  */
 import os from 'node:os';
 import { LoggerService } from '@backstage/backend-plugin-api';
@@ -10,6 +12,7 @@ import { evaluateWorkloads, Rule, ScanSummary, ScansResponse } from '@mesh-readi
 import { clusterState, ReadinessStore, ScanRecord, StoredWorkload } from './ReadinessStore';
 import { KubernetesCaller } from './KubernetesBackendClient';
 import { ClusterOrigin, KubernetesClusterSource, NeedsSignedInUserError } from './KubernetesClusterSource';
+import { ReadSlots } from './ReadSlots';
 
 /** Names this backend process in the scans table: which replica ran a scan. */
 const RUNNER = `${os.hostname()}:${process.pid}`;
@@ -21,12 +24,37 @@ export interface ScanOutcome {
   workloads: number;
 }
 
+/** What became of a scheduled read: done, left to another replica (no free slot), or the cluster is no longer listed. */
+export type ScheduledRead = 'read' | 'busy' | 'gone';
+
+/**
+ * A lookup this recent is reused by the clusters' scheduled reads, which
+ * tend to start together: one question to the Kubernetes backend, not one
+ * per cluster, and a cluster taken out is known within this time.
+ */
+const LOOKUP_REUSE_MS = 30_000;
+
+/**
+ * How long a scheduled read waits for a free slot here before the cluster
+ * is handed to another replica: long enough for quick reads to queue,
+ * short beside a read of a big cluster.
+ */
+const SLOT_WAIT_MS = 2_000;
+
+interface LookedUp {
+  sources: MeshReadinessClusterSource[];
+  /** False when the Kubernetes backend could not be asked: its clusters are the last ones it listed. */
+  complete: boolean;
+}
+
 export interface ScannerOptions {
   sources: MeshReadinessClusterSource[];
   store: ReadinessStore;
   logger: LoggerService;
   /** How long one cluster's read may take. */
   clusterTimeoutMs: number;
+  /** How many clusters this replica reads at once. Default 4. */
+  concurrency?: number;
   customRules?: readonly Rule[];
   /**
    * Sources found anew when each scan starts (the Kubernetes plugin's
@@ -43,6 +71,11 @@ export class Scanner {
   private readonly timeoutMs: number;
   private readonly customRules: readonly Rule[];
   private readonly lookUp?: () => Promise<MeshReadinessClusterSource[]>;
+  private readonly slots: ReadSlots;
+  /** The clusters the Kubernetes backend listed last, and when; one lookup in flight is shared. */
+  private found: MeshReadinessClusterSource[] = [];
+  private foundAt = 0;
+  private lookingUp?: Promise<LookedUp>;
   /** Where each Kubernetes cluster came from, as last seen by this replica: what `status` tells users. */
   private readonly origins = new Map<string, ClusterOrigin & { needsSignedInUser?: boolean }>();
 
@@ -53,6 +86,7 @@ export class Scanner {
     this.timeoutMs = options.clusterTimeoutMs;
     this.customRules = options.customRules ?? [];
     this.lookUp = options.lookUp;
+    this.slots = new ReadSlots(options.concurrency ?? 4);
     this.remember(this.sources);
   }
 
@@ -68,13 +102,14 @@ export class Scanner {
   }
 
   /**
-   * Scans the named clusters (all when none are named). The scan is
-   * recorded as started before any cluster is read and as finished after
-   * every result is stored, so a backend stopped mid-scan leaves a row
-   * that never finished, and nothing else half-done. An aborted signal
-   * (the scheduler's timeout, or shutdown) stops every cluster's read.
-   * `caller`, on a user's scan, carries their cluster credentials to the
-   * clusters whose auth provider needs them; they last as long as the scan.
+   * Scans the named clusters (all when none are named), as a user asked.
+   * The scan is recorded as started, with the clusters it will read, before
+   * any is read, and as finished after every result is stored, so a backend
+   * stopped mid-scan leaves a row that never finished, and nothing else
+   * half-done. Clusters wait for a free read slot. An aborted signal
+   * (shutdown) stops every cluster's read. `caller` carries the user's
+   * cluster credentials to the clusters whose auth provider needs them;
+   * they last as long as the scan.
    */
   async scan(
     only?: string[],
@@ -84,38 +119,101 @@ export class Scanner {
   ): Promise<ScanOutcome[]> {
     // A refresh of clusters the fixed sources have needs no catalog lookup.
     const fixedOnly = only?.every(name => this.sources.some(s => s.name === name));
-    const { sources: all, complete } = fixedOnly ? { sources: this.sources, complete: true } : await this.currentSources();
+    const { sources: all, complete } = fixedOnly ? { sources: this.sources, complete: true } : await this.currentSources(0);
     const sources = only ? all.filter(s => only.includes(s.name)) : all;
-    const id = await this.store.startScan(trigger, RUNNER, new Date());
+    const id = await this.store.startScan(trigger, RUNNER, new Date(), sources.map(s => s.name));
     const outcomes = await Promise.all(sources.map(source => this.readOnce(source, signal, caller)));
-    await this.store.finishScan(
-      id,
-      new Date(),
-      outcomes.map(o => ({ cluster: o.cluster, ok: o.ok, ...(o.error ? { error: o.error } : {}) })),
-    );
-    // A full scan that knows every current source: clusters no longer among
-    // them stop being served. Not when the catalog could not be asked (its
-    // clusters would look gone), nor when the scan was cut short.
-    if (!only && complete && !signal?.aborted) {
-      const gone = await this.store.retireClustersExcept(all.map(s => s.name));
-      if (gone.length > 0) {
-        this.logger.info(
-          `Mesh readiness: ${gone.join(', ')} no longer configured or in the catalog: their results are no longer served (history is kept)`,
-        );
-      }
-    }
+    await this.store.finishScan(id, new Date(), outcomes.map(recorded));
+    // A scan of every current source: clusters no longer among them stop being served.
+    if (!only && complete && !signal?.aborted) await this.retireAllBut(all);
     return outcomes;
   }
 
-  private async currentSources(): Promise<{ sources: MeshReadinessClusterSource[]; complete: boolean }> {
+  /**
+   * The scheduled read of one cluster, if this replica has a free slot
+   * within a moment: `busy` when it has none (the caller hands the cluster
+   * to another replica), `gone` when the cluster is no longer listed. A cluster a
+   * user's scan is reading here is not read twice: this joins that read.
+   */
+  async readScheduled(cluster: string, signal?: AbortSignal): Promise<ScheduledRead> {
+    const fixed = this.sources.find(s => s.name === cluster);
+    const { sources, complete } = fixed ? { sources: [fixed], complete: true } : await this.currentSources(LOOKUP_REUSE_MS);
+    const source = sources.find(s => s.name === cluster);
+    if (!source) return complete ? 'gone' : 'read';
+    const inFlight = this.reading.get(cluster);
+    if (inFlight) {
+      await inFlight;
+      return 'read';
+    }
+    const done = await this.slots.runWithin(SLOT_WAIT_MS, async () => {
+      // A user's scan may have started reading it while this waited.
+      const joined = this.reading.get(cluster);
+      if (joined) return joined;
+      const read = (async () => {
+        const id = await this.store.startScan('schedule', RUNNER, new Date(), [cluster]);
+        const outcome = await this.scanOne(source, signal);
+        await this.store.finishScan(id, new Date(), [recorded(outcome)]);
+        return outcome;
+      })();
+      this.reading.set(cluster, read);
+      try {
+        return await read;
+      } finally {
+        this.reading.delete(cluster);
+      }
+    });
+    return done ? 'read' : 'busy';
+  }
+
+  /**
+   * Looks the clusters up afresh; when the answer is complete, the results
+   * of clusters no longer among them stop being served. Returns every
+   * cluster's name, to schedule their reads.
+   */
+  async lookUpClusters(options: { retire: boolean }): Promise<string[]> {
+    const { sources, complete } = await this.currentSources(0);
+    if (options.retire && complete) await this.retireAllBut(sources);
+    return sources.map(s => s.name);
+  }
+
+  private async retireAllBut(current: MeshReadinessClusterSource[]) {
+    const gone = await this.store.retireClustersExcept(current.map(s => s.name));
+    if (gone.length > 0) {
+      this.logger.info(
+        `Mesh readiness: ${gone.join(', ')} no longer configured or in the catalog: their results are no longer served (history is kept)`,
+      );
+    }
+  }
+
+  /**
+   * The fixed sources and the Kubernetes backend's clusters, looked up
+   * unless the last lookup is younger than `reuseMs`. A failed lookup is a
+   * warning: its clusters are the ones it listed last, and the answer is
+   * not complete (so nothing is retired on its word).
+   */
+  private async currentSources(reuseMs: number): Promise<LookedUp> {
     if (!this.lookUp) return { sources: this.sources, complete: true };
+    if (this.foundAt > 0 && Date.now() - this.foundAt < reuseMs) {
+      return { sources: [...this.sources, ...this.found], complete: true };
+    }
+    this.lookingUp ??= this.lookUpNow().finally(() => {
+      this.lookingUp = undefined;
+    });
+    return this.lookingUp;
+  }
+
+  private async lookUpNow(): Promise<LookedUp> {
     try {
-      const found = await this.lookUp();
+      const found = await this.lookUp!();
       this.remember(found);
+      this.found = found;
+      this.foundAt = Date.now();
       return { sources: [...this.sources, ...found], complete: true };
     } catch (e) {
-      this.logger.warn(`Mesh readiness: could not look up the Kubernetes plugin's clusters, reading the others: ${(e as Error)?.message ?? e}`);
-      return { sources: this.sources, complete: false };
+      this.logger.warn(
+        `Mesh readiness: could not look up the Kubernetes plugin's clusters, reading the others and the ones it listed last: ${(e as Error)?.message ?? e}`,
+      );
+      return { sources: [...this.sources, ...this.found], complete: false };
     }
   }
 
@@ -130,11 +228,11 @@ export class Scanner {
    */
   private readOnce(source: MeshReadinessClusterSource, signal?: AbortSignal, caller?: KubernetesCaller): Promise<ScanOutcome> {
     if (caller?.clusterAuthHeaders && source instanceof KubernetesClusterSource && source.needsSignedInUser) {
-      return this.scanOne(source, signal, caller);
+      return this.slots.run(() => this.scanOne(source, signal, caller));
     }
     let outcome = this.reading.get(source.name);
     if (!outcome) {
-      outcome = this.scanOne(source, signal, caller).finally(() => this.reading.delete(source.name));
+      outcome = this.slots.run(() => this.scanOne(source, signal, caller)).finally(() => this.reading.delete(source.name));
       this.reading.set(source.name, outcome);
     }
     return outcome;
@@ -142,13 +240,14 @@ export class Scanner {
 
   /**
    * Each cluster's latest attempt and the latest scans. A scan that has not
-   * finished although every read it made would have timed out long ago, or
-   * a scheduled scan that another scheduled scan followed, was cut short by
+   * finished although every read it made would have timed out long ago
+   * (its clusters read a slot's worth at a time), or a scheduled read that
+   * a later scheduled read of the same cluster followed, was cut short by
    * its backend stopping: it shows as interrupted.
    */
   async status(limit: number): Promise<ScansResponse> {
     const [clusters, scans] = await Promise.all([this.store.clusters(), this.store.scans(limit)]);
-    const interruptedBefore = Date.now() - this.timeoutMs - 60_000;
+    const longestRead = (s: ScanRecord) => Math.ceil((s.planned?.length ?? 1) / this.slots.size) * this.timeoutMs + 60_000;
     return {
       clusters: clusters.map(c => ({
         ...clusterState(c),
@@ -159,9 +258,9 @@ export class Scanner {
       scans: scans.map(s => {
         let state: ScanSummary['state'] = 'finished';
         if (!s.finishedAt) {
-          // The scheduler starts no scheduled scan while another holds the task.
-          const overtaken = s.trigger === 'schedule' && scans.some(t => t.trigger === 'schedule' && t.id > s.id);
-          state = overtaken || Date.parse(s.startedAt) < interruptedBefore ? 'interrupted' : 'running';
+          // The scheduler starts no read of a cluster while another holds its task.
+          const overtaken = s.trigger === 'schedule' && scans.some(t => t.trigger === 'schedule' && t.id > s.id && overlaps(s, t));
+          state = overtaken || Date.parse(s.startedAt) < Date.now() - longestRead(s) ? 'interrupted' : 'running';
         }
         return { ...s, state };
       }),
@@ -224,4 +323,15 @@ export class Scanner {
       stop?.removeEventListener('abort', onStop);
     }
   }
+}
+
+/** What a scan row keeps of a cluster's outcome. */
+function recorded(o: ScanOutcome) {
+  return { cluster: o.cluster, ok: o.ok, ...(o.error ? { error: o.error } : {}) };
+}
+
+/** Whether two scans set out to read a cluster in common; a scan from before `planned` read every cluster. */
+function overlaps(a: ScanRecord, b: ScanRecord): boolean {
+  if (!a.planned || !b.planned) return true;
+  return a.planned.some(c => b.planned!.includes(c));
 }

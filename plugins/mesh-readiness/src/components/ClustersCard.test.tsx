@@ -44,12 +44,33 @@ const scans: ScansResponse = {
   ],
   scans: [
     {
-      id: 3,
+      id: 5,
       trigger: 'schedule',
       runner: 'backstage-7d9f:1',
       startedAt: minutesAgo(2),
       finishedAt: minutesAgo(1),
       state: 'finished',
+      planned: ['prod-us'],
+      clusters: [{ cluster: 'prod-us', ok: false, error: 'timed out after 60 s' }],
+    },
+    {
+      id: 4,
+      trigger: 'schedule',
+      runner: 'backstage-5c2a:1',
+      startedAt: minutesAgo(2),
+      finishedAt: minutesAgo(2),
+      state: 'finished',
+      planned: ['prod-eu'],
+      clusters: [{ cluster: 'prod-eu', ok: true }],
+    },
+    {
+      id: 3,
+      trigger: 'refresh',
+      runner: 'backstage-7d9f:1',
+      startedAt: minutesAgo(8),
+      finishedAt: minutesAgo(8),
+      state: 'finished',
+      planned: ['prod-eu', 'prod-us'],
       clusters: [
         { cluster: 'prod-eu', ok: true },
         { cluster: 'prod-us', ok: false, error: 'timed out after 60 s' },
@@ -61,6 +82,7 @@ const scans: ScansResponse = {
       runner: 'backstage-5c2a:1',
       startedAt: minutesAgo(12),
       state: 'interrupted',
+      planned: ['prod-us'],
     },
     {
       id: 1,
@@ -94,13 +116,15 @@ describe('ClustersCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('draws the latest scans oldest first, saying which failed or were cut short', async () => {
+  it('draws the latest scans oldest first: each cluster’s scheduled read on the replica that ran it, and users’ scans', async () => {
     await render(async () => scans);
     const marks = await screen.findAllByRole('img');
     expect(marks.map(m => m.getAttribute('aria-label'))).toEqual([
-      'Refresh scan 22 min ago on backstage-5c2a:1: every cluster read',
-      'Scheduled scan 12 min ago on backstage-5c2a:1: interrupted: its backend stopped mid-scan',
-      'Scheduled scan 2 min ago on backstage-7d9f:1: failed: prod-us',
+      'Refresh read of prod-eu 22 min ago on backstage-5c2a:1: read',
+      'Scheduled read of prod-us 12 min ago on backstage-5c2a:1: interrupted: its backend stopped mid-scan',
+      'Refresh scan 8 min ago on backstage-7d9f:1: failed: prod-us',
+      'Scheduled read of prod-eu 2 min ago on backstage-5c2a:1: read',
+      'Scheduled read of prod-us 2 min ago on backstage-7d9f:1: failed: timed out after 60 s',
     ]);
   });
 

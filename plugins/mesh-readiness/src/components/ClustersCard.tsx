@@ -1,7 +1,9 @@
 /*
  * The clusters behind every report: whether each was read at the latest
- * scan, how old its result is, and a strip of the latest scans, so a
- * platform engineer sees at a glance when a cluster stopped answering.
+ * scan, how old its result is, and a strip of the latest scans (each
+ * scheduled read of a cluster, each user's scan), so a platform engineer
+ * sees at a glance when a cluster stopped answering, and which replicas
+ * read what.
  */
 import useAsync from 'react-use/esm/useAsync';
 import {
@@ -89,18 +91,26 @@ function scanOutcome(scan: ScanSummary): keyof typeof SCAN_COLOURS {
   return failed === (scan.clusters ?? []).length ? 'failed' : 'partial';
 }
 
+/** The one cluster a scan read: each scheduled read is of one cluster, on whichever replica had room. */
+function onlyCluster(scan: ScanSummary): string | undefined {
+  const names = scan.planned ?? scan.clusters?.map(c => c.cluster);
+  return names?.length === 1 ? names[0] : undefined;
+}
+
 function scanTitle(scan: ScanSummary): string {
   const failed = (scan.clusters ?? []).filter(c => !c.ok);
+  const one = onlyCluster(scan);
   const what = {
-    ok: 'every cluster read',
+    ok: one ? 'read' : 'every cluster read',
     partial: `failed: ${failed.map(c => c.cluster).join(', ')}`,
-    failed: 'no cluster read',
+    failed: one ? `failed: ${failed[0]?.error ?? 'not read'}` : 'no cluster read',
     interrupted: 'interrupted: its backend stopped mid-scan',
     running: 'running',
   }[scanOutcome(scan)];
-  return `${
-    scan.trigger === 'schedule' ? 'Scheduled' : 'Refresh'
-  } scan ${timeAgo(scan.startedAt)} on ${scan.runner}: ${what}`;
+  const kind = scan.trigger === 'schedule' ? 'Scheduled' : 'Refresh';
+  return `${kind} ${one ? `read of ${one}` : 'scan'} ${timeAgo(
+    scan.startedAt,
+  )} on ${scan.runner}: ${what}`;
 }
 
 /** The latest scans, oldest left, one mark each, coloured by outcome. */
