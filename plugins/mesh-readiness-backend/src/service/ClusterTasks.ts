@@ -63,8 +63,7 @@ export class ClusterTasks {
     const current = new Set(clusters);
     for (const cluster of this.clusters) {
       if (current.has(cluster)) continue;
-      this.logger.info(`Mesh readiness: cluster ${cluster} is no longer listed: its scheduled reads stop`);
-      this.stop(cluster);
+      this.stopUnlisted(cluster);
     }
     for (const cluster of current) {
       if (this.tasks.has(cluster)) continue;
@@ -79,8 +78,9 @@ export class ClusterTasks {
     }
   }
 
-
-  private stop(cluster: string) {
+  /** Stops the task of a cluster the clusters' lookup no longer lists. */
+  private stopUnlisted(cluster: string) {
+    this.logger.info(`Mesh readiness: cluster ${cluster} is no longer listed: its scheduled reads stop`);
     this.tasks.get(cluster)?.abort();
     this.tasks.delete(cluster);
     this.refusals.delete(cluster);
@@ -93,10 +93,7 @@ export class ClusterTasks {
       return;
     }
     this.refusals.delete(cluster);
-    if (outcome === 'gone') {
-      this.logger.info(`Mesh readiness: cluster ${cluster} is no longer listed: its scheduled reads stop`);
-      this.stop(cluster);
-    }
+    if (outcome === 'gone') this.stopUnlisted(cluster);
   }
 
   /**
