@@ -7,10 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh >/dev/null
 source scripts/postgres.sh
-if [ -z "${MR_TEST_POSTGRES_URL:-}" ]; then
-  mr_postgres_start
-  trap mr_postgres_stop EXIT
-fi
+mr_postgres_unless_named
 run=(node -r @backstage/cli/config/nodeTransform.cjs bench/scanReplicas.ts)
 if [ -n "${MR_KUBE_SERVER:-}" ]; then
   "${run[@]}"

@@ -5,8 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh >/dev/null
 source scripts/postgres.sh
-if [ -z "${MR_TEST_POSTGRES_URL:-}" ]; then
-  mr_postgres_start
-  trap mr_postgres_stop EXIT
-fi
+mr_postgres_unless_named
 node -r @backstage/cli/config/nodeTransform.cjs bench/serve.ts

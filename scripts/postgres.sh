@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server on loopback for the store tests.
 # Source it, then: mr_postgres_start; ...; mr_postgres_stop
+# (or mr_postgres_unless_named: a server of its own only when MR_TEST_POSTGRES_URL
+# names none, stopped when the script exits).
 # It exports the connection string that @backstage/backend-test-utils'
 # TestDatabases reads, so the same tests run on SQLite and PostgreSQL.
 
@@ -43,5 +45,12 @@ mr_postgres_stop() {
   if [ -n "${MR_PG_DIR:-}" ] && [ -d "$MR_PG_DIR/data" ]; then
     "${MR_PG_AS[@]}" "$MR_PG_BIN/pg_ctl" -D "$MR_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
     rm -rf "$MR_PG_DIR"
+  fi
+}
+
+mr_postgres_unless_named() {
+  if [ -z "${MR_TEST_POSTGRES_URL:-}" ]; then
+    mr_postgres_start
+    trap mr_postgres_stop EXIT
   fi
 }
