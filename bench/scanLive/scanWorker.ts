@@ -9,6 +9,7 @@
  *
  * Run built (bench/scanLive/buildWorker.ts), as bench/scanLive/scanInChild.ts does:
  *   NODE_ENV=production node node_modules/.cache/mesh-readiness-bench/scanWorker.cjs '{"clusters":["bench"]}'
+ * with MR_KUBE_* of a loaded server (add "traceFile":"/tmp/trace.jsonl" for a memory trace).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -24,7 +25,11 @@ export interface ScanWorkerInput {
   reportFile?: string;
   /** What each read keeps, instead of what the scanner asks for: `all` to compare with whole objects. */
   fields?: KeptFields;
-  /** Where to write the process's memory every 20 ms during the scan (JSON lines), with the read's end marked. */
+  /**
+   * Where to write the process's memory every 20 ms during the scan (JSON
+   * lines), with the peak so far at the end of the read, the evaluation and
+   * the store: where a scan's peak memory comes from.
+   */
   traceFile?: string;
 }
 

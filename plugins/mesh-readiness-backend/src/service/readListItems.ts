@@ -46,10 +46,11 @@ class ListSplitter {
   private lastKey = '';
   /** Inside the top-level `items` array: its elements go to onItem, not into the rest. */
   private inItems = false;
-  /** The depth an element of `items` started at, while one is being read; its bytes so far. */
+  /** Whether an element of `items` is being read; its bytes from earlier chunks; where it starts in this one. */
   private inElement = false;
   private elementParts: Uint8Array[] = [];
   private elementFrom = 0;
+  /** The element is a number, `true`, `false` or `null`: it ends at the next comma, `]` or space. */
   private scalarElement = false;
   private readonly restParts: Uint8Array[] = [];
   private restFrom = 0;
