@@ -5,8 +5,7 @@
  * of the whole page gives. (The real API server's pages, through the
  * Kubernetes plugin's proxy, are read in cluster/liveCluster.test.ts.)
  */
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { serving } from './__testUtils__/loopbackServer';
 import { AnswerBrokenOffError } from './readAnswerBody';
 import { MalformedListError, readListItems } from './readListItems';
 
@@ -27,8 +26,9 @@ const PAGE = {
   ],
 };
 
-async function serving(bytes: Buffer, cuts: number[], declareLength = true) {
-  const server = http.createServer(async (_req, res) => {
+/** Serves `bytes` in pieces cut at `cuts`, a moment apart. */
+function servingInPieces(bytes: Buffer, cuts: number[], declareLength = true) {
+  return serving(async (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(bytes.length) } : {}) });
     let from = 0;
     for (const cut of [...cuts, bytes.length]) {
@@ -38,18 +38,10 @@ async function serving(bytes: Buffer, cuts: number[], declareLength = true) {
     }
     res.end();
   });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
 }
 
 async function read(bytes: Buffer, cuts: number[], declareLength = true) {
-  const server = await serving(bytes, cuts, declareLength);
+  const server = await servingInPieces(bytes, cuts, declareLength);
   try {
     const items: any[] = [];
     const rest = await readListItems(await fetch(server.url), item => items.push(item));
@@ -88,22 +80,19 @@ it('reads a page whose items come before its metadata, and an empty list', async
 
 it('says an answer that ends inside its JSON is malformed, and one cut short of its length broke off', async () => {
   const bytes = Buffer.from(JSON.stringify(PAGE));
-  const server = await serving(bytes.subarray(0, 200), [], false);
+  const server = await servingInPieces(bytes.subarray(0, 200), [], false);
   try {
     await expect(readListItems(await fetch(server.url), () => {})).rejects.toThrow(MalformedListError);
   } finally {
     server.close();
   }
-  const short = http.createServer((req, res) => {
+  const short = await serving((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
     res.write(bytes.subarray(0, 200), () => req.socket.destroy());
   });
-  await new Promise<void>(r => short.listen(0, '127.0.0.1', r));
   try {
-    const url = `http://127.0.0.1:${(short.address() as AddressInfo).port}/`;
-    await expect(readListItems(await fetch(url), () => {})).rejects.toThrow(AnswerBrokenOffError);
+    await expect(readListItems(await fetch(short.url), () => {})).rejects.toThrow(AnswerBrokenOffError);
   } finally {
-    short.closeAllConnections();
     short.close();
   }
 });
