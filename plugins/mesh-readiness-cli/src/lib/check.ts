@@ -84,13 +84,18 @@ export async function check(paths: string[], options: CheckOptions, output: Outp
   const evaluated = evaluate(snapshot, { customRules: options.customRules });
   // Inputs that could not be read, then waivers refused by the engine.
   const report: Report = { workloads: evaluated.workloads, errors: [...target.errors, ...inputs.errors, ...evaluated.errors] };
+  let locator: Locator | undefined;
   const outcome: CheckOutcome = {
     report,
     ignored: inputs.ignored,
     files: inputs.files,
     gate: gate(report, options.failOn ?? 'error', options.baseline),
     target,
-    locator: new Locator(inputs.objects, inputs.sources),
+    // Built for the formats that print positions; the table never asks.
+    get locator() {
+      locator ??= new Locator(inputs.objects, inputs.sources);
+      return locator;
+    },
     baseline: options.baseline,
   };
   return { exitCode: outcome.gate.exitCode, stdout: formatReport(options.format, outcome), report };
