@@ -135,10 +135,12 @@ const customRules = (rules: MeshReadinessRule[]) =>
  */
 function catalogHidingFromUsers(entities: Entity[], hidden: string[]) {
   const full = catalogServiceMock({ entities });
-  const visible = catalogServiceMock({ entities: entities.filter(e => !hidden.includes(e.metadata.name)) });
+  // What a user may see is decided when they ask: a test may hide more as it goes.
   const asCaller = (args: any[]) => {
     const options = args[args.length - 1];
-    return options?.credentials?.principal?.type === 'user' ? visible : full;
+    return options?.credentials?.principal?.type === 'user'
+      ? catalogServiceMock({ entities: entities.filter(e => !hidden.includes(e.metadata.name)) })
+      : full;
   };
   const catalog = new Proxy(full, {
     get: (target: any, method: string) =>
@@ -415,6 +417,31 @@ describe('the mesh-readiness backend', () => {
     const team = await get('/groups/default/shop-team/scorecard');
     expect(team.body.components.map((c: any) => c.name).sort()).toEqual(['cart', 'cart-waived', 'legacy']);
     expect((await get('/scorecards')).body.teams).toEqual([expect.objectContaining({ components: 3 })]);
+  });
+
+  it('answers a browser that has the report already with 304, until a scan changes it or the catalog hides the entity', async () => {
+    const hiddenFromUser: string[] = [];
+    const { get } = await startWith({ hiddenFromUser });
+    await get('/entities/component/default/cart?refresh=true');
+    const first = await get('/entities/component/default/cart');
+    expect(first.status).toBe(200);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await get('/entities/component/default/cart').set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    // Another entity's report has its own tag.
+    expect((await get('/entities/component/default/web')).headers.etag).not.toBe(etag);
+    // A scan stores a new result: the report changes, and so does its tag.
+    await get('/entities/component/default/cart?refresh=true');
+    const rescanned = await get('/entities/component/default/cart').set('If-None-Match', etag);
+    expect(rescanned.status).toBe(200);
+    expect(rescanned.body.entityRef).toBe('component:default/cart');
+    expect(rescanned.headers.etag).not.toBe(etag);
+    // The moment the catalog hides the entity from the caller, their tag gets them nothing.
+    hiddenFromUser.push('cart');
+    expect((await get('/entities/component/default/cart').set('If-None-Match', rescanned.headers.etag)).status).toBe(404);
   });
 
   it('serves an entity’s readiness as an action for the MCP endpoint', async () => {

@@ -108,6 +108,10 @@ export const spec = {
               },
             },
           },
+          '304': {
+            description:
+              'Not modified: the caller may read the entity and the If-None-Match tag is the report’s current ETag, so the copy they hold is current.',
+          },
           default: errorResponse,
         },
       },

@@ -61,4 +61,30 @@ describe('ReadinessService', () => {
     const renamed = { ...cart, metadata: { ...cart.metadata, annotations: { 'backstage.io/kubernetes-id': 'basket' } } };
     expect((await service.entityReport(renamed)).summary.workloads).toBe(0);
   });
+
+  it('sends the JSON of the report it serves, made afresh for a new result or changed annotations, even within one millisecond', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await ReadinessStore.create(mockServices.database({ knex, migrations: { skip: false } }));
+    const service = new ReadinessService(store, catalogServiceMock({ entities: [] }));
+    const at = new Date('2026-11-20T10:00:00Z');
+    const sent = async (entity: typeof cart) => {
+      const { body, etag } = await service.serializedEntityReport(entity);
+      return { report: JSON.parse(body.toString('utf8')), etag };
+    };
+
+    await store.saveClusterResult('prod', at, [cartWorkload(false)], []);
+    const notReady = await sent(cart);
+    expect(notReady.report).toEqual(await service.entityReport(cart));
+    expect((await sent(cart)).etag).toBe(notReady.etag);
+
+    await store.saveClusterResult('prod', at, [cartWorkload(true)], []);
+    const ready = await sent(cart);
+    expect(ready.report.summary.readyWorkloads).toBe(1);
+    expect(ready.etag).not.toBe(notReady.etag);
+
+    const renamed = { ...cart, metadata: { ...cart.metadata, annotations: { 'backstage.io/kubernetes-id': 'basket' } } };
+    const unmatched = await sent(renamed);
+    expect(unmatched.report.summary.workloads).toBe(0);
+    expect(unmatched.etag).not.toBe(ready.etag);
+  });
 });

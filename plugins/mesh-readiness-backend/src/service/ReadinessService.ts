@@ -29,6 +29,7 @@ import {
 import { mappingOf, workloadMatches } from './entityMapping';
 import { clusterState, HistoryRow, ReadinessStore, StoredCluster } from './ReadinessStore';
 import { EntityReportCache, resultsKey, WorkloadLabelIndex } from './reportCache';
+import { SerializedJson } from './serializedJson';
 
 const TREND_DAYS = 14;
 /** How far ahead the scorecard looks for waivers that run out. */
@@ -98,13 +99,28 @@ export class ReadinessService {
     private readonly catalog: CatalogService,
   ) {}
 
+  /**
+   * The entity's report as the HTTP API sends it: serialised once per stored
+   * results (and day) and entity, not on every request.
+   */
+  async serializedEntityReport(entity: Entity): Promise<SerializedJson> {
+    const { key, compute } = this.reportsOver(await this.store.clusters());
+    return this.reports.serializedFor(key, entity, compute);
+  }
+
   /** The report of each entity over the stored results, reusing those already computed for them. */
   private reportsFor(entities: Entity[], clusters: StoredCluster[]): EntityReadinessResponse[] {
+    const { key, compute } = this.reportsOver(clusters);
+    return this.reports.reportsFor(key, entities, compute);
+  }
+
+  /** The cache key of reports over these stored results today, and how to compute one. */
+  private reportsOver(clusters: StoredCluster[]) {
     const now = new Date();
     this.labelIndex.keepOnly(clusters);
     // Waivers run out by the day: a new day computes every report afresh.
     const key = `${dayOf(now)} ${resultsKey(clusters)}`;
-    return this.reports.reportsFor(key, entities, entity => this.reportFor(entity, clusters, now));
+    return { key, compute: (entity: Entity) => this.reportFor(entity, clusters, now) };
   }
 
   /** The entity's report from stored cluster results. */

@@ -7,6 +7,7 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityReadinessResponse, LabelSelector } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { StoredCluster, StoredWorkload } from './ReadinessStore';
+import { serializeJson, SerializedJson } from './serializedJson';
 
 /**
  * Everything of the stored clusters that a report reads: each cluster's
@@ -71,6 +72,8 @@ interface CachedReport {
   name: string;
   annotations: Record<string, string>;
   report: EntityReadinessResponse;
+  /** Its JSON, made the first time it is sent. */
+  serialized?: SerializedJson;
 }
 
 /**
@@ -87,24 +90,33 @@ export class EntityReportCache {
     entities: Entity[],
     compute: (entity: Entity) => EntityReadinessResponse,
   ): EntityReadinessResponse[] {
+    return entities.map(entity => this.entryFor(key, entity, compute).report);
+  }
+
+  /** The entity's report as JSON, serialised once for as long as its report is kept. */
+  serializedFor(key: string, entity: Entity, compute: (entity: Entity) => EntityReadinessResponse): SerializedJson {
+    const entry = this.entryFor(key, entity, compute);
+    entry.serialized ??= serializeJson(entry.report);
+    return entry.serialized;
+  }
+
+  private entryFor(key: string, entity: Entity, compute: (entity: Entity) => EntityReadinessResponse): CachedReport {
     if (this.current?.key !== key) this.current = { key, byRef: new Map() };
     const { byRef } = this.current;
-    return entities.map(entity => {
-      // A report reads the entity's kind, name, namespace (in its ref) and annotations.
-      const ref = stringifyEntityRef(entity);
-      const annotations = entity.metadata.annotations ?? {};
-      const cached = byRef.get(ref);
-      if (
-        cached &&
-        cached.kind === entity.kind &&
-        cached.name === entity.metadata.name &&
-        sameAnnotations(cached.annotations, annotations)
-      ) {
-        return cached.report;
-      }
-      const report = compute(entity);
-      byRef.set(ref, { kind: entity.kind, name: entity.metadata.name, annotations: { ...annotations }, report });
-      return report;
-    });
+    // A report reads the entity's kind, name, namespace (in its ref) and annotations.
+    const ref = stringifyEntityRef(entity);
+    const annotations = entity.metadata.annotations ?? {};
+    const cached = byRef.get(ref);
+    if (
+      cached &&
+      cached.kind === entity.kind &&
+      cached.name === entity.metadata.name &&
+      sameAnnotations(cached.annotations, annotations)
+    ) {
+      return cached;
+    }
+    const entry = { kind: entity.kind, name: entity.metadata.name, annotations: { ...annotations }, report: compute(entity) };
+    byRef.set(ref, entry);
+    return entry;
   }
 }

@@ -26,6 +26,7 @@ import { Scanner } from './Scanner';
 import { clusterAuthHeadersOf } from './KubernetesBackendClient';
 import { mappingOf } from './entityMapping';
 import { spec } from '../schema/openapi';
+import { sendSerialized, serializeJson } from './serializedJson';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
@@ -48,16 +49,17 @@ export function createRouter(options: {
   onScanned?: () => Promise<void>;
 }): express.Router {
   const { httpAuth, permissions, auditor, catalog, readiness, scanner } = options;
-  // The catalogue as data: the built-in rules, then the adopter's.
+  // The catalogue as data: the built-in rules, then the adopter's; it does not change while the backend runs.
   const rules: RulesResponse = {
     rules: [...RULE_DEFINITIONS, ...(options.customRules ?? []).map(definitionOf)],
   };
-  // Requests that do not fit the OpenAPI spec are answered 400 before any handler runs.
+  const rulesJson = serializeJson(rules);
+  // Requests that do not fit the OpenAPI spec are answered 400 before any handler runs
+  // (its default middleware parses JSON bodies).
   const router = createValidatedOpenApiRouter(spec as any) as unknown as express.Router;
-  router.use(express.json());
 
   router.get('/rules', async (_req, res) => {
-    res.json(rules);
+    sendSerialized(res, rulesJson);
   });
 
   /**
@@ -115,7 +117,8 @@ export function createRouter(options: {
       res.setHeader('Link', '</entities/{kind}/{namespace}/{name}/scan>; rel="successor-version"');
       await scanOnDemand(req, entity, credentials);
     }
-    res.json(await readiness.entityReport(entity));
+    // Only now, with the entity read as the caller, may a matching If-None-Match get its 304.
+    sendSerialized(res, await readiness.serializedEntityReport(entity));
   });
 
   router.post('/entities/:kind/:namespace/:name/scan', async (req, res) => {
