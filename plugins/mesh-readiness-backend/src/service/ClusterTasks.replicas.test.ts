@@ -114,6 +114,11 @@ async function replicasOn(knex: any, names: string[], clusters: string[], concur
   return replicas;
 }
 
+/** Schedules the clusters on each replica in turn, as replicas rolled out one after another do (the first creates the scheduler's tables). */
+async function syncAll(replicas: Replica[], clusters: string[]) {
+  for (const r of replicas) await r.tasks.sync(clusters);
+}
+
 /** Polls until the check holds; the test's timeout bounds it. */
 async function eventually(check: () => boolean) {
   while (!check()) await new Promise(r => setTimeout(r, 100));
@@ -146,7 +151,7 @@ describe(`replicas sharing the reading on Backstage's scheduler (${databaseId})`
     const clusters = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
     replicas = await replicasOn(knex, ['a', 'b'], clusters, 2, reads);
     const startedAt = Date.now();
-    await Promise.all(replicas.map(r => r.tasks.sync(clusters)));
+    await syncAll(replicas, clusters);
     const done = () => reads.filter(r => r.end !== undefined);
     await eventually(() => clusters.every(c => done().filter(r => r.cluster === c).length >= 3));
     const watched = done();
@@ -175,7 +180,7 @@ describe(`replicas sharing the reading on Backstage's scheduler (${databaseId})`
     replicas = await replicasOn(knex, ['a', 'b'], ['prod'], 1, reads);
     const [a, b] = replicas;
     const releaseA = fillSlots(a);
-    await Promise.all(replicas.map(r => r.tasks.sync(['prod'])));
+    await syncAll(replicas, ['prod']);
     await eventually(() => reads.some(r => r.end !== undefined));
     expect(reads.map(r => `${r.cluster}@${r.replica}`)).toEqual(['prod@b']);
     // Claimed at most once by the full replica (handed on), once by the free one.
@@ -192,7 +197,7 @@ describe(`replicas sharing the reading on Backstage's scheduler (${databaseId})`
     replicas = await replicasOn(knex, ['a', 'b'], clusters, 3, reads, 60);
     const [a, b] = replicas;
     const releases = [fillSlots(a), fillSlots(b)];
-    await Promise.all(replicas.map(r => r.tasks.sync(clusters)));
+    await syncAll(replicas, clusters);
     const claimsOf = (c: string) => (a.claims.get(c) ?? 0) + (b.claims.get(c) ?? 0);
     // Every cluster has been to both replicas...
     await eventually(() => clusters.every(c => (a.claims.get(c) ?? 0) > 0 && (b.claims.get(c) ?? 0) > 0));
