@@ -7,7 +7,8 @@ import {
   MeshReadinessRule,
   meshReadinessRulesExtensionPoint,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
-import { meshReadinessPermissions, validateCustomRules } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { validateCustomRules } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessPermissions } from '@mesh-readiness/plugin-mesh-readiness-common/permissions';
 import { ManifestClusterSource, resolveFolder } from './service/ManifestClusterSource';
 import { KubernetesBackendClient } from './service/KubernetesBackendClient';
 import { KubernetesPluginClusters } from './service/KubernetesPluginClusters';

@@ -255,8 +255,15 @@ export function evaluateWorkload(
     name: workload.name,
     ...scoresOf(findings),
     findings,
-    modes: modesOf(rules, findings, judge, options.exhaustiveModes === true),
   };
+  if (options.modes !== false) {
+    report.modes = modesOf(
+      rules,
+      findings,
+      judge,
+      options.exhaustiveModes === true,
+    );
+  }
   if (workload.unreadOwner) report.notice = unreadOwnerNotice(workload, index);
   if (declared?.errors.length) report.waiverErrors = declared.errors;
   return report;

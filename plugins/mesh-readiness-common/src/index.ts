@@ -1,5 +1,6 @@
 /**
  * Rule catalogue, report types and the pure rule engine of Mesh Readiness.
+ * The permission definitions are in the `/permissions` entry point.
  *
  * @packageDocumentation
  */
@@ -98,8 +99,3 @@ export { findWorkloads, WORKLOAD_KINDS } from './kube/workloads';
 export { DATA_PLANE_MODES } from './kube/dataPlaneMode';
 export type { DataPlaneMode } from './kube/dataPlaneMode';
 export type { Workload, PodView } from './kube/workloads';
-export {
-  meshReadinessRefreshPermission,
-  meshReadinessActionPermission,
-  meshReadinessPermissions,
-} from './permissions';

@@ -51,6 +51,22 @@ describe('the fast manifest parse', () => {
     expect(parsed.errors[0].line).toBeLessThanOrEqual(11);
   });
 
+  it.each([
+    ['a clean file, parsed whole', '# Source: chart/a.yaml\n---\nkind: Pod\nmetadata: {name: a}\n---\n# empty\n---\nkind: ConfigMap\nmetadata: {name: c}\n---\n\n  kind: Service\n  metadata: {name: s}\n'],
+    ['a file with a null document, parsed document by document', 'kind: Pod\nmetadata: {name: a}\n---\n~\n---\nkind: ConfigMap\nmetadata: {name: c}\n---\nkind: Service\nmetadata: {name: s}\n'],
+  ])('pairs every object of %s with its own document and line', (_, text) => {
+    const sources = new Map();
+    const referenceSources = new Map();
+    const parsed = parseManifests(text, 'f.yaml', { sources });
+    const reference = parseManifests(text, 'f.yaml', { fastParse: false, sources: referenceSources });
+    expect(parsed.objects.map(o => o.metadata?.name)).toEqual(['a', 's']);
+    expect(parsed.ignored).toEqual(reference.ignored);
+    expect(parsed.objects.map(o => sources.get(o).document.line)).toEqual(
+      reference.objects.map(o => referenceSources.get(o).document.line),
+    );
+    expect(parsed.ignored[0].line).toBe(text.split('\n').indexOf('kind: ConfigMap') + 1);
+  });
+
   it('reads what the two parsers differ on with the yaml library', () => {
     const parsed = parseManifests('kind: Pod\nmetadata: {name: p, labels: {n: 0b11}}\n', 'f.yaml');
     expect(parsed.objects[0].metadata?.labels).toEqual({ n: '0b11' });

@@ -28,13 +28,18 @@ const DOCUMENT_START = /^---(?:[ \t\r]|$)/;
  */
 const NEEDS_WHOLE_STREAM = /^(?:%|\.\.\.(?:[ \t\r]|$))/m;
 
+/** Whether each `---` line of the stream starts a document: no directives or end markers. */
+export function cutsAtEveryDocumentStart(text: string): boolean {
+  return !NEEDS_WHOLE_STREAM.test(text);
+}
+
 /**
  * The documents of a stream, in order; comment-only pieces are kept (they parse to nothing).
  *
  * @public
  */
 export function splitDocuments(text: string): ManifestDocument[] {
-  if (NEEDS_WHOLE_STREAM.test(text)) return [{ text, line: 1 }];
+  if (!cutsAtEveryDocumentStart(text)) return [{ text, line: 1 }];
   const documents: ManifestDocument[] = [];
   let start = 0;
   let startLine = 1;

@@ -3,10 +3,11 @@
  * `kind: List` as `kubectl get -o yaml` prints it, Helm template output.
  * Pure: it takes text, not paths.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
-import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
+import { yamlLibrary } from './yamlLibrary';
+import { CORE_SCHEMA, load as loadFast, loadAll as loadAllFast } from 'js-yaml';
 import { KubeObject, ReportError } from './types';
 import {
+  cutsAtEveryDocumentStart,
   firstContentLine,
   ManifestDocument,
   splitDocuments,
@@ -87,9 +88,11 @@ const NEEDS_YAML_LIBRARY = /(?:^|[\s[{,])[&*!?]|\b0b[01]/;
  * Parses one file's text. Each document that cannot be read gives one
  * error naming the file and line; the other documents are still returned.
  *
- * Documents are parsed one by one with js-yaml, several times faster than
- * the `yaml` library; a document js-yaml refuses, or one that uses syntax
- * the two read differently, is parsed by the `yaml` library instead, so
+ * The usual file (no syntax the two parsers read differently, no error) is
+ * parsed whole by js-yaml, several times faster than the `yaml` library,
+ * and the values are paired with the documents the text was cut into.
+ * Otherwise documents are parsed one by one: with js-yaml, or, where
+ * js-yaml refuses one or it uses such syntax, with the `yaml` library, so
  * errors and their lines are the ones it gives.
  *
  * @public
@@ -109,7 +112,11 @@ export function parseManifests(
     path: [],
   };
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  for (const document of splitDocuments(clean)) {
+  const documents = splitDocuments(clean);
+  if (fastParse && parseWhole(clean, documents, sink)) {
+    return { objects: sink.objects, errors: sink.errors, ignored: sink.ignored };
+  }
+  for (const document of documents) {
     let value: unknown;
     if (fastParse && !NEEDS_YAML_LIBRARY.test(document.text)) {
       try {
@@ -133,8 +140,47 @@ export function parseManifests(
   return { objects: sink.objects, errors: sink.errors, ignored: sink.ignored };
 }
 
+/**
+ * One js-yaml pass over the whole text, when it needs nothing else: each
+ * document with content gives exactly one value (a document that reads
+ * as null, such as `~`, would break the pairing, so it is left to the
+ * document by document path). False, having collected nothing, otherwise.
+ */
+function parseWhole(
+  text: string,
+  documents: ManifestDocument[],
+  sink: Sink,
+): boolean {
+  if (!cutsAtEveryDocumentStart(text) || NEEDS_YAML_LIBRARY.test(text)) {
+    return false;
+  }
+  let values: unknown[];
+  try {
+    values = loadAllFast(text, null, { schema: CORE_SCHEMA });
+  } catch {
+    return false; // the document by document path says which, and where
+  }
+  const withContent: Array<{ document: ManifestDocument; line: number }> = [];
+  for (const document of documents) {
+    const contentLine = firstContentLine(document.text);
+    if (contentLine !== undefined) {
+      withContent.push({ document, line: document.line + contentLine - 1 });
+    }
+  }
+  const present = values.filter(v => v !== null && v !== undefined);
+  if (present.length !== withContent.length) return false;
+  present.forEach((value, i) => {
+    sink.line = withContent[i].line;
+    sink.document = withContent[i].document;
+    sink.documentIndex = 0;
+    collect(value, sink);
+  });
+  return true;
+}
+
 function parseWithYamlLibrary(document: ManifestDocument, sink: Sink) {
   const { file, errors } = sink;
+  const { LineCounter, parseAllDocuments } = yamlLibrary();
   const lineCounter = new LineCounter();
   const lineOf = (offset: number | undefined) =>
     offset === undefined || offset < 0

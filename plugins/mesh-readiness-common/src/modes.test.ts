@@ -97,6 +97,15 @@ describe('readiness per data-plane mode', () => {
     });
   });
 
+  it('leaves modes out, and every finding as it was, when the caller shows none (the CLI table)', () => {
+    const { objects } = parseManifests(`${NAMESPACE}---\n${WEB}---\n${APP_PORT_ONLY}`, 'test.yaml');
+    const full = evaluate({ source: 'manifests', objects });
+    const lean = evaluate({ source: 'manifests', objects }, { modes: false });
+    expect(full.workloads[0].modes).toBeDefined();
+    expect(lean.workloads[0].modes).toBeUndefined();
+    expect(lean).toEqual({ ...full, workloads: full.workloads.map(({ modes: _modes, ...rest }) => rest) });
+  });
+
   // A rule that reads the namespace's injection labels without declaring
   // readsDataPlaneMode would be reused unchanged per mode: this catches it.
   const files = fs

@@ -1,5 +1,12 @@
-/*
- * The permissions of Mesh Readiness, for permission policies.
+/**
+ * The permissions of Mesh Readiness, for permission policies and the
+ * plugin's backend and frontend. An entry point of their own
+ * (`@mesh-readiness/plugin-mesh-readiness-common/permissions`), as
+ * Backstage's own common packages keep theirs apart: the main entry, the
+ * engine the `mesh-readiness` CLI runs, then never loads the permission
+ * framework and its HTTP client.
+ *
+ * @packageDocumentation
  */
 import { createPermission } from '@backstage/plugin-permission-common';
 

@@ -14,14 +14,8 @@
  *
  * Every field is optional; a missing one stays unknown.
  */
-import {
-  isMap,
-  isScalar,
-  LineCounter,
-  parseDocument,
-  Scalar,
-  YAMLMap,
-} from 'yaml';
+import type { Scalar, YAMLMap } from 'yaml';
+import { yamlLibrary } from './yamlLibrary';
 import {
   ClusterEnvironment,
   ClusterSnapshot,
@@ -59,6 +53,10 @@ export interface ParsedTargetProfile {
   errors: ReportError[];
 }
 
+const isMap = (node: unknown): node is YAMLMap => yamlLibrary().isMap(node);
+const isScalar = (node: unknown): node is Scalar =>
+  yamlLibrary().isScalar(node);
+
 const ISTIO_VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/;
 const ISTIO_FLAGS = ['cni', 'ambient', 'nativeSidecars'] as const;
 
@@ -74,6 +72,7 @@ export function parseTargetProfile(
   file: string,
 ): ParsedTargetProfile {
   const errors: ReportError[] = [];
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     prettyErrors: false,

@@ -325,4 +325,10 @@ export interface EvaluateOptions {
    * `readsDataPlaneMode` (for tests that check the declarations).
    */
   exhaustiveModes?: boolean;
+  /**
+   * False leaves out readiness per data-plane mode (`modes`), for callers
+   * that show no such thing: the rules that read the mode are then judged
+   * once, not three times. Default true.
+   */
+  modes?: boolean;
 }

@@ -5,7 +5,8 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotFoundError } from '@backstage/errors';
-import { LEVEL_NAMES, meshReadinessActionPermission, needsAction } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { LEVEL_NAMES, needsAction } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessActionPermission } from '@mesh-readiness/plugin-mesh-readiness-common/permissions';
 import { ReadinessService } from './ReadinessService';
 
 export function registerReadinessAction(options: {

@@ -16,11 +16,11 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   definitionOf,
-  meshReadinessRefreshPermission,
   Rule,
   RULE_DEFINITIONS,
   RulesResponse,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessRefreshPermission } from '@mesh-readiness/plugin-mesh-readiness-common/permissions';
 import { ReadinessService } from './ReadinessService';
 import { Scanner } from './Scanner';
 import { clusterAuthHeadersOf } from './KubernetesBackendClient';

@@ -16,7 +16,7 @@ import { FailOn, gate, GateResult } from './gate';
 import { Baseline } from './baseline';
 import { loadTarget, LoadedTarget } from './target';
 import { Locator } from './locate';
-import { Format, formatReport } from './formats';
+import { Format, formatReport, showsModes } from './formats';
 
 export interface CheckOptions {
   format: Format;
@@ -81,16 +81,21 @@ export async function check(paths: string[], options: CheckOptions, output: Outp
     },
     target.profile,
   );
-  const evaluated = evaluate(snapshot, { customRules: options.customRules });
+  const evaluated = evaluate(snapshot, { customRules: options.customRules, modes: showsModes(options.format) });
   // Inputs that could not be read, then waivers refused by the engine.
   const report: Report = { workloads: evaluated.workloads, errors: [...target.errors, ...inputs.errors, ...evaluated.errors] };
+  let locator: Locator | undefined;
   const outcome: CheckOutcome = {
     report,
     ignored: inputs.ignored,
     files: inputs.files,
     gate: gate(report, options.failOn ?? 'error', options.baseline),
     target,
-    locator: new Locator(inputs.objects, inputs.sources),
+    // Built for the formats that print positions; the table never asks.
+    get locator() {
+      locator ??= new Locator(inputs.objects, inputs.sources);
+      return locator;
+    },
     baseline: options.baseline,
   };
   return { exitCode: outcome.gate.exitCode, stdout: formatReport(options.format, outcome), report };

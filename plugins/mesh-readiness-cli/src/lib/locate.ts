@@ -5,7 +5,8 @@
  * the `yaml` library re-parses only the documents asked about, once each.
  */
 import { Evidence, KubeObject, ObjectSource, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { isMap, isNode, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { LineCounter, Node } from 'yaml';
 import { DocumentPositions, documentPositions } from './positions';
 
 export interface Location {
@@ -31,6 +32,15 @@ export function fieldPath(field: string): Array<string | number> {
 
 function objectKey(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
   return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+let yamlModule: typeof Yaml | undefined;
+
+/** The `yaml` library, loaded only when js-yaml's positions are not sure: most runs never need it. */
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yamlModule ??= require('yaml') as typeof Yaml;
+  return yamlModule;
 }
 
 interface ParsedDocument {
@@ -107,7 +117,7 @@ export class Locator {
     const document = this.document(source);
     let node: unknown = document.nodes[source.documentIndex];
     for (const step of source.path) node = child(node, step)?.value;
-    if (!isNode(node)) return undefined;
+    if (!yaml().isNode(node)) return undefined;
     let at: Node = node;
     for (const step of field) {
       const next = child(node, step);
@@ -125,7 +135,8 @@ export class Locator {
     const key = `${source.file}\u0000${source.document.line}`;
     let parsed = this.parsed.get(key);
     if (!parsed) {
-      const lineCounter = new LineCounter();
+      const { LineCounter: Counter, parseAllDocuments } = yaml();
+      const lineCounter = new Counter();
       const docs = parseAllDocuments(source.document.text, { lineCounter, uniqueKeys: false });
       const list = Array.isArray(docs) ? docs : [docs];
       parsed = { lineCounter, nodes: list.map(d => (d.contents as Node | null) ?? null) };
@@ -137,6 +148,7 @@ export class Locator {
 
 /** The node under `step`, and the node that marks it: the key in a mapping, the item in a list. */
 function child(node: unknown, step: string | number): { value: unknown; at: Node } | undefined {
+  const { isMap, isNode, isScalar, isSeq } = yaml();
   if (isMap(node) && typeof step === 'string') {
     const pair = node.items.find(item => (isScalar(item.key) ? item.key.value : item.key) === step);
     return pair && isNode(pair.key) ? { value: pair.value, at: pair.key } : undefined;

@@ -41,12 +41,12 @@ import {
   EntityReadinessResponse,
   expiredWaiverNote,
   Finding,
-  meshReadinessRefreshPermission,
   needsAction,
   RuleDefinition,
   Severity,
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { meshReadinessRefreshPermission } from '@mesh-readiness/plugin-mesh-readiness-common/permissions';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { userClusterCredentials } from '../api/userClusterCredentials';
 import {

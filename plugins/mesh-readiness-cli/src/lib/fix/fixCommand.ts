@@ -2,7 +2,7 @@
  * `mesh-readiness fix PATH...`: its flags. What it does is in ./command.
  */
 import type { Command } from 'commander';
-import { FIXERS } from './registry';
+import { FIXABLE_RULES } from './fixable';
 import type runFixType from './command';
 
 export interface FixFlags {
@@ -16,7 +16,7 @@ export function addFixCommand(program: Command, exit: (code: number) => void): v
   program
     .command('fix')
     .description(
-      `Fixes what can be fixed without guessing (${Object.keys(FIXERS).join(', ')}). Prints a unified diff, or with --write edits the files. Comments, key order and quoting stay, and running it twice changes nothing.`,
+      `Fixes what can be fixed without guessing (${FIXABLE_RULES.join(', ')}). Prints a unified diff, or with --write edits the files. Comments, key order and quoting stay, and running it twice changes nothing.`,
     )
     .argument('<path...>', 'files or folders, as for check')
     .option('--write', 'edit the files')

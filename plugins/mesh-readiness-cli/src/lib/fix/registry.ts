@@ -5,8 +5,10 @@
 import { ISTIO_METADATA } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { Fixer, fixAppVersionLabels, fixJobCompletion, fixPortProtocol, fixProbeRewrite } from './fixers';
 import { istioMetadataFixer } from './istioMetadata';
+import { FixableRule } from './fixable';
 
-export const FIXERS: Record<string, Fixer> = {
+/** Exactly one fixer for each of FIXABLE_RULES: the type refuses a missing or an extra one. */
+const FIXERS_BY_RULE: Record<FixableRule, Fixer> = {
   MR005: fixAppVersionLabels,
   MR006: fixPortProtocol,
   MR011: fixProbeRewrite,
@@ -16,3 +18,5 @@ export const FIXERS: Record<string, Fixer> = {
     labels: ISTIO_METADATA.labels.map(l => l.name),
   }),
 };
+
+export const FIXERS: Record<string, Fixer | undefined> = FIXERS_BY_RULE;

@@ -12,6 +12,11 @@ import { formatMarkdown } from './markdown';
 export const FORMATS = ['table', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** Formats that print readiness per data-plane mode; the others need no judging per mode. */
+export function showsModes(format: Format): boolean {
+  return format === 'json';
+}
+
 export function isFormat(value: string): value is Format {
   return (FORMATS as readonly string[]).includes(value);
 }

@@ -4,6 +4,7 @@
  */
 import chalk from 'chalk';
 import {
+  emptyStatusCounts,
   expiredWaiverNote,
   Finding,
   FindingStatus,
@@ -32,10 +33,13 @@ export function scoreBar(score: number): string {
   return colour('█'.repeat(filled)) + chalk.gray('░'.repeat(10 - filled));
 }
 
-function formatFinding(f: Finding, isNew: boolean): string[] {
+// Every line is pushed onto the one list the report is joined from, not
+// onto a list per finding spread into one per workload: a large input
+// prints tens of thousands of lines.
+function formatFinding(f: Finding, isNew: boolean, lines: string[]): void {
   const s = STATUS[f.status];
   const mark = isNew ? `${chalk.bold.yellow('new')} ` : '';
-  const lines = [`  ${s.colour(`${s.icon} ${s.label.padEnd(7)}`)} ${mark}${chalk.bold(f.ruleId)} ${f.title}: ${f.message}`];
+  lines.push(`  ${s.colour(`${s.icon} ${s.label.padEnd(7)}`)} ${mark}${chalk.bold(f.ruleId)} ${f.title}: ${f.message}`);
   if (f.status === 'waived' && f.waiver) {
     const until = f.waiver.until ? ` (until ${f.waiver.until})` : '';
     lines.push(chalk.cyan(`      waived (${f.waivedStatus})${until}: ${f.waiver.reason} — ${f.waiver.source}`));
@@ -50,23 +54,22 @@ function formatFinding(f: Finding, isNew: boolean): string[] {
     lines.push(`      ${chalk.bold('fix:')} ${f.remediation}`);
     lines.push(`      ${chalk.bold('docs:')} ${chalk.underline(f.docsUrl)}`);
   }
-  return lines;
 }
 
-function formatWorkload(w: WorkloadReport, newFindings?: Set<Finding>): string[] {
+function formatWorkload(w: WorkloadReport, newFindings: Set<Finding> | undefined, lines: string[]): void {
   const readiness = w.ready ? chalk.green.bold('ready') : chalk.red.bold('not ready');
-  return [
+  lines.push(
     `${chalk.bold(`${w.kind} ${w.namespace}/${w.name}`)}  ${readiness}  level ${w.level} ${LEVEL_NAMES[w.level]}  ${scoreBar(w.score)} ${w.score}`,
-    ...(w.notice ? [chalk.yellow(`  ! ${w.notice}`)] : []),
-    ...w.findings.map(f => formatFinding(f, !!newFindings?.has(f))).flat(),
-    '',
-  ];
+  );
+  if (w.notice) lines.push(chalk.yellow(`  ! ${w.notice}`));
+  for (const f of w.findings) formatFinding(f, !!newFindings?.has(f), lines);
+  lines.push('');
 }
 
 export function formatTable(outcome: CheckOutcome): string {
   const { report, files, ignored, gate } = outcome;
   const lines: string[] = [];
-  for (const w of report.workloads) lines.push(...formatWorkload(w, gate.newFindings));
+  for (const w of report.workloads) formatWorkload(w, gate.newFindings, lines);
   if (ignored.length > 0) {
     const byKind = new Map<string, number>();
     for (const i of ignored) byKind.set(i.kind, (byKind.get(i.kind) ?? 0) + 1);
@@ -98,8 +101,9 @@ export function formatTable(outcome: CheckOutcome): string {
 export function summaryLine(report: Report, files: number): string {
   const ready = report.workloads.filter(w => w.ready).length;
   const notReady = report.workloads.length - ready;
-  const count = (status: FindingStatus) =>
-    report.workloads.reduce((n, w) => n + w.findings.filter(f => f.status === status).length, 0);
+  const counts = emptyStatusCounts();
+  for (const w of report.workloads) for (const f of w.findings) counts[f.status]++;
+  const count = (status: FindingStatus) => counts[status];
   const parts = [
     `${report.workloads.length} workload${report.workloads.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`,
     chalk.green(`${ready} ready`),
