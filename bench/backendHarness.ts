@@ -1,18 +1,19 @@
 /*
  * The backend's own classes wired for benchmarks: a real SQLite store
- * (better-sqlite3 in memory, the plugin's migrations), the scanner, and a
+ * (better-sqlite3 in memory or in a file, the plugin's migrations), the scanner, and a
  * catalog that answers from a list.
  */
-import path from 'node:path';
 import knexFactory from 'knex';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ReadinessStore } from '../plugins/mesh-readiness-backend/src/service/ReadinessStore';
 import { ReadinessService } from '../plugins/mesh-readiness-backend/src/service/ReadinessService';
 import { Scanner } from '../plugins/mesh-readiness-backend/src/service/Scanner';
 import type { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
 
-export async function harness(sources: MeshReadinessClusterSource[], entities: any[]) {
-  const db = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
-  await db.migrate.latest({ directory: path.resolve(__dirname, '../plugins/mesh-readiness-backend/migrations') });
+/** `sqliteFile`: a database file instead of memory, as a deployed backend keeps its data off its heap. */
+export async function harness(sources: MeshReadinessClusterSource[], entities: any[], options: { sqliteFile?: string } = {}) {
+  const db = knexFactory({ client: 'better-sqlite3', connection: { filename: options.sqliteFile ?? ':memory:' }, useNullAsDefault: true });
+  await db.migrate.latest({ directory: resolvePackagePath('@mesh-readiness/plugin-mesh-readiness-backend', 'migrations') });
   const store = new ReadinessStore(db);
   const quiet = { info() {}, warn() {}, error() {}, debug() {}, child() { return quiet; } } as any;
   const catalog = {

@@ -7,11 +7,17 @@
  * 100 namespaces at 1x, as the API server lists them), loaded through the
  * API (bench/scanLive/loadCluster.ts); 2x adds as many namespaces again.
  * At each scale, runs alternate: kubectl, then a scan in a child process of
- * its own (bench/scanLive/scanWorker.ts), order swapped every run; medians.
+ * its own (bench/scanLive/scanWorker.ts, built and run with plain node and
+ * NODE_ENV=production as a deployed backend is), order swapped every run; medians.
  *
  * Last line: vs_kubectl=<scan/kubectl at 1x> growth=<scan 2x/1x>
  *            peak_rss_mb=<scan's peak RSS at 1x> peak_vs_listed=<that / listed JSON bytes at 1x>
  *            scan_rss_vs_listed=<(that - the RSS before the scan) / listed JSON bytes at 1x>
+ *
+ * A server holds one scale: 2x is 1x and as much again, so a server loaded
+ * to 2x cannot be scanned as 1x. BENCH_SCAN_LIVE_ENV_<k>X=path/env.sh
+ * (scripts/kube/up.sh's) names a kept server for scale k; without one, the
+ * run's own server (MR_KUBE_*) takes the scales in order.
  *
  * BENCH_SCAN_LIVE_RUNS (default 5), BENCH_SCAN_LIVE_SCALES (default "1,2"),
  * BENCH_SCAN_LIVE_REPORTS=dir writes each scale's stored reports there,
@@ -25,6 +31,7 @@ import { generateSnapshot } from './generateSnapshot';
 import { kubeApi, KubeApi } from './scanLive/kubeApi';
 import { loadCluster } from './scanLive/loadCluster';
 import { scanInChild } from './scanLive/scanInChild';
+import { buildScanWorker } from './scanLive/buildWorker';
 import { summarizeProfile } from './cpuProfile';
 import { KINDS_READ, PAGE_SIZE } from '../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
 
@@ -63,7 +70,14 @@ function objectsOf(scale: number, fromNamespace: number) {
  * those of the cluster at scale k, so 2x is 1x and as much again. A
  * ConfigMap marks each finished hundred, so a kept API server is reused.
  */
-async function ensureScale(api: KubeApi, scale: number) {
+async function ensureScale(api: KubeApi, kube: KubeEnv, scale: number) {
+  const beyond = `bench-scan-live-${scale + 1}x`;
+  if ((await api.request('GET', `/api/v1/namespaces/default/configmaps/${beyond}`)).status === 200) {
+    throw new Error(
+      `the API server at ${kube.MR_KUBE_SERVER} holds more than ${scale}x (${beyond} is loaded): ` +
+        `give ${scale}x a server of its own with BENCH_SCAN_LIVE_ENV_${scale}X=path/to/env.sh`,
+    );
+  }
   for (let part = 1; part <= scale; part++) {
     const marker = `bench-scan-live-${part}x`;
     if ((await api.request('GET', `/api/v1/namespaces/default/configmaps/${marker}`)).status === 200) continue;
@@ -75,13 +89,12 @@ async function ensureScale(api: KubeApi, scale: number) {
     );
     const r = await api.request('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: marker } });
     if (r.status !== 201) throw new Error(`marking the load: ${r.status}`);
-    await compactEtcd();
+    await compactEtcd(kube.MR_KUBE_ETCD);
   }
 }
 
 /** Old revisions (every create, then its status) out of etcd, so that 2x stays inside its quota. */
-async function compactEtcd() {
-  const etcd = process.env.MR_KUBE_ETCD!;
+async function compactEtcd(etcd: string) {
   const range = await fetch(`${etcd}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: Buffer.from('/').toString('base64'), limit: 1 }) });
   const revision = (await range.json()).header.revision;
   await fetch(`${etcd}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision, physical: true }) });
@@ -132,15 +145,16 @@ interface ScaleFigures {
   ratio: number;
 }
 
-async function measure(scale: number, kubectl: string, cacheDir: string, listedBytes: number): Promise<ScaleFigures> {
-  const kubeconfig = process.env.MR_KUBE_ADMIN_KUBECONFIG!;
+async function measure(scale: number, kube: KubeEnv, kubectl: string, cacheDir: string, listedBytes: number): Promise<ScaleFigures> {
+  const kubeconfig = kube.MR_KUBE_ADMIN_KUBECONFIG;
+  const env = { env: kube };
   const reports = process.env.BENCH_SCAN_LIVE_REPORTS;
   // Warm-up: the API server's and etcd's caches, kubectl's discovery cache.
   await runKubectl(kubectl, kubeconfig, cacheDir);
   const first = await scanInChild({
     clusters: ['bench'],
     ...(reports ? { reportFile: path.join(reports, `reports-${scale}x.json`) } : {}),
-  });
+  }, env);
   if (first.failures.length) throw new Error(`the scan failed: ${first.failures.join('; ')}`);
   console.log(`  warm-up scan: ${first.workloads} workloads, reports ${first.reportDigest}`);
   const k: Array<{ ms: number; rssBytes: number }> = [];
@@ -149,7 +163,7 @@ async function measure(scale: number, kubectl: string, cacheDir: string, listedB
   for (let run = 0; run < RUNS; run++) {
     const kubectlFirst = run % 2 === 0;
     const kube = kubectlFirst ? await runKubectl(kubectl, kubeconfig, cacheDir) : undefined;
-    const scan = await scanInChild({ clusters: ['bench'] });
+    const scan = await scanInChild({ clusters: ['bench'] }, env);
     const kubeAfter = kube ?? (await runKubectl(kubectl, kubeconfig, cacheDir));
     if (scan.reportDigest !== first.reportDigest) throw new Error('two scans of the same cluster stored different reports');
     k.push(kubeAfter);
@@ -176,30 +190,54 @@ async function measure(scale: number, kubectl: string, cacheDir: string, listedB
 }
 
 /** A CPU profile of one scan, summarised: where its time goes. */
-async function profileScan() {
+async function profileScan(kube: KubeEnv) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-scan-live-prof-'));
-  const scan = await scanInChild({ clusters: ['bench'] }, { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const scan = await scanInChild({ clusters: ['bench'] }, { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env: kube });
   const file = path.join(dir, fs.readdirSync(dir).find(f => f.endsWith('.cpuprofile'))!);
   console.log(`CPU profile of one scan (${Math.round(scan.scanMs)} ms; ${file}):`);
   summarizeProfile(file, scan.windowUs[0], scan.windowUs[1], ['readSnapshot', 'listAll', 'evaluateWorkloads', 'saveClusterResult', 'parse']);
 }
 
-async function main() {
-  for (const v of ['MR_KUBE_SERVER', 'MR_KUBE_CA_FILE', 'MR_KUBE_ADMIN_TOKEN', 'MR_KUBE_ADMIN_KUBECONFIG', 'MR_KUBE_ETCD']) {
-    if (!process.env[v]) throw new Error(`${v} is not set: run through yarn bench:scan-live (scripts/kube/with-cluster.sh)`);
+const KUBE_VARIABLES = ['MR_KUBE_SERVER', 'MR_KUBE_CA_FILE', 'MR_KUBE_CA_DATA', 'MR_KUBE_ADMIN_TOKEN', 'MR_KUBE_ADMIN_KUBECONFIG', 'MR_KUBE_ETCD'] as const;
+/** What reaches one API server: scripts/kube/up.sh's variables. */
+type KubeEnv = Record<(typeof KUBE_VARIABLES)[number], string>;
+
+/** The API server of `scale`: the env.sh BENCH_SCAN_LIVE_ENV_<k>X names, or the run's own. */
+function kubeEnvFor(scale: number): KubeEnv {
+  const file = process.env[`BENCH_SCAN_LIVE_ENV_${scale}X`];
+  const vars: Record<string, string | undefined> = file
+    ? Object.fromEntries(
+        execFileSync('bash', ['-c', '. "$1" && env -0', 'env', file], { encoding: 'utf8' })
+          .split('\0')
+          .filter(Boolean)
+          .map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      )
+    : process.env;
+  for (const v of KUBE_VARIABLES) {
+    if (!vars[v]) throw new Error(`${v} is not set${file ? ` by ${file}` : ''}: run through yarn bench:scan-live (scripts/kube/with-cluster.sh)`);
   }
+  return Object.fromEntries(KUBE_VARIABLES.map(v => [v, vars[v]!])) as KubeEnv;
+}
+
+async function main() {
+  await buildScanWorker();
   const kubectl = execFileSync('bash', [path.join(root, 'scripts/kube/build.sh'), 'kubectl'], { encoding: 'utf8' }).trim();
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-kubectl-cache-'));
-  const api = kubeApi({
-    server: process.env.MR_KUBE_SERVER!,
-    caFile: process.env.MR_KUBE_CA_FILE!,
-    token: process.env.MR_KUBE_ADMIN_TOKEN!,
-    concurrency: Number(process.env.BENCH_SCAN_LIVE_LOAD_CONCURRENCY ?? 32),
-  });
+  const apiOf = (kube: KubeEnv) =>
+    kubeApi({
+      server: kube.MR_KUBE_SERVER,
+      caFile: kube.MR_KUBE_CA_FILE,
+      token: kube.MR_KUBE_ADMIN_TOKEN,
+      concurrency: Number(process.env.BENCH_SCAN_LIVE_LOAD_CONCURRENCY ?? 32),
+    });
   console.log(`machine: ${os.cpus().length} cores, ${mb(os.totalmem())} MB, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
   const figures: ScaleFigures[] = [];
+  let profiled: KubeEnv | undefined;
   for (const scale of SCALES) {
-    await ensureScale(api, scale);
+    const kube = kubeEnvFor(scale);
+    profiled = kube;
+    const api = apiOf(kube);
+    await ensureScale(api, kube, scale);
     let listedBytes = 0;
     const counts: string[] = [];
     for (const [kind, p] of LISTS) {
@@ -208,7 +246,8 @@ async function main() {
       if (items) counts.push(`${items} ${kind}`);
     }
     console.log(`${scale}x: ${counts.join(', ')}; listed JSON ${mb(listedBytes)} MB`);
-    const f = await measure(scale, kubectl, cacheDir, listedBytes);
+    api.close();
+    const f = await measure(scale, kube, kubectl, cacheDir, listedBytes);
     figures.push(f);
     console.log(
       `${scale}x: kubectl ${Math.round(f.kubectlMs)} ms (peak RSS ${mb(f.kubectlRssBytes)} MB), scan ${Math.round(f.scanMs)} ms ` +
@@ -217,8 +256,7 @@ async function main() {
         `(the scan's own ${((f.peakRssBytes - f.rssBeforeBytes) / listedBytes).toFixed(2)})`,
     );
   }
-  if (process.env.BENCH_SCAN_LIVE_PROFILE) await profileScan();
-  api.close();
+  if (process.env.BENCH_SCAN_LIVE_PROFILE && profiled) await profileScan(profiled);
   const one = figures.find(f => f.scale === 1) ?? figures[0];
   const two = figures.find(f => f.scale === 2);
   console.log(`targets: vs_kubectl <= 1.3, growth <= 2.2, peak_vs_listed <= 3 (runs: ${RUNS}, medians; load average ${os.loadavg()[0].toFixed(1)})`);

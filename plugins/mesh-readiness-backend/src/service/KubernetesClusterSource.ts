@@ -19,14 +19,13 @@ import {
   KubernetesCaller,
 } from './KubernetesBackendClient';
 import { AnswerBrokenOffError, readAnswerBody } from './readAnswerBody';
+import { MalformedListError, readListItems } from './readListItems';
 
 /**
- * How many objects one list call asks for. A page of 250 listed pods
- * (about 2.5 MB of JSON) is parsed, cut down and dropped while young in
- * V8's heap; pages of 500 outgrow the young generation, and each page's
- * garbage lands in the old one, where it stays until a full collection:
- * a scan's peak memory more than doubled, for no faster read
- * (yarn bench:scan-live).
+ * How many objects one list call asks for: pages of 250 listed pods are
+ * about 2.5 MB of JSON. Each object is parsed and cut down as its bytes
+ * arrive (readListItems), so a page is never held whole. Larger pages
+ * read no faster when they were parsed whole (yarn bench:scan-live).
  */
 export const PAGE_SIZE = 250;
 
@@ -142,6 +141,30 @@ async function bodyOf(response: Response, what: string): Promise<any> {
   }
 }
 
+/**
+ * A successful list answer, each item handed to `onItem` as it arrives
+ * (readListItems): the rest of the page, with its `continue` token. An
+ * answer that is cut off or not JSON fails the whole cluster at once.
+ */
+async function listPageOf(
+  response: Response,
+  what: string,
+  onItem: (item: KubeObject) => void,
+): Promise<any> {
+  try {
+    return await readListItems(response, onItem);
+  } catch (e) {
+    if (e instanceof AnswerBrokenOffError)
+      throw new ClusterReadError(`${what}: ${e.message}`, response.status);
+    if (e instanceof MalformedListError || e instanceof SyntaxError)
+      throw new ClusterReadError(
+        `${what}: the answer broke off (${e.message})`,
+        response.status,
+      );
+    throw e;
+  }
+}
+
 export class KubernetesClusterSource implements MeshReadinessClusterSource {
   readonly name: string;
   readonly origin: ClusterOrigin;
@@ -209,9 +232,9 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
 
   /**
    * Every page of one list, following `continue`; a list whose token
-   * expired (410 Gone) starts again. Each page's objects are cut down (by
-   * a `keepOf()` per list, as they arrive), so that only what is kept
-   * outlives its page.
+   * expired (410 Gone) starts again. Each object is cut down (by a
+   * `keepOf()` per list) as its bytes arrive, so that only what is kept
+   * outlives it: a page is never held whole, as text or parsed.
    */
   private async listAll(
     kind: string,
@@ -235,22 +258,24 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
           `${path}?${query}`,
           read,
         );
-        const body = await bodyOf(response, `listing ${kind}`);
-        if (response.status === 410 && token && restarts < MAX_LIST_RESTARTS) {
-          // The list is older than etcd's compaction window: its pages no longer fit together.
-          expired = true;
-          break;
-        }
         if (!response.ok) {
+          const body = await bodyOf(response, `listing ${kind}`);
+          if (response.status === 410 && token && restarts < MAX_LIST_RESTARTS) {
+            // The list is older than etcd's compaction window: its pages no longer fit together.
+            expired = true;
+            break;
+          }
           const problem = kindProblem(response.status, body);
           if (!problem)
             throw await this.failure(`listing ${kind}`, response, body);
           unreadable.push({ kind, reason: `${kind} ${problem}` });
           return [];
         }
-        // List items carry no kind: each is kept as the list's kind.
-        for (const item of body?.items ?? []) items.push(keep(item, kind));
-        token = body?.metadata?.continue || undefined;
+        // List items carry no kind: each is kept as the list's kind, as it arrives.
+        const page = await listPageOf(response, `listing ${kind}`, item =>
+          items.push(keep(item, kind)),
+        );
+        token = page?.metadata?.continue || undefined;
       } while (token);
       if (!expired) return items;
     }

@@ -7,6 +7,7 @@ import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-a
 import { Knex } from 'knex';
 import { WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { WorkloadLabels } from './entityMapping';
+import { storedJson } from './storedJson';
 
 const migrationsDir = resolvePackagePath(
   '@mesh-readiness/plugin-mesh-readiness-backend',
@@ -109,7 +110,7 @@ export class ReadinessStore {
         error: null,
         attempted_at: at,
         scanned_at: at,
-        workloads: JSON.stringify({ workloads, warnings }),
+        workloads: storedJson(workloads, warnings),
         result_id: resultId,
       })
       .onConflict('cluster')

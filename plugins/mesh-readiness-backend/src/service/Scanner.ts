@@ -275,6 +275,49 @@ export class Scanner {
     };
   }
 
+  /**
+   * One cluster's snapshot, read and evaluated: what is stored of it. The
+   * snapshot lives only in here, so that it can be collected while the
+   * result is written (at 10,000 pods it is tens of MB).
+   */
+  private async readAndEvaluate(
+    source: MeshReadinessClusterSource,
+    signal: AbortSignal,
+    stop: AbortSignal | undefined,
+    caller: KubernetesCaller | undefined,
+  ): Promise<{ workloads: StoredWorkload[]; warnings: string[] }> {
+    const snapshot = await Promise.race([
+      source instanceof KubernetesClusterSource
+        ? source.readSnapshot({
+            signal,
+            caller,
+            // Custom rules may read any field: they get whole objects.
+            fields: this.customRules.length > 0 ? 'all' : 'read',
+          })
+        : source.readSnapshot({ signal }),
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () =>
+          reject(
+            new Error(stop?.aborted ? 'scan cancelled' : `timed out after ${Math.round(this.timeoutMs / 1000)} s`),
+          ),
+        ),
+      ),
+    ]);
+    // Each report keeps its workload's labels, so entities can be matched later.
+    const workloads: StoredWorkload[] = evaluateWorkloads({ ...snapshot, cluster: source.name }, { customRules: this.customRules }).map(
+      ({ workload, report }) => ({
+        report,
+        labels: {
+          namespace: workload.namespace,
+          podLabels: workload.template.labels,
+          labels: workload.object.metadata?.labels ?? {},
+        },
+      }),
+    );
+    const warnings = (snapshot.unreadable ?? []).map(u => `${u.kind}${u.namespace ? ` in ${u.namespace}` : ''}: ${u.reason}`);
+    return { workloads, warnings };
+  }
+
   private async scanOne(source: MeshReadinessClusterSource, stop?: AbortSignal, caller?: KubernetesCaller): Promise<ScanOutcome> {
     const at = new Date();
     const controller = new AbortController();
@@ -283,37 +326,7 @@ export class Scanner {
     stop?.addEventListener('abort', onStop);
     try {
       if (stop?.aborted) throw new Error('scan cancelled');
-      const snapshot = await Promise.race([
-        source instanceof KubernetesClusterSource
-          ? source.readSnapshot({
-              signal: controller.signal,
-              caller,
-              // Custom rules may read any field: they get whole objects.
-              fields: this.customRules.length > 0 ? 'all' : 'read',
-            })
-          : source.readSnapshot({ signal: controller.signal }),
-        new Promise<never>((_, reject) =>
-          controller.signal.addEventListener('abort', () =>
-            reject(
-              new Error(
-                stop?.aborted ? 'scan cancelled' : `timed out after ${Math.round(this.timeoutMs / 1000)} s`,
-              ),
-            ),
-          ),
-        ),
-      ]);
-      // Each report keeps its workload's labels, so entities can be matched later.
-      const workloads: StoredWorkload[] = evaluateWorkloads({ ...snapshot, cluster: source.name }, { customRules: this.customRules }).map(
-        ({ workload, report }) => ({
-          report,
-          labels: {
-            namespace: workload.namespace,
-            podLabels: workload.template.labels,
-            labels: workload.object.metadata?.labels ?? {},
-          },
-        }),
-      );
-      const warnings = (snapshot.unreadable ?? []).map(u => `${u.kind}${u.namespace ? ` in ${u.namespace}` : ''}: ${u.reason}`);
+      const { workloads, warnings } = await this.readAndEvaluate(source, controller.signal, stop, caller);
       await this.store.saveClusterResult(source.name, at, workloads, warnings);
       this.logger.info(`Scanned cluster ${source.name}: ${workloads.length} workloads`);
       return { cluster: source.name, ok: true, workloads: workloads.length };

@@ -3,23 +3,10 @@
  * short (it says more than it sends, or it just stops coming). The real
  * case, through the Kubernetes plugin's proxy, is in cluster/faults.test.ts.
  */
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { serving } from './__testUtils__/loopbackServer';
 import { AnswerBrokenOffError, readAnswerBody } from './readAnswerBody';
 
 const BODY = JSON.stringify({ kind: 'PodList', items: [{ metadata: { name: 'web' } }] });
-
-async function serving(handle: http.RequestListener) {
-  const server = http.createServer(handle);
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
 
 it('reads a whole answer, chunk by chunk', async () => {
   const server = await serving((_req, res) => {
