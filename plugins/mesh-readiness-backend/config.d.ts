@@ -44,7 +44,8 @@ export interface Config {
        * holds that cluster's snapshot in memory, so this bounds a replica's
        * memory, whatever the number of clusters. A whole number, at least 1.
        * Default 4. Replicas sharing a database share the clusters: one whose
-       * slots are all taken leaves the next cluster to another.
+       * slots are all taken hands the cluster on at once to the next replica
+       * to look, and the replicas take turns reading each cluster.
        */
       concurrency?: number;
     };

@@ -3,9 +3,9 @@
  * of the app's real backend on one PostgreSQL, six clusters that are the
  * same real kube-apiserver under six names, behind a slow link so a read
  * takes a while, and one read slot per replica. Each cluster is its own
- * scheduler task: the replicas split the clusters between them, and
- * together read every cluster once per period, never one cluster twice at
- * once. Skipped unless a control plane and a PostgreSQL server are given.
+ * scheduler task: the replicas split the reads about evenly between them,
+ * and together read every cluster once per period, never one cluster twice
+ * at once nor twice in one period. Skipped unless a control plane and a PostgreSQL server are given.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,9 +74,9 @@ describeReliability('two replicas, six clusters, one read slot each', () => {
     const byReplica = (r: Replica) => reads.filter(s => s.runner.endsWith(`:${r.pid}`)).length;
     const shares = { a: byReplica(a), b: byReplica(b) };
     process.stderr.write(`spread: ${reads.length} reads in ${PERIODS_WATCHED} periods, ${JSON.stringify(shares)}\n`);
-    // Both replicas read (how evenly depends on how long a read holds its slot: quick reads queue on one replica).
     expect(shares.a + shares.b).toBe(reads.length);
-    expect(Math.min(shares.a, shares.b)).toBeGreaterThan(0);
+    // About half each: neither replica reads less than a third, whichever of them the scheduler asks first.
+    expect({ shares, evenEnough: Math.min(shares.a, shares.b) * 3 >= reads.length }).toEqual({ shares, evenEnough: true });
 
     for (const cluster of CLUSTERS) {
       const ofCluster = reads.filter(s => s.planned?.includes(cluster)).sort((x, y) => x.startedAt.localeCompare(y.startedAt));

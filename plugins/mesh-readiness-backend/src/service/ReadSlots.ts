@@ -2,8 +2,8 @@
  * How many clusters this replica reads at once: each read holds a whole
  * snapshot in memory, so the number of slots, not the number of clusters,
  * bounds what a replica holds. A user's scan waits for a slot; a scheduled
- * read waits only briefly, so that a busy replica hands the cluster to
- * another (see ClusterTasks).
+ * read takes one only if one is free at once, so that a busy replica hands
+ * the cluster to another (see ClusterTasks).
  */
 import pLimit from 'p-limit';
 
@@ -20,32 +20,17 @@ export class ReadSlots {
   }
 
   /**
-   * Runs `read` if a slot is free within `waitMs`: its result, or
-   * undefined when none was (and `read` is not run).
+   * Runs `read` in a slot free now, or returns undefined (and `read` is
+   * not run). Decided when called: two calls in one tick never share a slot.
    */
-  async runWithin<T>(waitMs: number, read: () => Promise<T>): Promise<{ value: T } | undefined> {
-    let gaveUp = false;
-    let started!: () => void;
-    const start = new Promise<void>(resolve => {
-      started = resolve;
-    });
-    const slot = this.limit(async () => {
-      // Given a slot after giving up: hand it on at once.
-      if (gaveUp) return undefined;
-      started();
-      return { value: await read() };
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>(resolve => {
-      timer = setTimeout(() => resolve('late'), waitMs);
-    });
-    const first = await Promise.race([start, late]);
-    clearTimeout(timer);
-    if (first === 'late') {
-      gaveUp = true;
-      return undefined;
-    }
-    return slot;
+  tryRun<T>(read: () => Promise<T>): Promise<T> | undefined {
+    if (this.free === 0) return undefined;
+    return this.limit(read);
+  }
+
+  /** Slots neither reading nor promised to a waiting read. */
+  get free(): number {
+    return Math.max(0, this.size - this.limit.activeCount - this.limit.pendingCount);
   }
 
   /** Reads running now. */

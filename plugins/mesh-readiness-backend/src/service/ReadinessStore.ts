@@ -173,6 +173,13 @@ export class ReadinessStore {
     });
   }
 
+  /** When each cluster's latest read (good or failed) started, in ms; clusters never read are absent. */
+  async attemptedAt(clusters: string[]): Promise<Map<string, number>> {
+    if (clusters.length === 0) return new Map();
+    const rows = await this.db('mesh_readiness_clusters').select('cluster', 'attempted_at').whereIn('cluster', clusters);
+    return new Map(rows.map(r => [r.cluster, new Date(r.attempted_at).getTime()]));
+  }
+
   /**
    * Drops the latest results of clusters that are no longer read (taken
    * out of the configuration or the catalog), so that no entity keeps

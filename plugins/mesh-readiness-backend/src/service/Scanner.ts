@@ -34,13 +34,6 @@ export type ScheduledRead = 'read' | 'busy' | 'gone';
  */
 const LOOKUP_REUSE_MS = 30_000;
 
-/**
- * How long a scheduled read waits for a free slot here before the cluster
- * is handed to another replica: long enough for quick reads to queue,
- * short beside a read of a big cluster.
- */
-const SLOT_WAIT_MS = 2_000;
-
 interface LookedUp {
   sources: MeshReadinessClusterSource[];
   /** False when the Kubernetes backend could not be asked: its clusters are the last ones it listed. */
@@ -130,25 +123,29 @@ export class Scanner {
   }
 
   /**
-   * The scheduled read of one cluster, if this replica has a free slot
-   * within a moment: `busy` when it has none (the caller hands the cluster
-   * to another replica), `gone` when the cluster is no longer listed. A cluster a
-   * user's scan is reading here is not read twice: this joins that read.
+   * The scheduled read of one cluster, if this replica has a slot free
+   * now: `busy` when it has none (decided before anything is awaited, so
+   * the caller can hand the cluster to another replica at once), `gone`
+   * when the cluster is no longer listed. A cluster a user's scan is
+   * reading here is not read twice: this joins that read.
    */
   async readScheduled(cluster: string, signal?: AbortSignal): Promise<ScheduledRead> {
-    const fixed = this.sources.find(s => s.name === cluster);
-    const { sources, complete } = fixed ? { sources: [fixed], complete: true } : await this.currentSources(LOOKUP_REUSE_MS);
-    const source = sources.find(s => s.name === cluster);
-    if (!source) return complete ? 'gone' : 'read';
     const inFlight = this.reading.get(cluster);
     if (inFlight) {
       await inFlight;
       return 'read';
     }
-    const done = await this.slots.runWithin(SLOT_WAIT_MS, async () => {
-      // A user's scan may have started reading it while this waited.
+    const done = this.slots.tryRun(async (): Promise<ScheduledRead> => {
+      const fixed = this.sources.find(s => s.name === cluster);
+      const { sources, complete } = fixed ? { sources: [fixed], complete: true } : await this.currentSources(LOOKUP_REUSE_MS);
+      const source = sources.find(s => s.name === cluster);
+      if (!source) return complete ? 'gone' : 'read';
+      // A user's scan may have started reading it meanwhile.
       const joined = this.reading.get(cluster);
-      if (joined) return joined;
+      if (joined) {
+        await joined;
+        return 'read';
+      }
       const read = (async () => {
         const id = await this.store.startScan('schedule', RUNNER, new Date(), [cluster]);
         const outcome = await this.scanOne(source, signal);
@@ -157,12 +154,23 @@ export class Scanner {
       })();
       this.reading.set(cluster, read);
       try {
-        return await read;
+        await read;
+        return 'read';
       } finally {
         this.reading.delete(cluster);
       }
     });
-    return done ? 'read' : 'busy';
+    return done ?? 'busy';
+  }
+
+  /** Read slots free on this replica now. */
+  get freeSlots(): number {
+    return this.slots.free;
+  }
+
+  /** When each of these clusters' latest read started, on any replica (undefined: never read). */
+  async attemptedAt(clusters: string[]): Promise<Map<string, number>> {
+    return this.store.attemptedAt(clusters);
   }
 
   /**
