@@ -72,6 +72,8 @@ export class ClusterTasks {
   /** The clusters this replica has a task for, each with what stops it. */
   private readonly tasks = new Map<string, AbortController>();
   private pullTimer?: NodeJS.Timeout;
+  /** This replica's scheduler looks for the clusters' tasks only after their initial delay: no pull before it can claim. */
+  private readonly pullsFrom: number;
 
   constructor(options: ClusterTasksOptions) {
     this.scheduler = options.scheduler;
@@ -82,6 +84,7 @@ export class ClusterTasks {
     this.periodMs = periodOf(options.schedule);
     this.pollMs = Math.min(SCHEDULER_LOOKS_MS, this.periodMs);
     this.sharing = new ReadSharing({ periodMs: this.periodMs, pollMs: this.pollMs });
+    this.pullsFrom = Date.now() + (options.schedule.initialDelay ? toMs(options.schedule.initialDelay) : 0);
   }
 
   /** Clusters with a task on this replica. */
@@ -189,7 +192,7 @@ export class ClusterTasks {
     if (this.pullTimer || this.tasks.size === 0) return;
     const at = this.sharing.beforeNextLook();
     // Before this replica's first claim its looks are not known: once a look from now.
-    const delay = at > Date.now() ? at - Date.now() : this.pollMs;
+    const delay = Math.max(at > Date.now() ? at - Date.now() : this.pollMs, this.pullsFrom - Date.now());
     this.pullTimer = setTimeout(() => {
       this.pullTimer = undefined;
       void this.pull().finally(() => this.schedulePull());
@@ -278,12 +281,16 @@ export class ClusterTasks {
 
 /** How often each cluster is read: the schedule's frequency (for a cron schedule, the gap between its next two times; for a manual one, its timeout). */
 function periodOf(schedule: SchedulerServiceTaskScheduleDefinition): number {
-  const ms = (d: { toMillis(): number } | HumanDuration) => ('toMillis' in d && typeof d.toMillis === 'function' ? d.toMillis() : durationToMilliseconds(d as HumanDuration));
   const { frequency } = schedule;
   if ('cron' in frequency) {
     const [first, second] = new CronTime(frequency.cron).sendAt(2);
     return second.toMillis() - first.toMillis();
   }
-  if ('trigger' in frequency) return ms(schedule.timeout);
-  return ms(frequency);
+  if ('trigger' in frequency) return toMs(schedule.timeout);
+  return toMs(frequency);
+}
+
+/** A schedule's duration (a Luxon Duration or a HumanDuration) in ms. */
+function toMs(d: { toMillis(): number } | HumanDuration): number {
+  return 'toMillis' in d && typeof d.toMillis === 'function' ? d.toMillis() : durationToMilliseconds(d as HumanDuration);
 }
