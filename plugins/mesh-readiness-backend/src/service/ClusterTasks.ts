@@ -131,7 +131,7 @@ export class ClusterTasks {
   }
 
   private async run(cluster: string, signal: AbortSignal) {
-    // A free slot is taken before anything is awaited, so that nothing else takes it meanwhile.
+    // With a free slot, the read starts before anything is awaited, so that nothing takes the slot meanwhile.
     let decision = this.sharing.claim(cluster, this.scanner.freeSlots > 0);
     if (decision.action !== 'read') decision = await this.consultWaitingList(cluster, decision);
     if (decision.action === 'read') {
