@@ -13,6 +13,7 @@
  * Last line: vs_kubectl=<scan/kubectl at 1x> growth=<scan 2x/1x>
  *            peak_rss_mb=<scan's peak RSS at 1x> peak_vs_listed=<that / listed JSON bytes at 1x>
  *            scan_rss_vs_listed=<(that - the RSS before the scan) / listed JSON bytes at 1x>
+ *            clusters20_peak_rss_mb=<n> replicas2_speedup=<n> (bench:scan-replicas on the 1x server)
  *
  * A server holds one scale: 2x is 1x and as much again, so a server loaded
  * to 2x cannot be scanned as 1x. BENCH_SCAN_LIVE_ENV_<k>X=path/env.sh
@@ -20,6 +21,7 @@
  * run's own server (MR_KUBE_*) takes the scales in order.
  *
  * BENCH_SCAN_LIVE_RUNS (default 5), BENCH_SCAN_LIVE_SCALES (default "1,2"),
+ * BENCH_SCAN_LIVE_REPLICAS=0 leaves out the 20 clusters on 1 and 2 replicas,
  * BENCH_SCAN_LIVE_REPORTS=dir writes each scale's stored reports there,
  * BENCH_SCAN_LIVE_PROFILE=1 adds a CPU profile of one more scan, summarised.
  */
@@ -37,6 +39,8 @@ import { KINDS_READ, PAGE_SIZE } from '../plugins/mesh-readiness-backend/src/ser
 
 const RUNS = Number(process.env.BENCH_SCAN_LIVE_RUNS ?? 5);
 const SCALES = (process.env.BENCH_SCAN_LIVE_SCALES ?? '1,2').split(',').map(Number);
+/** Also 20 clusters on 1 replica and on 2, after the 1x scale (BENCH_SCAN_LIVE_REPLICAS=0 leaves it out). */
+const REPLICAS = process.env.BENCH_SCAN_LIVE_REPLICAS !== '0';
 const root = path.resolve(__dirname, '..');
 
 /** kubectl's pages, as the issue asks (its default too); the scan uses PAGE_SIZE. */
@@ -219,6 +223,28 @@ function kubeEnvFor(scale: number): KubeEnv {
   return Object.fromEntries(KUBE_VARIABLES.map(v => [v, vars[v]!])) as KubeEnv;
 }
 
+/**
+ * bench:scan-replicas (bench/scanReplicas.ts) on the 1x server: the app's
+ * backend reads it under 20 names, on one replica and then two. Its output
+ * shows as it comes; returns its last line.
+ */
+async function scanReplicas(kube: KubeEnv): Promise<string> {
+  console.log('20 clusters (the 1x server under 20 names), on 1 replica and on 2 (bench:scan-replicas):');
+  const child = spawn('bash', [path.join(root, 'bench/scanReplicas.sh')], {
+    env: { ...process.env, ...kube },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', chunk => {
+    output += chunk;
+    process.stdout.write(chunk);
+  });
+  const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+  const last = output.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !last.startsWith('clusters20_peak_rss_mb=')) throw new Error(`bench:scan-replicas failed (exit ${code})`);
+  return last;
+}
+
 async function main() {
   await buildScanWorker();
   const kubectl = execFileSync('bash', [path.join(root, 'scripts/kube/build.sh'), 'kubectl'], { encoding: 'utf8' }).trim();
@@ -232,6 +258,7 @@ async function main() {
     });
   console.log(`machine: ${os.cpus().length} cores, ${mb(os.totalmem())} MB, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
   const figures: ScaleFigures[] = [];
+  let replicasLine: string | undefined;
   let profiled: KubeEnv | undefined;
   for (const scale of SCALES) {
     const kube = kubeEnvFor(scale);
@@ -249,6 +276,7 @@ async function main() {
     api.close();
     const f = await measure(scale, kube, kubectl, cacheDir, listedBytes);
     figures.push(f);
+    if (scale === 1 && REPLICAS) replicasLine = await scanReplicas(kube);
     console.log(
       `${scale}x: kubectl ${Math.round(f.kubectlMs)} ms (peak RSS ${mb(f.kubectlRssBytes)} MB), scan ${Math.round(f.scanMs)} ms ` +
         `(reads ${Math.round(f.readMs)} ms), scan/kubectl ${f.ratio.toFixed(2)}; scan peak RSS ${mb(f.peakRssBytes)} MB ` +
@@ -268,6 +296,7 @@ async function main() {
       `peak_vs_listed=${(one.peakRssBytes / one.listedBytes).toFixed(2)}`,
       // What the scan itself adds: its peak over the process's resident memory right before it.
       `scan_rss_vs_listed=${((one.peakRssBytes - one.rssBeforeBytes) / one.listedBytes).toFixed(2)}`,
+      ...(replicasLine ? [replicasLine] : []),
     ].join(' '),
   );
 }

@@ -9,6 +9,8 @@
  * Measured: the time from the first read's start to the last read's end
  * (from GET /scans), and each replica's peak resident memory while it
  * reads (VmHWM, reset once the replica is up, before the first read).
+ * Also where the machine's CPU went while they read (from /proc): how busy
+ * its cores were, and the cores the replicas, the API server and etcd used.
  * The demo's objects are applied first (those there already are left);
  * bench:scan-live loads a big cluster into a kept server, which this reads.
  *
@@ -16,6 +18,7 @@
  *            replicas2_speedup=<one replica's time / two replicas' time>
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { applyDemo, backendConfig, freePort, kubernetesConfig, Replica, removeTempDir, tempDir, waitFor } from '../plugins/mesh-readiness-backend/src/reliability/harness';
@@ -34,9 +37,68 @@ function memoryOf(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
 }
 
+/** Jiffies of CPU: the machine's busy and total, and each watched process's. */
+interface CpuSample {
+  at: number;
+  busy: number;
+  total: number;
+  byProcess: Record<string, number>;
+}
+
+function cpuSample(processes: Record<string, number>): CpuSample {
+  // /proc/stat's first line: user nice system idle iowait irq softirq steal ...
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = fields[3] + fields[4];
+  const byProcess: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(processes)) {
+    try {
+      // utime and stime are the 14th and 15th fields, counted after the command's closing parenthesis.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byProcess[name] = Number(after[11]) + Number(after[12]);
+    } catch {
+      // The process ended: it is left out of this sample.
+    }
+  }
+  return { at: Date.now(), busy: total - idle, total, byProcess };
+}
+
+/** The API server's and etcd's process ids, from the state directory scripts/kube/up.sh wrote. */
+function serverProcesses(): Record<string, number> {
+  const dir = process.env.MR_KUBE_STATE_DIR;
+  const found: Record<string, number> = {};
+  for (const name of ['kube-apiserver', 'etcd']) {
+    try {
+      found[name] = Number(fs.readFileSync(path.join(dir ?? '', `${name}.pid`), 'utf8').trim());
+    } catch {
+      // A server not started by scripts/kube/up.sh: its CPU is not split out.
+    }
+  }
+  return found;
+}
+
+/**
+ * Where the machine's CPU went between the first read's start and the last
+ * read's end: the share of all cores busy, and the cores each process used.
+ */
+function cpuBetween(samples: CpuSample[], from: number, to: number) {
+  const first = [...samples].reverse().find(s => s.at <= from) ?? samples[0];
+  const last = samples.find(s => s.at >= to) ?? samples[samples.length - 1];
+  const cores = os.cpus().length;
+  const jiffiesPerCore = (last.total - first.total) / cores;
+  const byProcess = Object.fromEntries(
+    Object.keys(last.byProcess)
+      .filter(name => first.byProcess[name] !== undefined)
+      .map(name => [name, (last.byProcess[name] - first.byProcess[name]) / jiffiesPerCore]),
+  );
+  return { busy: (last.busy - first.busy) / (last.total - first.total), cores, byProcess };
+}
+
 interface Run {
   replicas: number;
   readMs: number;
+  cpu: ReturnType<typeof cpuBetween>;
   peakRssBytes: number[];
   rssBeforeBytes: number[];
   readsBy: number[];
@@ -72,18 +134,25 @@ async function run(replicaCount: number): Promise<Run> {
     // Linux: writing 5 resets a process's peak RSS (VmHWM) to its current RSS.
     for (const r of replicas) fs.writeFileSync(`/proc/${r.pid}/clear_refs`, '5');
 
+    const watched = { ...serverProcesses(), ...Object.fromEntries(replicas.map(r => [r.name, r.pid!])) };
+    const samples: CpuSample[] = [cpuSample(watched)];
+    const sampler = setInterval(() => samples.push(cpuSample(watched)), 500);
     const reads: ScanSummary[] = await waitFor(`one read of each of ${CLUSTERS.length} clusters`, FIRST_READ_AFTER_S + 1200, async () => {
       const scans: ScanSummary[] = (await replicas[0].get('/scans?limit=200')).body.scans;
       const done = scans.filter(s => s.trigger === 'schedule' && s.state === 'finished');
       return CLUSTERS.every(c => done.some(s => s.planned?.includes(c))) ? done : undefined;
     });
+    samples.push(cpuSample(watched));
+    clearInterval(sampler);
     const failed = reads.filter(s => !s.clusters?.[0]?.ok);
     if (failed.length > 0) throw new Error(`reads failed: ${failed.map(s => JSON.stringify(s.clusters)).join('; ')}`);
-    const readMs =
-      Math.max(...reads.map(s => Date.parse(s.finishedAt!))) - Math.min(...reads.map(s => Date.parse(s.startedAt)));
+    const firstRead = Math.min(...reads.map(s => Date.parse(s.startedAt)));
+    const lastRead = Math.max(...reads.map(s => Date.parse(s.finishedAt!)));
+    const readMs = lastRead - firstRead;
     return {
       replicas: replicaCount,
       readMs,
+      cpu: cpuBetween(samples, firstRead, lastRead),
       peakRssBytes: replicas.map(r => memoryOf(r.pid!, 'VmHWM')),
       rssBeforeBytes,
       readsBy: replicas.map(r => reads.filter(s => s.runner.endsWith(`:${r.pid}`)).length),
@@ -106,6 +175,8 @@ async function main() {
       `replicas=${r.replicas} clusters=${CLUSTERS.length} concurrency=${CONCURRENCY} read_s=${(r.readMs / 1000).toFixed(1)} ` +
         `reads_by_replica=${r.readsBy.join('/')} rss_before_mb=${r.rssBeforeBytes.map(mb).join('/')} peak_rss_mb=${r.peakRssBytes.map(mb).join('/')}`,
     );
+    const used = Object.entries(r.cpu.byProcess).map(([name, c]) => `${name} ${c.toFixed(2)}`);
+    console.log(`  while reading: ${r.cpu.cores} cores ${(100 * r.cpu.busy).toFixed(0)} % busy; cores used: ${used.join(', ')}`);
   }
   console.log(`clusters20_peak_rss_mb=${mb(one.peakRssBytes[0])} replicas2_speedup=${(one.readMs / two.readMs).toFixed(2)}`);
 }

@@ -129,7 +129,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         };
 
         // Each cluster is read by its own scheduler task, on whichever replica has a free read slot.
-        const clusterTasks = new ClusterTasks({ scheduler, scanner, schedule: settings.schedule, logger });
+        const clusterTasks = new ClusterTasks({ scheduler, scanner, waiting: store, schedule: settings.schedule, logger });
         await clusterTasks.sync([...names]);
         if (kubernetes) {
           // Every replica schedules the clusters the Kubernetes backend lists, as they come and go.

@@ -69,6 +69,8 @@ interface Replica {
   claims: Map<string, number>;
   /** Closed: a read of the cluster "held" never ends; a user's scan of it fills slots. */
   hold: { open?: Promise<void> };
+  /** Closed: this replica's reads of the clusters under test do not end. */
+  slow: { open?: Promise<void> };
   /** Clusters only a user's scan reads, one per slot. */
   held: string[];
   stop: () => Promise<void>;
@@ -102,16 +104,19 @@ async function replicasOn(knex: any, names: string[], clusters: string[], concur
     const hold: Replica['hold'] = {};
     const heldGate = { get open() { return hold.open; } };
     const held = Array.from({ length: concurrency }, (_, i) => new RecordedCluster(`held-${i}`, name, [], heldGate));
-    const sources = [...clusters.map(c => new RecordedCluster(c, name, reads, {})), ...held];
+    const slow: Replica['slow'] = {};
+    const slowGate = { get open() { return slow.open; } };
+    const sources = [...clusters.map(c => new RecordedCluster(c, name, reads, slowGate)), ...held];
     const store = await ReadinessStore.create(mockServices.database({ knex, migrations: { skip: false } }));
     const scanner = new Scanner({ sources, store, logger: mockServices.logger.mock(), clusterTimeoutMs: 120_000, concurrency });
     const tasks = new ClusterTasks({
       scheduler: counting,
       scanner,
+      waiting: store,
       schedule: { frequency: { seconds: periodS }, timeout: { seconds: 120 } },
       logger: mockServices.logger.mock(),
     });
-    replicas.push({ name, scanner, tasks, claims, hold, held: held.map(h => h.name), stop: () => tasks.sync([]) });
+    replicas.push({ name, scanner, tasks, claims, hold, slow, held: held.map(h => h.name), stop: () => tasks.sync([]) });
   }
   return replicas;
 }
@@ -200,6 +205,31 @@ describe(`replicas sharing the reading on Backstage's scheduler (${databaseId})`
     expect(b.claims.get('prod')).toBe(1);
     await releaseA();
   }, 30_000);
+
+  it('lets a replica started after another had claimed every cluster read those still waiting, within the period', async () => {
+    const knex = await databases.init(databaseId);
+    const reads: Read[] = [];
+    const clusters = ['l1', 'l2', 'l3', 'l4', 'l5', 'l6'];
+    // A period longer than the test may run: a cluster read within it was pulled, not due again.
+    replicas = await replicasOn(knex, ['a', 'b'], clusters, 2, reads, 120);
+    const [a, b] = replicas;
+    let releaseA!: () => void;
+    a.slow.open = new Promise<void>(resolve => {
+      releaseA = resolve;
+    });
+    // Replica a alone: it reads two (held), and the four others come back to it full: they wait.
+    await a.tasks.sync(clusters);
+    const readBy = (replica: string) => reads.filter(r => r.replica === replica).map(r => r.cluster);
+    await eventually(() => readBy('a').length === 2 && clusters.filter(c => !readBy('a').includes(c)).every(c => (a.claims.get(c) ?? 0) >= 2));
+    const waiting = clusters.filter(c => !readBy('a').includes(c));
+    // Replica b starts: it never claimed those four, yet its free slots pull them, two at a time.
+    await b.tasks.sync(clusters);
+    await eventually(() => waiting.every(c => reads.some(r => r.cluster === c && r.replica === 'b' && r.end !== undefined)));
+    expect(readBy('b').sort()).toEqual(waiting);
+    expect(readBy('a')).toHaveLength(2);
+    a.slow.open = undefined;
+    releaseA();
+  }, 80_000);
 
   it('with every slot taken, claims each cluster a bounded number of times, and a freed slot reads them all', async () => {
     const knex = await databases.init(databaseId);

@@ -71,6 +71,7 @@ async function setUp(options: { clusters: string[]; concurrency: number; listed?
   const tasks = new ClusterTasks({
     scheduler,
     scanner,
+    waiting: store,
     schedule: { frequency: { minutes: 10 }, timeout: { minutes: 5 } },
     logger: mockServices.logger.mock(),
   });

@@ -21,7 +21,7 @@
 export type ClaimDecision =
   | { action: 'read' }
   /** Make the task due again at once, for the next replica to look. */
-  | { action: 'hand-on'; because: 'busy' | 'turn' }
+  | { action: 'hand-on'; because: 'busy' | 'turn' | 'pulled' }
   /** Leave the task until its next period, or until a free slot pulls it. */
   | { action: 'wait' };
 
@@ -88,10 +88,6 @@ export class ReadSharing {
       .filter(([, since]) => since <= now - this.times.pollMs / 2)
       .map(([cluster, since]) => ({ cluster, since }))
       .sort((a, b) => a.since - b.since);
-  }
-
-  get anyWaiting(): boolean {
-    return this.waitingSince.size > 0;
   }
 
   /** Whether a read that started at `attemptedAt` was this round's read of a cluster waiting since `since`. */

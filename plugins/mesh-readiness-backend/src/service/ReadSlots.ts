@@ -32,9 +32,4 @@ export class ReadSlots {
   get free(): number {
     return Math.max(0, this.size - this.limit.activeCount - this.limit.pendingCount);
   }
-
-  /** Reads running now. */
-  get busy(): number {
-    return this.limit.activeCount;
-  }
 }

@@ -27,6 +27,44 @@ describe('ReadinessStore', () => {
     expect(process.env.CI ? onPostgres.length : 1).toBeGreaterThan(0);
   });
 
+  it.each(databases.eachSupportedId())(
+    'keeps a waiting list the replicas share: first wait kept, one pull of two wins, a stale pull can be taken over, on %p',
+    async id => {
+      const store = await storeOn(id);
+      const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, s));
+      await store.markWaiting('prod', at(10));
+      await store.markWaiting('dev', at(5));
+      // Waiting again keeps its place.
+      await store.markWaiting('prod', at(30));
+      expect(await store.waitingClusters()).toEqual([
+        { cluster: 'dev', since: at(5).getTime() },
+        { cluster: 'prod', since: at(10).getTime() },
+      ]);
+      // Two replicas pull prod in the same moment: one wins.
+      const pulls = await Promise.all([
+        store.pullWaiting('prod', 'replica-a', at(40), at(30)),
+        store.pullWaiting('prod', 'replica-b', at(40), at(30)),
+      ]);
+      expect(pulls.filter(Boolean)).toHaveLength(1);
+      const winner = pulls[0] ? 'replica-a' : 'replica-b';
+      const loser = pulls[0] ? 'replica-b' : 'replica-a';
+      expect(await store.waitingCluster('prod')).toEqual({ cluster: 'prod', since: at(10).getTime(), pulledBy: winner, pulledAt: at(40).getTime() });
+      // Its own pull again, yes; the other's, not while the pull holds...
+      expect(await store.pullWaiting('prod', winner, at(45), at(35))).toBe(true);
+      expect(await store.pullWaiting('prod', loser, at(50), at(40))).toBe(false);
+      // ...but once the pull is older than what holds it, the other replica may take it over.
+      expect(await store.pullWaiting('prod', loser, at(59), at(50))).toBe(true);
+      // A cluster that does not wait cannot be pulled.
+      expect(await store.pullWaiting('staging', winner, at(59), at(50))).toBe(false);
+      await store.clearWaiting(['prod']);
+      expect((await store.waitingClusters()).map(w => w.cluster)).toEqual(['dev']);
+      expect(await store.waitingCluster('prod')).toBeUndefined();
+      // A cluster no longer read leaves the list too.
+      await store.retireClustersExcept(['prod']);
+      expect(await store.waitingClusters()).toEqual([]);
+    },
+  );
+
   it.each(databases.eachSupportedId())('keeps the last good result of a cluster that then fails, on %p', async id => {
     const store = await storeOn(id);
     await store.saveClusterResult('prod', new Date('2026-11-20T10:00:00Z'), [workload('web', 90)], ['DaemonSet: forbidden']);

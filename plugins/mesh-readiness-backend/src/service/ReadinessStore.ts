@@ -60,6 +60,24 @@ export interface ScanRecord {
   clusters?: Array<{ cluster: string; ok: boolean; error?: string }>;
 }
 
+/** A cluster on the replicas' shared waiting list. */
+export interface WaitingCluster {
+  cluster: string;
+  /** When it was first found with no replica free, in ms. */
+  since: number;
+  /** The replica whose free slot pulled it, and when (ms). */
+  pulledBy?: string;
+  pulledAt?: number;
+}
+
+function waitingFromRow(row: { cluster: string; since: unknown; pulled_by: string | null; pulled_at: unknown }): WaitingCluster {
+  return {
+    cluster: row.cluster,
+    since: new Date(row.since as string).getTime(),
+    ...(row.pulled_by ? { pulledBy: row.pulled_by, pulledAt: new Date(row.pulled_at as string).getTime() } : {}),
+  };
+}
+
 /** How many scan rows are kept (each scheduled read of a cluster is one); older ones are deleted as new scans end. */
 const SCANS_KEPT = 10_000;
 
@@ -181,6 +199,49 @@ export class ReadinessStore {
   }
 
   /**
+   * Puts a cluster on the waiting list shared by the replicas (see
+   * ClusterTasks): its scheduled read found no replica free. A cluster
+   * already waiting keeps its place (the time it first waited).
+   */
+  async markWaiting(cluster: string, since: Date): Promise<void> {
+    await this.db('mesh_readiness_waiting').insert({ cluster, since, pulled_by: null, pulled_at: null }).onConflict('cluster').ignore();
+  }
+
+  /** The shared waiting list, longest waiting first. */
+  async waitingClusters(): Promise<WaitingCluster[]> {
+    const rows = await this.db('mesh_readiness_waiting').select('cluster', 'since', 'pulled_by', 'pulled_at').orderBy([
+      { column: 'since', order: 'asc' },
+      { column: 'cluster', order: 'asc' },
+    ]);
+    return rows.map(waitingFromRow);
+  }
+
+  /** One cluster's place on the waiting list; undefined when it is not waiting. */
+  async waitingCluster(cluster: string): Promise<WaitingCluster | undefined> {
+    const row = await this.db('mesh_readiness_waiting').select('cluster', 'since', 'pulled_by', 'pulled_at').where({ cluster }).first();
+    return row ? waitingFromRow(row) : undefined;
+  }
+
+  /**
+   * Marks a waiting cluster as pulled by this replica, unless another
+   * replica pulled it after `takenAfter`: true when this replica may make
+   * it due. One statement, so that of two replicas pulling at once one wins.
+   */
+  async pullWaiting(cluster: string, replica: string, at: Date, takenAfter: Date): Promise<boolean> {
+    const changed = await this.db('mesh_readiness_waiting')
+      .where({ cluster })
+      .andWhere(q => q.whereNull('pulled_by').orWhere('pulled_by', replica).orWhere('pulled_at', '<=', takenAfter))
+      .update({ pulled_by: replica, pulled_at: at });
+    return changed > 0;
+  }
+
+  /** Takes clusters off the waiting list: read, or due again anyway. */
+  async clearWaiting(clusters: string[]): Promise<void> {
+    if (clusters.length === 0) return;
+    await this.db('mesh_readiness_waiting').whereIn('cluster', clusters).delete();
+  }
+
+  /**
    * Drops the latest results of clusters that are no longer read (taken
    * out of the configuration or the catalog), so that no entity keeps
    * showing them as current; returns their names. History rows stay.
@@ -191,6 +252,7 @@ export class ReadinessStore {
     ).map(r => r.cluster);
     if (gone.length > 0) await this.db('mesh_readiness_clusters').whereIn('cluster', gone).delete();
     for (const cluster of gone) this.parsed.delete(cluster);
+    await this.db('mesh_readiness_waiting').whereNotIn('cluster', current).delete();
     return gone;
   }
 
