@@ -2,7 +2,7 @@
  * yarn bench:cli — is `mesh-readiness check` fast for a CLI?
  *
  * Whole-process wall time of `check` on a generated Helm-style YAML of
- * 2,000 Deployments and 2,200 Services (about 1.1 MB), against a
+ * 2,000 Deployments and 2,200 Services (about 1.55 MB), against a
  * whole-process Node script that only parses the same file with js-yaml,
  * the fastest YAML parser among our dependencies. Both pay Node's start.
  *

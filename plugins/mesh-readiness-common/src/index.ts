@@ -59,6 +59,7 @@ export {
 } from './waivers';
 export type { WaiverSet, WaiverEntry } from './waivers';
 export { parseManifests, READ_KINDS } from './manifests';
+export { yamlLibrary } from './yamlLibrary';
 export { ISTIO_METADATA } from './kube/istioMetadata.generated';
 export type { IstioMetadataKey } from './kube/istioMetadata.generated';
 export {

@@ -8,6 +8,13 @@ import type * as Yaml from 'yaml';
 
 let loaded: typeof Yaml | undefined;
 
+/**
+ * The `yaml` library, required on the first call only: for callers that
+ * need positions or its limits on some inputs, without paying its load on
+ * every run.
+ *
+ * @public
+ */
 export function yamlLibrary(): typeof Yaml {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= require('yaml') as typeof Yaml;

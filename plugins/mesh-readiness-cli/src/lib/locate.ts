@@ -4,8 +4,13 @@
  * the workload's own document. Parsing is fast and keeps no positions, so
  * the `yaml` library re-parses only the documents asked about, once each.
  */
-import { Evidence, KubeObject, ObjectSource, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
-import type * as Yaml from 'yaml';
+import {
+  Evidence,
+  KubeObject,
+  ObjectSource,
+  WorkloadReport,
+  yamlLibrary,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { LineCounter, Node } from 'yaml';
 import { DocumentPositions, documentPositions } from './positions';
 
@@ -32,15 +37,6 @@ export function fieldPath(field: string): Array<string | number> {
 
 function objectKey(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
   return `${kind}/${namespace ?? ''}/${name}`;
-}
-
-let yamlModule: typeof Yaml | undefined;
-
-/** The `yaml` library, loaded only when js-yaml's positions are not sure: most runs never need it. */
-function yaml(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  yamlModule ??= require('yaml') as typeof Yaml;
-  return yamlModule;
 }
 
 interface ParsedDocument {
@@ -117,7 +113,7 @@ export class Locator {
     const document = this.document(source);
     let node: unknown = document.nodes[source.documentIndex];
     for (const step of source.path) node = child(node, step)?.value;
-    if (!yaml().isNode(node)) return undefined;
+    if (!yamlLibrary().isNode(node)) return undefined;
     let at: Node = node;
     for (const step of field) {
       const next = child(node, step);
@@ -135,7 +131,7 @@ export class Locator {
     const key = `${source.file}\u0000${source.document.line}`;
     let parsed = this.parsed.get(key);
     if (!parsed) {
-      const { LineCounter: Counter, parseAllDocuments } = yaml();
+      const { LineCounter: Counter, parseAllDocuments } = yamlLibrary();
       const lineCounter = new Counter();
       const docs = parseAllDocuments(source.document.text, { lineCounter, uniqueKeys: false });
       const list = Array.isArray(docs) ? docs : [docs];
@@ -148,7 +144,7 @@ export class Locator {
 
 /** The node under `step`, and the node that marks it: the key in a mapping, the item in a list. */
 function child(node: unknown, step: string | number): { value: unknown; at: Node } | undefined {
-  const { isMap, isNode, isScalar, isSeq } = yaml();
+  const { isMap, isNode, isScalar, isSeq } = yamlLibrary();
   if (isMap(node) && typeof step === 'string') {
     const pair = node.items.find(item => (isScalar(item.key) ? item.key.value : item.key) === step);
     return pair && isNode(pair.key) ? { value: pair.value, at: pair.key } : undefined;
