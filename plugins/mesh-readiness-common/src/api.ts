@@ -236,4 +236,10 @@ export interface ClusterStatus {
 export interface ScansResponse {
   clusters: ClusterStatus[];
   scans: ScanSummary[];
+  /**
+   * Clusters whose scheduled read found every replica's read slots taken,
+   * longest waiting first: the first replica with a free slot reads them.
+   * Absent from backends before this field.
+   */
+  waiting?: Array<{ cluster: string; since: string }>;
 }

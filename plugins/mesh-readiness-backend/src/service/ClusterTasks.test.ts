@@ -124,10 +124,15 @@ describe('reading many clusters', () => {
     await scheduler.triggerTask(clusterTaskId('quick'));
     expect(quick.reads).toBe(0);
     expect((await scanner.status(10)).scans.map(s => s.planned)).toEqual([['slow']]);
+    // Handed on and back (no other replica): it waits, and the status says since when.
+    await eventually(async () => (await scanner.status(10)).waiting?.length === 1);
+    expect((await scanner.status(10)).waiting).toEqual([{ cluster: 'quick', since: expect.any(String) }]);
     // Once the slot is free it pulls the cluster (here, with no other replica, back to this one).
     slow.release();
     await refresh;
     await eventually(() => quick.reads === 1);
+    // Off the list as its read starts.
+    await eventually(async () => (await scanner.status(10)).waiting?.length === 0);
     await eventually(async () => (await scanner.status(10)).scans.some(s => s.trigger === 'schedule' && s.state === 'finished'));
     expect((await scanner.status(10)).scans.find(s => s.trigger === 'schedule')).toMatchObject({
       planned: ['quick'],

@@ -254,7 +254,7 @@ export class Scanner {
    * its backend stopping: it shows as interrupted.
    */
   async status(limit: number): Promise<ScansResponse> {
-    const [clusters, scans] = await Promise.all([this.store.clusters(), this.store.scans(limit)]);
+    const [clusters, scans, waiting] = await Promise.all([this.store.clusters(), this.store.scans(limit), this.store.waitingClusters()]);
     const longestRead = (s: ScanRecord) => Math.ceil((s.planned?.length ?? 1) / this.slots.size) * this.timeoutMs + 60_000;
     return {
       clusters: clusters.map(c => ({
@@ -272,6 +272,7 @@ export class Scanner {
         }
         return { ...s, state };
       }),
+      waiting: waiting.map(w => ({ cluster: w.cluster, since: new Date(w.since).toISOString() })),
     };
   }
 

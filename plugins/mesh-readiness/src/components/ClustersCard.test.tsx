@@ -167,6 +167,32 @@ describe('ClustersCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows which clusters wait for a free read slot, read before or not yet', async () => {
+    await render(async () => ({
+      ...scans,
+      waiting: [
+        { cluster: 'gke-batch', since: minutesAgo(3) },
+        { cluster: 'prod-eu', since: minutesAgo(1) },
+      ],
+    }));
+    const eu = await screen.findByTestId('cluster-prod-eu');
+    expect(
+      within(eu).getByText(
+        'Waiting for a free read slot since 1 min ago: every replica is reading as many clusters as it may at once',
+      ),
+    ).toBeInTheDocument();
+    expect(within(eu).getByText('120 workloads, read 2 min ago')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('cluster-gke-batch')).getByText(
+        'Not read yet. Waiting for a free read slot since 3 min ago: every replica is reading as many clusters as it may at once',
+      ),
+    ).toBeInTheDocument();
+    // Clusters that do not wait say nothing of it.
+    expect(
+      within(screen.getByTestId('cluster-prod-us')).queryByText(/Waiting for a free read slot/),
+    ).not.toBeInTheDocument();
+  });
+
   it('says when nothing has been scanned', async () => {
     await render(async () => ({ clusters: [], scans: [] }));
     expect(

@@ -2,8 +2,8 @@
  * The clusters behind every report: whether each was read at the latest
  * scan, how old its result is, and a strip of the latest scans (each
  * scheduled read of a cluster, each user's scan), so a platform engineer
- * sees at a glance when a cluster stopped answering, and which replicas
- * read what.
+ * sees at a glance when a cluster stopped answering, which replicas
+ * read what, and which clusters wait for a free read slot.
  */
 import useAsync from 'react-use/esm/useAsync';
 import {
@@ -12,6 +12,7 @@ import {
   ResponseErrorPanel,
   StatusError,
   StatusOK,
+  StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -25,7 +26,31 @@ import { timeAgo } from './visuals';
 
 const SCANS_SHOWN = 30;
 
-function ClusterRow({ cluster }: { cluster: ClusterStatus }) {
+/** What a cluster waiting for a read slot shows. */
+const waitingLine = (since: string) =>
+  `Waiting for a free read slot since ${timeAgo(
+    since,
+  )}: every replica is reading as many clusters as it may at once`;
+
+/** A cluster not read yet whose first read waits for a slot. */
+function WaitingRow({ cluster, since }: { cluster: string; since: string }) {
+  return (
+    <Box mb={1} data-testid={`cluster-${cluster}`}>
+      <StatusPending>{cluster}</StatusPending>
+      <Typography variant="body2" color="textSecondary">
+        Not read yet. {waitingLine(since)}
+      </Typography>
+    </Box>
+  );
+}
+
+function ClusterRow({
+  cluster,
+  waitingSince,
+}: {
+  cluster: ClusterStatus;
+  waitingSince?: string;
+}) {
   let status = <StatusOK>{cluster.cluster}</StatusOK>;
   if (cluster.status === 'error') {
     status = cluster.stale ? (
@@ -67,6 +92,11 @@ function ClusterRow({ cluster }: { cluster: ClusterStatus }) {
       <Typography variant="body2" color="textSecondary">
         {detail}
       </Typography>
+      {waitingSince && (
+        <Typography variant="body2" color="textSecondary">
+          {waitingLine(waitingSince)}
+        </Typography>
+      )}
       {origin && (
         <Typography variant="caption" color="textSecondary">
           {origin}
@@ -143,7 +173,10 @@ export function ClustersCard() {
   let body;
   if (loading) body = <Progress />;
   else if (error) body = <ResponseErrorPanel error={error} />;
-  else if (!value || value.clusters.length === 0) {
+  else if (
+    !value ||
+    (value.clusters.length === 0 && (value.waiting ?? []).length === 0)
+  ) {
     body = (
       <Typography variant="body2">
         No cluster has been scanned yet. Clusters are the ones the Kubernetes
@@ -151,11 +184,24 @@ export function ClustersCard() {
       </Typography>
     );
   } else {
+    const waiting = new Map(
+      (value.waiting ?? []).map(w => [w.cluster, w.since]),
+    );
+    const read = new Set(value.clusters.map(c => c.cluster));
     body = (
       <>
         {value.clusters.map(c => (
-          <ClusterRow key={c.cluster} cluster={c} />
+          <ClusterRow
+            key={c.cluster}
+            cluster={c}
+            waitingSince={waiting.get(c.cluster)}
+          />
         ))}
+        {[...waiting]
+          .filter(([cluster]) => !read.has(cluster))
+          .map(([cluster, since]) => (
+            <WaitingRow key={cluster} cluster={cluster} since={since} />
+          ))}
         <ScanStrip scans={value.scans} />
       </>
     );
