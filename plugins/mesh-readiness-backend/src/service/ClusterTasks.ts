@@ -21,14 +21,13 @@
  * triggered (the scheduler counts the period from there): never twice in
  * one period.
  */
-import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { CronTime } from 'cron';
 import { LoggerService, SchedulerService, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { Scanner } from './Scanner';
+import { RUNNER, Scanner } from './Scanner';
 import { ClaimDecision, ReadSharing } from './ReadSharing';
-import { ReadinessStore } from './ReadinessStore';
+import { ReadinessStore, WaitingCluster } from './ReadinessStore';
 
 /** Why a cluster is handed on, for the debug log. */
 const HANDED_ON_BECAUSE = {
@@ -68,7 +67,7 @@ export class ClusterTasks {
   private readonly periodMs: number;
   private readonly pollMs: number;
   /** This replica, as the waiting list names the replica that pulled a cluster. */
-  private readonly replica = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly replica = `${RUNNER}:${randomUUID().slice(0, 8)}`;
   /** The clusters this replica has a task for, each with what stops it. */
   private readonly tasks = new Map<string, AbortController>();
   private pullTimer?: NodeJS.Timeout;
@@ -163,8 +162,7 @@ export class ClusterTasks {
   private async consultWaitingList(cluster: string, decision: ClaimDecision): Promise<ClaimDecision> {
     try {
       const now = Date.now();
-      const entry = await this.waiting.waitingCluster(cluster);
-      const pulledBy = entry?.pulledBy && entry.pulledAt! > now - this.pullHoldMs ? entry.pulledBy : undefined;
+      const pulledBy = this.pulledBy(await this.waiting.waitingCluster(cluster), now);
       if (pulledBy === this.replica && this.scanner.freeSlots > 0) return { action: 'read' };
       if (pulledBy && pulledBy !== this.replica) return { action: 'hand-on', because: 'pulled' };
       if (decision.action === 'wait') await this.waiting.markWaiting(cluster, new Date(now));
@@ -177,6 +175,11 @@ export class ClusterTasks {
   /** How long a pull holds a cluster for the replica that made it: a couple of looks, for its claim to come. */
   private get pullHoldMs() {
     return 2 * this.pollMs + 1_000;
+  }
+
+  /** The replica whose pull still holds a waiting cluster, if any. */
+  private pulledBy(entry: WaitingCluster | undefined, now: number): string | undefined {
+    return entry?.pulledBy && entry.pulledAt! > now - this.pullHoldMs ? entry.pulledBy : undefined;
   }
 
   private couldNot(what: string, cluster: string, e: unknown) {
@@ -207,7 +210,7 @@ export class ClusterTasks {
       const waiting = await this.pullable();
       if (waiting.length === 0) return;
       const attempted = await this.scanner.attemptedAt(waiting.map(w => w.cluster));
-      for (const { cluster, since } of waiting) {
+      for (const { cluster, since, listed } of waiting) {
         if (free === 0) break;
         if (this.sharing.readThisRound(since, attempted.get(cluster))) {
           this.sharing.drop(cluster);
@@ -216,7 +219,7 @@ export class ClusterTasks {
         }
         // Marked as this replica's pull first: of two replicas pulling at once, one makes it due.
         const now = Date.now();
-        await this.waiting.markWaiting(cluster, new Date(since));
+        if (!listed) await this.waiting.markWaiting(cluster, new Date(since));
         const mine = await this.waiting.pullWaiting(cluster, this.replica, new Date(now), new Date(now - this.pullHoldMs));
         if (mine && (await this.trigger(cluster, []))) {
           free--;
@@ -238,16 +241,19 @@ export class ClusterTasks {
    * task here, and not pulled just now by another replica. Entries waiting
    * a whole period are dropped: the cluster is due again anyway.
    */
-  private async pullable(): Promise<Array<{ cluster: string; since: number }>> {
+  private async pullable(): Promise<Array<{ cluster: string; since: number; listed: boolean }>> {
     const now = Date.now();
     const since = new Map(this.sharing.waiting(now).map(w => [w.cluster, w.since]));
+    const listed = new Set<string>();
     const stale: string[] = [];
     for (const entry of await this.waiting.waitingClusters()) {
       if (now - entry.since >= this.periodMs) {
         stale.push(entry.cluster);
         continue;
       }
-      if (entry.pulledBy && entry.pulledBy !== this.replica && entry.pulledAt! > now - this.pullHoldMs) {
+      listed.add(entry.cluster);
+      const pulledBy = this.pulledBy(entry, now);
+      if (pulledBy && pulledBy !== this.replica) {
         since.delete(entry.cluster);
         continue;
       }
@@ -257,7 +263,7 @@ export class ClusterTasks {
     await this.waiting.clearWaiting(stale);
     return [...since]
       .filter(([cluster]) => this.tasks.has(cluster))
-      .map(([cluster, at]) => ({ cluster, since: at }))
+      .map(([cluster, at]) => ({ cluster, since: at, listed: listed.has(cluster) }))
       .sort((a, b) => a.since - b.since);
   }
 

@@ -209,7 +209,7 @@ export class ReadinessStore {
 
   /** The shared waiting list, longest waiting first. */
   async waitingClusters(): Promise<WaitingCluster[]> {
-    const rows = await this.db('mesh_readiness_waiting').select('cluster', 'since', 'pulled_by', 'pulled_at').orderBy([
+    const rows = await this.waitingRows().orderBy([
       { column: 'since', order: 'asc' },
       { column: 'cluster', order: 'asc' },
     ]);
@@ -218,8 +218,12 @@ export class ReadinessStore {
 
   /** One cluster's place on the waiting list; undefined when it is not waiting. */
   async waitingCluster(cluster: string): Promise<WaitingCluster | undefined> {
-    const row = await this.db('mesh_readiness_waiting').select('cluster', 'since', 'pulled_by', 'pulled_at').where({ cluster }).first();
+    const row = await this.waitingRows().where({ cluster }).first();
     return row ? waitingFromRow(row) : undefined;
+  }
+
+  private waitingRows() {
+    return this.db('mesh_readiness_waiting').select('cluster', 'since', 'pulled_by', 'pulled_at');
   }
 
   /**

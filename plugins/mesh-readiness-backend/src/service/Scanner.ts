@@ -15,7 +15,8 @@ import { ClusterOrigin, KubernetesClusterSource, NeedsSignedInUserError } from '
 import { ReadSlots } from './ReadSlots';
 
 /** Names this backend process in the scans table: which replica ran a scan. */
-const RUNNER = `${os.hostname()}:${process.pid}`;
+/** This process, as scan rows name the replica that ran them. */
+export const RUNNER = `${os.hostname()}:${process.pid}`;
 
 export interface ScanOutcome {
   cluster: string;
