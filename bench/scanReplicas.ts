@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ScanSummary } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { cpuTicksOf, statusBytes } from './procStats';
 import { applyDemo, backendConfig, freePort, kubernetesConfig, Replica, removeTempDir, tempDir, waitFor } from '../plugins/mesh-readiness-backend/src/reliability/harness';
 
 const CLUSTERS = Array.from({ length: Number(process.env.MR_BENCH_CLUSTERS ?? 20) }, (_, i) => `bench-${i + 1}`);
@@ -31,11 +32,6 @@ const FIRST_READ_AFTER_S = 90;
 const server = process.env.MR_KUBE_SERVER;
 const postgres = process.env.MR_TEST_POSTGRES_URL;
 
-/** Resident memory figures of a process, in bytes. */
-function memoryOf(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find(l => l.startsWith(`${field}:`));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
-}
 
 /** Jiffies of CPU: the machine's busy and total, and each watched process's. */
 interface CpuSample {
@@ -53,10 +49,7 @@ function cpuSample(processes: Record<string, number>): CpuSample {
   const byProcess: Record<string, number> = {};
   for (const [name, pid] of Object.entries(processes)) {
     try {
-      // utime and stime are the 14th and 15th fields, counted after the command's closing parenthesis.
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byProcess[name] = Number(after[11]) + Number(after[12]);
+      byProcess[name] = cpuTicksOf(pid);
     } catch {
       // The process ended: it is left out of this sample.
     }
@@ -130,7 +123,7 @@ async function run(replicaCount: number): Promise<Run> {
     if (Date.now() - firstStarted > (FIRST_READ_AFTER_S - 10) * 1000) {
       throw new Error(`the replicas took longer than ${FIRST_READ_AFTER_S - 10} s to start: raise FIRST_READ_AFTER_S`);
     }
-    const rssBeforeBytes = replicas.map(r => memoryOf(r.pid!, 'VmRSS'));
+    const rssBeforeBytes = replicas.map(r => statusBytes(r.pid!, 'VmRSS'));
     // Linux: writing 5 resets a process's peak RSS (VmHWM) to its current RSS.
     for (const r of replicas) fs.writeFileSync(`/proc/${r.pid}/clear_refs`, '5');
 
@@ -153,7 +146,7 @@ async function run(replicaCount: number): Promise<Run> {
       replicas: replicaCount,
       readMs,
       cpu: cpuBetween(samples, firstRead, lastRead),
-      peakRssBytes: replicas.map(r => memoryOf(r.pid!, 'VmHWM')),
+      peakRssBytes: replicas.map(r => statusBytes(r.pid!, 'VmHWM')),
       rssBeforeBytes,
       readsBy: replicas.map(r => reads.filter(s => s.runner.endsWith(`:${r.pid}`)).length),
     };

@@ -29,6 +29,7 @@ import autocannon from 'autocannon';
 import { freePort, repoPath, waitFor } from '../plugins/mesh-readiness-backend/src/reliability/harness';
 import { buildBackendBundle, ProductionReplica, unpackBackend } from './productionBackend';
 import { summarizeProfile } from './cpuProfile';
+import { cpuTicksOf } from './procStats';
 
 const ROUNDS = Number(process.env.BENCH_SERVE_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 5);
@@ -81,10 +82,9 @@ function configFor(port: number, database: object) {
   };
 }
 
-/** CPU time a process has used so far, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
+/** CPU time a process has used so far, in ms (clock ticks of 10 ms). */
 function cpuMsOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return cpuTicksOf(pid) * 10;
 }
 
 async function measure(backend: ProductionReplica, token: string, endpoint: Endpoint, seconds: number): Promise<Measure> {

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLiveClusters, testCluster } from '../../plugins/mesh-readiness-backend/src/cluster/__testUtils__/liveClusters';
 import { harness } from '../backendHarness';
+import { statusBytes } from '../procStats';
 import type { KeptFields } from '../../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
 
 export interface ScanWorkerInput {
@@ -49,14 +50,6 @@ export interface ScanWorkerResult {
   windowUs: [number, number];
 }
 
-function statusField(name: string): number {
-  const line = fs
-    .readFileSync('/proc/self/status', 'utf8')
-    .split('\n')
-    .find(l => l.startsWith(`${name}:`));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
-}
-
 async function main() {
   const input: ScanWorkerInput = JSON.parse(process.argv[2]);
   const live = await startLiveClusters(input.clusters.map(name => testCluster(name, process.env.MR_KUBE_ADMIN_TOKEN!)));
@@ -65,7 +58,7 @@ async function main() {
   const trace: Array<Record<string, number | string>> = [];
   // A mark carries the peak RSS so far: the event loop stands still while a snapshot is evaluated, so no sample sees that.
   const mark = (what: string) =>
-    input.traceFile && trace.push({ t: Math.round(performance.now()), mark: what, peakRss: statusField('VmHWM'), rss: process.memoryUsage().rss });
+    input.traceFile && trace.push({ t: Math.round(performance.now()), mark: what, peakRss: statusBytes('self', 'VmHWM'), rss: process.memoryUsage().rss });
   for (const source of sources) {
     const read = source.readSnapshot.bind(source);
     source.readSnapshot = async options => {
@@ -104,7 +97,7 @@ async function main() {
   const scanMs = performance.now() - started;
   const toUs = Number(process.hrtime.bigint() / 1000n);
   clearInterval(sampler);
-  const peakRssBytes = statusField('VmHWM');
+  const peakRssBytes = statusBytes('self', 'VmHWM');
   if (input.traceFile) fs.writeFileSync(input.traceFile, trace.map(x => JSON.stringify(x)).join('\n'));
 
   const stored = await h.store.clusters();
