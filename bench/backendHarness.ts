@@ -11,31 +11,69 @@ import { Scanner } from '../plugins/mesh-readiness-backend/src/service/Scanner';
 import type { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
 
 /** `sqliteFile`: a database file instead of memory, as a deployed backend keeps its data off its heap. */
-export async function harness(sources: MeshReadinessClusterSource[], entities: any[], options: { sqliteFile?: string } = {}) {
-  const db = knexFactory({ client: 'better-sqlite3', connection: { filename: options.sqliteFile ?? ':memory:' }, useNullAsDefault: true });
-  await db.migrate.latest({ directory: resolvePackagePath('@mesh-readiness/plugin-mesh-readiness-backend', 'migrations') });
+export async function harness(
+  sources: MeshReadinessClusterSource[],
+  entities: any[],
+  options: { sqliteFile?: string } = {},
+) {
+  const db = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: options.sqliteFile ?? ':memory:' },
+    useNullAsDefault: true,
+  });
+  await db.migrate.latest({
+    directory: resolvePackagePath(
+      '@mesh-readiness/plugin-mesh-readiness-backend',
+      'migrations',
+    ),
+  });
   const store = new ReadinessStore(db);
-  const quiet = { info() {}, warn() {}, error() {}, debug() {}, child() { return quiet; } } as any;
+  const quiet = {
+    info() {},
+    warn() {},
+    error() {},
+    debug() {},
+    child() {
+      return quiet;
+    },
+  } as any;
   const catalog = {
     async getEntities(request: any) {
       const filter = request?.filter ?? {};
       return {
         items: entities.filter(
           e =>
-            (!filter.kind || e.kind.toLowerCase() === String(filter.kind).toLowerCase()) &&
-            (!filter['relations.ownedBy'] || e.relations?.some((r: any) => r.targetRef === filter['relations.ownedBy'])),
+            (!filter.kind ||
+              e.kind.toLowerCase() === String(filter.kind).toLowerCase()) &&
+            (!filter['relations.ownedBy'] ||
+              e.relations?.some(
+                (r: any) => r.targetRef === filter['relations.ownedBy'],
+              )),
         ),
       };
     },
     async getEntityByRef(ref: string) {
-      return entities.find(e => `${e.kind.toLowerCase()}:${e.metadata.namespace}/${e.metadata.name}` === ref);
+      return entities.find(
+        e =>
+          `${e.kind.toLowerCase()}:${e.metadata.namespace}/${
+            e.metadata.name
+          }` === ref,
+      );
     },
   } as any;
   return {
     db,
     store,
-    scanner: new Scanner({ sources, store, logger: quiet, clusterTimeoutMs: 600_000 }),
+    scanner: new Scanner({
+      sources,
+      store,
+      logger: quiet,
+      clusterTimeoutMs: 600_000,
+    }),
     readiness: new ReadinessService(store, catalog),
-    credentials: { $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'bench' } } as any,
+    credentials: {
+      $$type: '@backstage/BackstageCredentials',
+      principal: { type: 'service', subject: 'bench' },
+    } as any,
   };
 }

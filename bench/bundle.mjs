@@ -22,12 +22,27 @@ function jsFiles(dir) {
   });
 }
 
-const gzipKb = dir => jsFiles(dir).reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0) / 1024;
+const gzipKb = dir =>
+  jsFiles(dir).reduce(
+    (sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length,
+    0,
+  ) / 1024;
 
 const plugin = path.join(root, 'plugins/mesh-readiness');
-execFileSync('yarn', ['backstage-cli', 'package', 'build'], { cwd: plugin, stdio: 'inherit' });
+execFileSync('yarn', ['backstage-cli', 'package', 'build'], {
+  cwd: plugin,
+  stdio: 'inherit',
+});
 const ours = gzipKb(path.join(plugin, 'dist'));
-const kubernetes = gzipKb(path.join(root, 'node_modules/@backstage/plugin-kubernetes/dist'));
-console.log(`mesh-readiness plugin: ${ours.toFixed(1)} KB gzip; @backstage/plugin-kubernetes: ${kubernetes.toFixed(1)} KB gzip; ratio ${(ours / kubernetes).toFixed(2)}`);
+const kubernetes = gzipKb(
+  path.join(root, 'node_modules/@backstage/plugin-kubernetes/dist'),
+);
+console.log(
+  `mesh-readiness plugin: ${ours.toFixed(
+    1,
+  )} KB gzip; @backstage/plugin-kubernetes: ${kubernetes.toFixed(
+    1,
+  )} KB gzip; ratio ${(ours / kubernetes).toFixed(2)}`,
+);
 console.log('target: under 100 KB');
 console.log(`gzip_kb=${ours.toFixed(1)}`);

@@ -36,11 +36,17 @@ const ms = (us: number) => (us / 1000).toFixed(0);
  * Prints where the profile's samples between `fromUs` and `toUs` (on the
  * monotonic clock, as process.hrtime gives it) went.
  */
-export function summarizeProfile(file: string, fromUs: number, toUs: number, inclusiveOf: string[]): void {
+export function summarizeProfile(
+  file: string,
+  fromUs: number,
+  toUs: number,
+  inclusiveOf: string[],
+): void {
   const profile: Profile = JSON.parse(fs.readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
   const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  for (const n of profile.nodes)
+    for (const c of n.children ?? []) parent.set(c, n.id);
 
   const self = new Map<number, number>();
   let t = profile.startTime;
@@ -60,11 +66,17 @@ export function summarizeProfile(file: string, fromUs: number, toUs: number, inc
     const { callFrame } = byId.get(id)!;
     const pkg = packageOf(callFrame.url, callFrame.functionName);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
-    const fn = `${callFrame.functionName || '(anonymous)'} ${pkg}:${callFrame.lineNumber + 1}`;
+    const fn = `${callFrame.functionName || '(anonymous)'} ${pkg}:${
+      callFrame.lineNumber + 1
+    }`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
     // Each named function counts once per sample, however deep it recurses.
     const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    for (
+      let at: number | undefined = id;
+      at !== undefined;
+      at = parent.get(at)
+    ) {
       const name = byId.get(at)!.callFrame.functionName;
       if (inclusive.has(name) && !seen.has(name)) {
         seen.add(name);
@@ -73,14 +85,24 @@ export function summarizeProfile(file: string, fromUs: number, toUs: number, inc
     }
   }
   const top = (m: Map<string, number>, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${ms(us).padStart(6)} ms  ${k}`);
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(
+        ([k, us]) =>
+          `  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${ms(us).padStart(
+            6,
+          )} ms  ${k}`,
+      );
   console.log(`CPU profile: ${ms(total)} ms sampled in the load window`);
   console.log('Self time by package:');
   console.log(top(byPackage, 25).join('\n'));
   console.log('Self time by function:');
   console.log(top(byFunction, 40).join('\n'));
   if (inclusiveOf.length) {
-    console.log('Time under these functions (inclusive; synchronous work only):');
+    console.log(
+      'Time under these functions (inclusive; synchronous work only):',
+    );
     console.log(top(inclusive, inclusiveOf.length).join('\n'));
   }
 }

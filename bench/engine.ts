@@ -23,7 +23,11 @@
  */
 import v8 from 'v8';
 import vm from 'vm';
-import { evaluate, EvaluateOptions, RULES } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  evaluate,
+  EvaluateOptions,
+  RULES,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { generateSnapshot, skeletonOf } from './generateSnapshot';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -45,7 +49,11 @@ if (FORCE_GC) {
  */
 const JUDGED_ONCE: EvaluateOptions = (() => {
   const readers = RULES.filter(r => r.readsDataPlaneMode);
-  const copies = readers.map(r => ({ ...r, id: `${r.id}-once`, readsDataPlaneMode: false }));
+  const copies = readers.map(r => ({
+    ...r,
+    id: `${r.id}-once`,
+    readsDataPlaneMode: false,
+  }));
   const others = RULES.filter(r => !r.readsDataPlaneMode).map(r => r.id);
   return { rules: [...others, ...copies.map(r => r.id)], customRules: copies };
 })();
@@ -64,7 +72,14 @@ function time(fn: () => unknown): number {
 }
 
 /** `modesShare`: per run, (evaluate − judged once) / evaluate, the median of the runs: paired in one run, so load on the machine cancels out. */
-type Row = { scale: number; parse: number; evaluate: number; modesShare: number; workloads: number; mb: number };
+type Row = {
+  scale: number;
+  parse: number;
+  evaluate: number;
+  modesShare: number;
+  workloads: number;
+  mb: number;
+};
 
 /** Parse and evaluation times of one kind of snapshot at 1x, 2x and 4x. */
 function measure(label: string, make: (scale: number) => unknown): Row[] {
@@ -85,8 +100,10 @@ function measure(label: string, make: (scale: number) => unknown): Row[] {
       // Alternate which goes first, so neither always runs on the other's garbage.
       let full = 0;
       let once = 0;
-      const judgeFully = () => (full = time(() => (workloads = evaluate(snapshot).workloads.length)));
-      const judgeOnce = () => (once = time(() => evaluate(snapshot, JUDGED_ONCE)));
+      const judgeFully = () =>
+        (full = time(() => (workloads = evaluate(snapshot).workloads.length)));
+      const judgeOnce = () =>
+        (once = time(() => evaluate(snapshot, JUDGED_ONCE)));
       if (run % 2) {
         judgeOnce();
         judgeFully();
@@ -97,11 +114,24 @@ function measure(label: string, make: (scale: number) => unknown): Row[] {
       evaluation.push(full);
       shares.push((full - once) / full);
     }
-    const row = { scale, parse: median(parse), evaluate: median(evaluation), modesShare: median(shares), workloads, mb: text.length / 1e6 };
+    const row = {
+      scale,
+      parse: median(parse),
+      evaluate: median(evaluation),
+      modesShare: median(shares),
+      workloads,
+      mb: text.length / 1e6,
+    };
     rows.push(row);
     console.log(
-      `${label} ${scale}x: ${row.mb.toFixed(1)} MB JSON, ${workloads} workloads; ` +
-        `parse ${row.parse.toFixed(0)} ms, evaluate ${row.evaluate.toFixed(0)} ms (median of ${RUNS}${FORCE_GC ? ', collected before each' : ''}), ` +
+      `${label} ${scale}x: ${row.mb.toFixed(
+        1,
+      )} MB JSON, ${workloads} workloads; ` +
+        `parse ${row.parse.toFixed(0)} ms, evaluate ${row.evaluate.toFixed(
+          0,
+        )} ms (median of ${RUNS}${
+          FORCE_GC ? ', collected before each' : ''
+        }), ` +
         `per-mode work ${(100 * row.modesShare).toFixed(0)}% of it; ` +
         `evaluate/parse ${(row.evaluate / row.parse).toFixed(2)}`,
     );
@@ -112,14 +142,30 @@ function measure(label: string, make: (scale: number) => unknown): Row[] {
 // The skeleton first, for comparison: the same cluster with only the fields
 // the rules read. Then the cluster as the API server lists it, which is what
 // a scan parses and evaluates: the figures of the last line.
-const skeleton = measure('skeleton', scale => skeletonOf(generateSnapshot(scale)));
+const skeleton = measure('skeleton', scale =>
+  skeletonOf(generateSnapshot(scale)),
+);
 const listed = measure('listed', scale => generateSnapshot(scale));
 const figures = (rows: Row[]) => ({
   ratio: (rows[0].evaluate / rows[0].parse).toFixed(2),
   growth: (rows[2].evaluate / rows[0].evaluate).toFixed(2),
   modesShare: rows[0].modesShare.toFixed(2),
 });
-console.log(`skeleton (only what the rules read): ratio=${figures(skeleton).ratio} growth=${figures(skeleton).growth}`);
-console.log(`per-mode work: ${MODE_RULES.join(', ')} judged again for sidecar and ambient`);
-console.log(`target: ratio <= 0.5, growth ~4 (linear), for snapshots as the API server lists them, per-mode work included`);
-console.log(`ratio=${figures(listed).ratio} growth=${figures(listed).growth} modes_share=${figures(listed).modesShare}`);
+console.log(
+  `skeleton (only what the rules read): ratio=${
+    figures(skeleton).ratio
+  } growth=${figures(skeleton).growth}`,
+);
+console.log(
+  `per-mode work: ${MODE_RULES.join(
+    ', ',
+  )} judged again for sidecar and ambient`,
+);
+console.log(
+  `target: ratio <= 0.5, growth ~4 (linear), for snapshots as the API server lists them, per-mode work included`,
+);
+console.log(
+  `ratio=${figures(listed).ratio} growth=${
+    figures(listed).growth
+  } modes_share=${figures(listed).modesShare}`,
+);

@@ -14,7 +14,10 @@
  * Pod Security, MR015's policies) have their work.
  * Scale 1 = 10,000 pods, 2,000 Services, 100 namespaces.
  */
-import type { ClusterSnapshot, KubeObject } from '@mesh-readiness/plugin-mesh-readiness-common';
+import type {
+  ClusterSnapshot,
+  KubeObject,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 /** mulberry32: a tiny seeded PRNG, so every run builds the same snapshot. */
 function random(seed: number) {
@@ -32,7 +35,10 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
   const rand = random(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const suffix = (n: number) =>
-    Array.from({ length: n }, () => 'bcdfghjklmnpqrstvwxz2456789'[Math.floor(rand() * 27)]).join('');
+    Array.from(
+      { length: n },
+      () => 'bcdfghjklmnpqrstvwxz2456789'[Math.floor(rand() * 27)],
+    ).join('');
   const objects: KubeObject[] = [];
   const namespaces = 100 * scale;
   const appsPerNamespace = 10; // 1,000 apps at scale 1
@@ -40,7 +46,12 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
   const nodes = 50 * scale;
   const created = '2026-11-01T08:00:00Z';
   let resourceVersion = 1000;
-  const meta = (name: string, namespace: string, uid: string, extra: Record<string, unknown> = {}) => ({
+  const meta = (
+    name: string,
+    namespace: string,
+    uid: string,
+    extra: Record<string, unknown> = {},
+  ) => ({
     name,
     namespace,
     uid,
@@ -60,7 +71,15 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
         labels: {
           'kubernetes.io/metadata.name': ns,
           ...(injected ? { 'istio-injection': 'enabled' } : {}),
-          ...(rand() < 0.2 ? { 'pod-security.kubernetes.io/enforce': pick(['baseline', 'restricted', 'privileged']) } : {}),
+          ...(rand() < 0.2
+            ? {
+                'pod-security.kubernetes.io/enforce': pick([
+                  'baseline',
+                  'restricted',
+                  'privileged',
+                ]),
+              }
+            : {}),
         },
       },
       spec: { finalizers: ['kubernetes'] },
@@ -101,44 +120,107 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
       objects.push({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: { ...meta(app, ns, uid, { generation: 1 }), annotations: { 'deployment.kubernetes.io/revision': '1' } },
+        metadata: {
+          ...meta(app, ns, uid, { generation: 1 }),
+          annotations: { 'deployment.kubernetes.io/revision': '1' },
+        },
         spec: {
           replicas: podsPerApp,
           selector: { matchLabels: { app } },
           template,
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
+          strategy: {
+            type: 'RollingUpdate',
+            rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+          },
           revisionHistoryLimit: 10,
           progressDeadlineSeconds: 600,
         },
-        status: { observedGeneration: 1, replicas: podsPerApp, updatedReplicas: podsPerApp, readyReplicas: podsPerApp, availableReplicas: podsPerApp },
+        status: {
+          observedGeneration: 1,
+          replicas: podsPerApp,
+          updatedReplicas: podsPerApp,
+          readyReplicas: podsPerApp,
+          availableReplicas: podsPerApp,
+        },
       });
-      const rsTemplate = { metadata: { labels: { ...labels, 'pod-template-hash': hash } }, spec: templateSpec };
+      const rsTemplate = {
+        metadata: { labels: { ...labels, 'pod-template-hash': hash } },
+        spec: templateSpec,
+      };
       objects.push({
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
         metadata: {
           ...meta(`${app}-${hash}`, ns, `${uid}-rs`),
           labels: { ...labels, 'pod-template-hash': hash },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: app, uid, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: app,
+              uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
         },
-        spec: { replicas: podsPerApp, selector: { matchLabels: { app, 'pod-template-hash': hash } }, template: rsTemplate },
-        status: { replicas: podsPerApp, fullyLabeledReplicas: podsPerApp, readyReplicas: podsPerApp, availableReplicas: podsPerApp },
+        spec: {
+          replicas: podsPerApp,
+          selector: { matchLabels: { app, 'pod-template-hash': hash } },
+          template: rsTemplate,
+        },
+        status: {
+          replicas: podsPerApp,
+          fullyLabeledReplicas: podsPerApp,
+          readyReplicas: podsPerApp,
+          availableReplicas: podsPerApp,
+        },
       });
       for (let p = 0; p < podsPerApp; p++) {
         // As admission leaves it: a token volume of its own, mounted everywhere.
         const token = `kube-api-access-${suffix(5)}`;
-        const mount = { name: token, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
+        const mount = {
+          name: token,
+          readOnly: true,
+          mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+        };
         const node = `node-${Math.floor(rand() * nodes)}`;
         const podName = `${app}-${hash}-${suffix(5)}`;
         const proxy = {
           name: 'istio-proxy',
           image: 'docker.io/istio/proxyv2:1.24.0',
-          args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning'],
-          ports: [{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }],
-          readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 },
-          securityContext: { runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-          resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
-          volumeMounts: [{ name: 'istio-envoy', mountPath: '/etc/istio/proxy' }, mount],
+          args: [
+            'proxy',
+            'sidecar',
+            '--domain',
+            '$(POD_NAMESPACE).svc.cluster.local',
+            '--proxyLogLevel=warning',
+          ],
+          ports: [
+            { name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' },
+          ],
+          readinessProbe: {
+            httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+            periodSeconds: 15,
+            timeoutSeconds: 3,
+            failureThreshold: 4,
+          },
+          securityContext: {
+            runAsUser: 1337,
+            runAsGroup: 1337,
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+          },
+          resources: {
+            limits: { cpu: '2', memory: '1Gi' },
+            requests: { cpu: '100m', memory: '128Mi' },
+          },
+          volumeMounts: [
+            { name: 'istio-envoy', mountPath: '/etc/istio/proxy' },
+            mount,
+          ],
           terminationMessagePath: '/dev/termination-log',
           terminationMessagePolicy: 'File',
           imagePullPolicy: 'IfNotPresent',
@@ -146,8 +228,26 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
         const init = {
           name: 'istio-init',
           image: 'docker.io/istio/proxyv2:1.24.0',
-          args: ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-b', '*'],
-          securityContext: { runAsUser: 0, runAsNonRoot: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] } },
+          args: [
+            'istio-iptables',
+            '-p',
+            '15001',
+            '-z',
+            '15006',
+            '-u',
+            '1337',
+            '-m',
+            'REDIRECT',
+            '-i',
+            '*',
+            '-b',
+            '*',
+          ],
+          securityContext: {
+            runAsUser: 0,
+            runAsNonRoot: false,
+            capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+          },
           volumeMounts: [mount],
           terminationMessagePath: '/dev/termination-log',
           terminationMessagePolicy: 'File',
@@ -157,12 +257,18 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
           apiVersion: 'v1',
           kind: 'Pod',
           metadata: {
-            ...meta(podName, ns, `${uid}-pod-${p}`, { generateName: `${app}-${hash}-` }),
+            ...meta(podName, ns, `${uid}-pod-${p}`, {
+              generateName: `${app}-${hash}-`,
+            }),
             labels: {
               ...labels,
               'pod-template-hash': hash,
               ...(injected
-                ? { 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': app, 'service.istio.io/canonical-revision': version }
+                ? {
+                    'security.istio.io/tlsMode': 'istio',
+                    'service.istio.io/canonical-name': app,
+                    'service.istio.io/canonical-revision': version,
+                  }
                 : {}),
             },
             ...(injected
@@ -179,25 +285,61 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
                   },
                 }
               : {}),
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-${hash}`, uid: `${uid}-rs`, controller: true, blockOwnerDeletion: true }],
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'ReplicaSet',
+                name: `${app}-${hash}`,
+                uid: `${uid}-rs`,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
           },
           spec: {
             volumes: [
-              ...(injected ? [{ name: 'istio-envoy', emptyDir: { medium: 'Memory' } }] : []),
+              ...(injected
+                ? [{ name: 'istio-envoy', emptyDir: { medium: 'Memory' } }]
+                : []),
               {
                 name: token,
                 projected: {
                   sources: [
-                    { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-                    { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-                    { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+                    {
+                      serviceAccountToken: {
+                        expirationSeconds: 3607,
+                        path: 'token',
+                      },
+                    },
+                    {
+                      configMap: {
+                        name: 'kube-root-ca.crt',
+                        items: [{ key: 'ca.crt', path: 'ca.crt' }],
+                      },
+                    },
+                    {
+                      downwardAPI: {
+                        items: [
+                          {
+                            path: 'namespace',
+                            fieldRef: {
+                              apiVersion: 'v1',
+                              fieldPath: 'metadata.namespace',
+                            },
+                          },
+                        ],
+                      },
+                    },
                   ],
                   defaultMode: 420,
                 },
               },
             ],
             ...(injected ? { initContainers: [init] } : {}),
-            containers: [{ ...appContainer, volumeMounts: [mount] }, ...(injected ? [proxy] : [])],
+            containers: [
+              { ...appContainer, volumeMounts: [mount] },
+              ...(injected ? [proxy] : []),
+            ],
             restartPolicy: 'Always',
             terminationGracePeriodSeconds: 30,
             dnsPolicy: 'ClusterFirst',
@@ -207,8 +349,18 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
             securityContext: templateSpec.securityContext,
             schedulerName: 'default-scheduler',
             tolerations: [
-              { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-              { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+              {
+                key: 'node.kubernetes.io/not-ready',
+                operator: 'Exists',
+                effect: 'NoExecute',
+                tolerationSeconds: 300,
+              },
+              {
+                key: 'node.kubernetes.io/unreachable',
+                operator: 'Exists',
+                effect: 'NoExecute',
+                tolerationSeconds: 300,
+              },
             ],
             priority: 0,
             enableServiceLinks: true,
@@ -216,25 +368,37 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
           },
           status: {
             phase: 'Running',
-            conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(type => ({
+            conditions: [
+              'PodReadyToStartContainers',
+              'Initialized',
+              'Ready',
+              'ContainersReady',
+              'PodScheduled',
+            ].map(type => ({
               type,
               status: 'True',
               lastProbeTime: null,
               lastTransitionTime: created,
             })),
-            hostIP: `10.0.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`,
-            podIP: `10.244.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`,
+            hostIP: `10.0.${Math.floor(rand() * 255)}.${Math.floor(
+              rand() * 255,
+            )}`,
+            podIP: `10.244.${Math.floor(rand() * 255)}.${Math.floor(
+              rand() * 255,
+            )}`,
             startTime: created,
-            containerStatuses: [app, ...(injected ? ['istio-proxy'] : [])].map(name => ({
-              name,
-              state: { running: { startedAt: created } },
-              ready: true,
-              restartCount: 0,
-              image: name === app ? appContainer.image : proxy.image,
-              imageID: `sha256:${suffix(40)}`,
-              containerID: `containerd://${suffix(40)}`,
-              started: true,
-            })),
+            containerStatuses: [app, ...(injected ? ['istio-proxy'] : [])].map(
+              name => ({
+                name,
+                state: { running: { startedAt: created } },
+                ready: true,
+                restartCount: 0,
+                image: name === app ? appContainer.image : proxy.image,
+                imageID: `sha256:${suffix(40)}`,
+                containerID: `containerd://${suffix(40)}`,
+                started: true,
+              }),
+            ),
             qosClass: 'Burstable',
           },
         });
@@ -244,11 +408,18 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
         objects.push({
           apiVersion: 'networking.k8s.io/v1',
           kind: 'NetworkPolicy',
-          metadata: { ...meta(`${app}-ingress`, ns, `${uid}-np`, { generation: 1 }) },
+          metadata: {
+            ...meta(`${app}-ingress`, ns, `${uid}-np`, { generation: 1 }),
+          },
           spec: {
             podSelector: { matchLabels: { app } },
             policyTypes: ['Ingress'],
-            ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port }] }],
+            ingress: [
+              {
+                from: [{ podSelector: {} }],
+                ports: [{ protocol: 'TCP', port }],
+              },
+            ],
           },
         });
       }
@@ -260,9 +431,13 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
         metadata: meta(app, ns, `${uid}-svc`),
         spec: {
           selector: { app },
-          ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' }],
+          ports: [
+            { name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' },
+          ],
           type: 'ClusterIP',
-          clusterIP: `10.96.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`,
+          clusterIP: `10.96.${Math.floor(rand() * 255)}.${Math.floor(
+            rand() * 255,
+          )}`,
           sessionAffinity: 'None',
           ipFamilies: ['IPv4'],
           ipFamilyPolicy: 'SingleStack',
@@ -276,9 +451,18 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
         kind: 'Service',
         metadata: meta(`${app}-${version}`, ns, `${uid}-svc-v`),
         spec: {
-          clusterIP: headless ? 'None' : `10.96.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`,
+          clusterIP: headless
+            ? 'None'
+            : `10.96.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`,
           selector: { app, version },
-          ports: [{ name: pick(['http-direct', 'tcp-direct', 'direct']), protocol: 'TCP', port, targetPort: port }],
+          ports: [
+            {
+              name: pick(['http-direct', 'tcp-direct', 'direct']),
+              protocol: 'TCP',
+              port,
+              targetPort: port,
+            },
+          ],
           type: 'ClusterIP',
           sessionAffinity: 'None',
           ipFamilies: ['IPv4'],
@@ -293,7 +477,12 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
     cluster: `bench-${scale}x`,
     source: 'live',
     objects,
-    environment: { istioVersion: '1.24.0', istioCni: false, ambient: false, nativeSidecars: false },
+    environment: {
+      istioVersion: '1.24.0',
+      istioCni: false,
+      ambient: false,
+      nativeSidecars: false,
+    },
   };
 }
 
@@ -305,17 +494,30 @@ export function generateSnapshot(scale: number, seed = 42): ClusterSnapshot {
  */
 export function skeletonOf(snapshot: ClusterSnapshot): ClusterSnapshot {
   const keepMeta = ['name', 'namespace', 'uid', 'labels', 'ownerReferences'];
-  const keepContainer = ['name', 'image', 'ports', 'readinessProbe', 'securityContext'];
+  const keepContainer = [
+    'name',
+    'image',
+    'ports',
+    'readinessProbe',
+    'securityContext',
+  ];
   const pick = (o: Record<string, any>, keys: string[]) =>
-    Object.fromEntries(keys.filter(k => o[k] !== undefined).map(k => [k, o[k]]));
+    Object.fromEntries(
+      keys.filter(k => o[k] !== undefined).map(k => [k, o[k]]),
+    );
   const podSpec = (spec: Record<string, any>) => ({
     ...pick(spec, ['securityContext']),
-    containers: spec.containers.map((c: Record<string, any>) => pick(c, keepContainer)),
+    containers: spec.containers.map((c: Record<string, any>) =>
+      pick(c, keepContainer),
+    ),
   });
   return {
     ...snapshot,
     objects: snapshot.objects.map((o: any) => {
-      const metadata = pick(o.metadata, o.kind === 'Pod' ? [...keepMeta, 'annotations'] : keepMeta);
+      const metadata = pick(
+        o.metadata,
+        o.kind === 'Pod' ? [...keepMeta, 'annotations'] : keepMeta,
+      );
       const base = { apiVersion: o.apiVersion, kind: o.kind, metadata };
       switch (o.kind) {
         case 'Pod':
@@ -324,12 +526,22 @@ export function skeletonOf(snapshot: ClusterSnapshot): ClusterSnapshot {
         case 'ReplicaSet':
           return {
             ...base,
-            spec: { selector: o.spec.selector, template: { metadata: o.spec.template.metadata, spec: podSpec(o.spec.template.spec) } },
+            spec: {
+              selector: o.spec.selector,
+              template: {
+                metadata: o.spec.template.metadata,
+                spec: podSpec(o.spec.template.spec),
+              },
+            },
           };
         case 'Service':
           return {
             ...base,
-            spec: { ...(o.spec.clusterIP === 'None' ? { clusterIP: 'None' } : {}), selector: o.spec.selector, ports: o.spec.ports },
+            spec: {
+              ...(o.spec.clusterIP === 'None' ? { clusterIP: 'None' } : {}),
+              selector: o.spec.selector,
+              ports: o.spec.ports,
+            },
           };
         case 'NetworkPolicy':
           return { ...base, spec: o.spec };
@@ -339,4 +551,3 @@ export function skeletonOf(snapshot: ClusterSnapshot): ClusterSnapshot {
     }),
   };
 }
-

@@ -5,7 +5,10 @@
 import fs from 'node:fs';
 
 /** A memory figure of /proc/<pid>/status (VmHWM: the peak RSS; VmRSS: the RSS now), in bytes. */
-export function statusBytes(pid: number | 'self', field: 'VmHWM' | 'VmRSS'): number {
+export function statusBytes(
+  pid: number | 'self',
+  field: 'VmHWM' | 'VmRSS',
+): number {
   const line = fs
     .readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')

@@ -18,33 +18,62 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Replica, repoPath } from '../plugins/mesh-readiness-backend/src/reliability/harness';
+import {
+  Replica,
+  repoPath,
+} from '../plugins/mesh-readiness-backend/src/reliability/harness';
 
 const BUNDLE = repoPath('packages/backend/dist/bundle.tar.gz');
 
 function run(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${result.status ?? result.signal}`);
+  const result = spawnSync(command, args, {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} failed with ${
+        result.status ?? result.signal
+      }`,
+    );
 }
 
 /** Builds the backend bundle (and the packages it holds), unless `reuse` and a bundle exists. */
 export function buildBackendBundle(reuse: boolean): void {
   if (reuse && fs.existsSync(BUNDLE)) {
-    console.log(`Reusing ${path.relative(repoPath(), BUNDLE)} (built ${fs.statSync(BUNDLE).mtime.toISOString()})`);
+    console.log(
+      `Reusing ${path.relative(repoPath(), BUNDLE)} (built ${fs
+        .statSync(BUNDLE)
+        .mtime.toISOString()})`,
+    );
     return;
   }
   console.log('Building the backend bundle (backstage-cli package build)…');
   const started = Date.now();
-  run('yarn', ['backstage-cli', 'package', 'build'], repoPath('packages/backend'));
+  run(
+    'yarn',
+    ['backstage-cli', 'package', 'build'],
+    repoPath('packages/backend'),
+  );
   console.log(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 /** Unpacks the bundle into `dir` with the repo's dependencies beside it. */
 export function unpackBackend(dir: string): void {
   run('tar', ['-xzf', BUNDLE, '-C', dir], dir);
-  run('cp', ['-al', repoPath('node_modules'), path.join(dir, 'node_modules')], dir);
-  const main = JSON.parse(fs.readFileSync(path.join(dir, 'plugins/mesh-readiness-backend/package.json'), 'utf8')).main;
-  if (!String(main).startsWith('dist/')) throw new Error(`the unpacked plugin's main is ${main}, not its build`);
+  run(
+    'cp',
+    ['-al', repoPath('node_modules'), path.join(dir, 'node_modules')],
+    dir,
+  );
+  const main = JSON.parse(
+    fs.readFileSync(
+      path.join(dir, 'plugins/mesh-readiness-backend/package.json'),
+      'utf8',
+    ),
+  ).main;
+  if (!String(main).startsWith('dist/'))
+    throw new Error(`the unpacked plugin's main is ${main}, not its build`);
 }
 
 /**
@@ -66,7 +95,14 @@ export class ProductionReplica extends Replica {
   protected spawnBackend(out: number) {
     return spawn(
       process.execPath,
-      [...this.nodeArgs, '.', '--config', repoPath('app-config.yaml'), '--config', this.config],
+      [
+        ...this.nodeArgs,
+        '.',
+        '--config',
+        repoPath('app-config.yaml'),
+        '--config',
+        this.config,
+      ],
       {
         cwd: path.join(this.unpacked, 'packages/backend'),
         env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' },

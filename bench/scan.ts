@@ -6,7 +6,12 @@
  * Last line: calls_10=<n> calls_100=<n> calls_1000=<n>
  */
 import { PAGE_SIZE } from '../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
-import { componentEntities, componentsCluster, standInSource, startStandInApi } from './standInApi';
+import {
+  componentEntities,
+  componentsCluster,
+  standInSource,
+  startStandInApi,
+} from './standInApi';
 import { harness } from './backendHarness';
 
 async function main() {
@@ -21,12 +26,18 @@ async function main() {
     await h.scanner.scan();
     for (const e of entities) await h.readiness.entityReport(e);
     const calls = api.calls();
-    console.log(`N=${n}: ${calls} API calls for one scan and ${n} entity reports (${Date.now() - started} ms, pods listed in ${Math.ceil((2 * n) / PAGE_SIZE)} page(s))`);
+    console.log(
+      `N=${n}: ${calls} API calls for one scan and ${n} entity reports (${
+        Date.now() - started
+      } ms, pods listed in ${Math.ceil((2 * n) / PAGE_SIZE)} page(s))`,
+    );
     figures.push(`calls_${n}=${calls}`);
     await h.db.destroy();
     await api.close();
   }
-  console.log(`target: the count does not grow with N (beyond list pages of ${PAGE_SIZE})`);
+  console.log(
+    `target: the count does not grow with N (beyond list pages of ${PAGE_SIZE})`,
+  );
   console.log(figures.join(' '));
 }
 

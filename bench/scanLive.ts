@@ -35,10 +35,15 @@ import { loadCluster } from './scanLive/loadCluster';
 import { scanInChild } from './scanLive/scanInChild';
 import { buildScanWorker } from './scanLive/buildWorker';
 import { summarizeProfile } from './cpuProfile';
-import { KINDS_READ, PAGE_SIZE } from '../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
+import {
+  KINDS_READ,
+  PAGE_SIZE,
+} from '../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
 
 const RUNS = Number(process.env.BENCH_SCAN_LIVE_RUNS ?? 5);
-const SCALES = (process.env.BENCH_SCAN_LIVE_SCALES ?? '1,2').split(',').map(Number);
+const SCALES = (process.env.BENCH_SCAN_LIVE_SCALES ?? '1,2')
+  .split(',')
+  .map(Number);
 /** Also 20 clusters on 1 replica and on 2, after the 1x scale (BENCH_SCAN_LIVE_REPLICAS=0 leaves it out). */
 const REPLICAS = process.env.BENCH_SCAN_LIVE_REPLICAS !== '0';
 const root = path.resolve(__dirname, '..');
@@ -47,7 +52,10 @@ const root = path.resolve(__dirname, '..');
 const KUBECTL_CHUNK_SIZE = 500;
 
 /** Every list the scan makes: the kinds the rules read, and Nodes. */
-const LISTS: Array<[kind: string, path: string]> = [...KINDS_READ, ['Node', '/api/v1/nodes']];
+const LISTS: Array<[kind: string, path: string]> = [
+  ...KINDS_READ,
+  ['Node', '/api/v1/nodes'],
+];
 
 /** `/apis/apps/v1/deployments` → `deployments.apps`, as kubectl names a resource. */
 const kubectlResource = (listPath: string) => {
@@ -57,14 +65,17 @@ const kubectlResource = (listPath: string) => {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length % 2
+    ? s[(s.length - 1) / 2]
+    : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 /** The objects of the cluster at `scale` in its namespaces from team-`fromNamespace` on. */
 function objectsOf(scale: number, fromNamespace: number) {
   return generateSnapshot(scale).objects.filter(o => {
-    const ns = o.kind === 'Namespace' ? o.metadata?.name : o.metadata?.namespace;
+    const ns =
+      o.kind === 'Namespace' ? o.metadata?.name : o.metadata?.namespace;
     return Number(/^team-(\d+)$/.exec(ns ?? '')?.[1]) >= fromNamespace;
   });
 }
@@ -76,7 +87,14 @@ function objectsOf(scale: number, fromNamespace: number) {
  */
 async function ensureScale(api: KubeApi, kube: KubeEnv, scale: number) {
   const beyond = `bench-scan-live-${scale + 1}x`;
-  if ((await api.request('GET', `/api/v1/namespaces/default/configmaps/${beyond}`)).status === 200) {
+  if (
+    (
+      await api.request(
+        'GET',
+        `/api/v1/namespaces/default/configmaps/${beyond}`,
+      )
+    ).status === 200
+  ) {
     throw new Error(
       `the API server at ${kube.MR_KUBE_SERVER} holds more than ${scale}x (${beyond} is loaded): ` +
         `give ${scale}x a server of its own with BENCH_SCAN_LIVE_ENV_${scale}X=path/to/env.sh`,
@@ -84,14 +102,34 @@ async function ensureScale(api: KubeApi, kube: KubeEnv, scale: number) {
   }
   for (let part = 1; part <= scale; part++) {
     const marker = `bench-scan-live-${part}x`;
-    if ((await api.request('GET', `/api/v1/namespaces/default/configmaps/${marker}`)).status === 200) continue;
+    if (
+      (
+        await api.request(
+          'GET',
+          `/api/v1/namespaces/default/configmaps/${marker}`,
+        )
+      ).status === 200
+    )
+      continue;
     const objects = objectsOf(part, 100 * (part - 1));
-    console.log(`${part}x: loading ${objects.length} objects (namespaces team-${100 * (part - 1)} to team-${100 * part - 1})`);
+    console.log(
+      `${part}x: loading ${objects.length} objects (namespaces team-${
+        100 * (part - 1)
+      } to team-${100 * part - 1})`,
+    );
     const started = Date.now();
     await loadCluster(api, objects, ({ created, total }) =>
-      console.log(`  ${created}/${total} (${Math.round(created / ((Date.now() - started) / 1000))} objects/s)`),
+      console.log(
+        `  ${created}/${total} (${Math.round(
+          created / ((Date.now() - started) / 1000),
+        )} objects/s)`,
+      ),
     );
-    const r = await api.request('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: marker } });
+    const r = await api.request(
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      { metadata: { name: marker } },
+    );
     if (r.status !== 201) throw new Error(`marking the load: ${r.status}`);
     await compactEtcd(kube.MR_KUBE_ETCD);
   }
@@ -99,14 +137,30 @@ async function ensureScale(api: KubeApi, kube: KubeEnv, scale: number) {
 
 /** Old revisions (every create, then its status) out of etcd, so that 2x stays inside its quota. */
 async function compactEtcd(etcd: string) {
-  const range = await fetch(`${etcd}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: Buffer.from('/').toString('base64'), limit: 1 }) });
+  const range = await fetch(`${etcd}/v3/kv/range`, {
+    method: 'POST',
+    body: JSON.stringify({
+      key: Buffer.from('/').toString('base64'),
+      limit: 1,
+    }),
+  });
   const revision = (await range.json()).header.revision;
-  await fetch(`${etcd}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision, physical: true }) });
-  await fetch(`${etcd}/v3/maintenance/defragment`, { method: 'POST', body: '{}' });
+  await fetch(`${etcd}/v3/kv/compaction`, {
+    method: 'POST',
+    body: JSON.stringify({ revision, physical: true }),
+  });
+  await fetch(`${etcd}/v3/maintenance/defragment`, {
+    method: 'POST',
+    body: '{}',
+  });
 }
 
 /** One `kubectl get` of every kind the scan lists: wall seconds and kubectl's peak RSS. */
-function runKubectl(kubectl: string, kubeconfig: string, cacheDir: string): Promise<{ ms: number; rssBytes: number }> {
+function runKubectl(
+  kubectl: string,
+  kubeconfig: string,
+  cacheDir: string,
+): Promise<{ ms: number; rssBytes: number }> {
   const args = [
     '-f',
     '%M',
@@ -124,14 +178,18 @@ function runKubectl(kubectl: string, kubeconfig: string, cacheDir: string): Prom
   ];
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', d => (err += d));
     child.on('error', reject);
     child.on('exit', code => {
       const ms = performance.now() - started;
-      if (code !== 0) reject(new Error(`kubectl exited with ${code}: ${err.slice(-2000)}`));
-      else resolve({ ms, rssBytes: Number(err.trim().split('\n').pop()) * 1024 });
+      if (code !== 0)
+        reject(new Error(`kubectl exited with ${code}: ${err.slice(-2000)}`));
+      else
+        resolve({ ms, rssBytes: Number(err.trim().split('\n').pop()) * 1024 });
     });
   });
 }
@@ -149,34 +207,57 @@ interface ScaleFigures {
   ratio: number;
 }
 
-async function measure(scale: number, kube: KubeEnv, kubectl: string, cacheDir: string, listedBytes: number): Promise<ScaleFigures> {
+async function measure(
+  scale: number,
+  kube: KubeEnv,
+  kubectl: string,
+  cacheDir: string,
+  listedBytes: number,
+): Promise<ScaleFigures> {
   const kubeconfig = kube.MR_KUBE_ADMIN_KUBECONFIG;
   const env = { env: kube };
   const reports = process.env.BENCH_SCAN_LIVE_REPORTS;
   // Warm-up: the API server's and etcd's caches, kubectl's discovery cache.
   await runKubectl(kubectl, kubeconfig, cacheDir);
-  const first = await scanInChild({
-    clusters: ['bench'],
-    ...(reports ? { reportFile: path.join(reports, `reports-${scale}x.json`) } : {}),
-  }, env);
-  if (first.failures.length) throw new Error(`the scan failed: ${first.failures.join('; ')}`);
-  console.log(`  warm-up scan: ${first.workloads} workloads, reports ${first.reportDigest}`);
+  const first = await scanInChild(
+    {
+      clusters: ['bench'],
+      ...(reports
+        ? { reportFile: path.join(reports, `reports-${scale}x.json`) }
+        : {}),
+    },
+    env,
+  );
+  if (first.failures.length)
+    throw new Error(`the scan failed: ${first.failures.join('; ')}`);
+  console.log(
+    `  warm-up scan: ${first.workloads} workloads, reports ${first.reportDigest}`,
+  );
   const k: Array<{ ms: number; rssBytes: number }> = [];
   const s: Array<typeof first> = [];
   const ratios: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const kubectlFirst = run % 2 === 0;
-    const kube = kubectlFirst ? await runKubectl(kubectl, kubeconfig, cacheDir) : undefined;
+    const kube = kubectlFirst
+      ? await runKubectl(kubectl, kubeconfig, cacheDir)
+      : undefined;
     const scan = await scanInChild({ clusters: ['bench'] }, env);
     const kubeAfter = kube ?? (await runKubectl(kubectl, kubeconfig, cacheDir));
-    if (scan.reportDigest !== first.reportDigest) throw new Error('two scans of the same cluster stored different reports');
+    if (scan.reportDigest !== first.reportDigest)
+      throw new Error('two scans of the same cluster stored different reports');
     k.push(kubeAfter);
     s.push(scan);
     ratios.push(scan.scanMs / kubeAfter.ms);
     console.log(
-      `  run ${run + 1}: kubectl ${Math.round(kubeAfter.ms)} ms (${mb(kubeAfter.rssBytes)} MB), scan ${Math.round(scan.scanMs)} ms ` +
-        `(reads ${Math.round(scan.readMs)} ms; peak RSS ${mb(scan.peakRssBytes)} MB, ${mb(scan.rssBeforeBytes)} MB before; ` +
-        `heap ${mb(scan.peakHeapUsedBytes)} MB), ${(scan.scanMs / kubeAfter.ms).toFixed(2)}`,
+      `  run ${run + 1}: kubectl ${Math.round(kubeAfter.ms)} ms (${mb(
+        kubeAfter.rssBytes,
+      )} MB), scan ${Math.round(scan.scanMs)} ms ` +
+        `(reads ${Math.round(scan.readMs)} ms; peak RSS ${mb(
+          scan.peakRssBytes,
+        )} MB, ${mb(scan.rssBeforeBytes)} MB before; ` +
+        `heap ${mb(scan.peakHeapUsedBytes)} MB), ${(
+          scan.scanMs / kubeAfter.ms
+        ).toFixed(2)}`,
     );
   }
   return {
@@ -196,13 +277,34 @@ async function measure(scale: number, kube: KubeEnv, kubectl: string, cacheDir: 
 /** A CPU profile of one scan, summarised: where its time goes. */
 async function profileScan(kube: KubeEnv) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-scan-live-prof-'));
-  const scan = await scanInChild({ clusters: ['bench'] }, { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env: kube });
-  const file = path.join(dir, fs.readdirSync(dir).find(f => f.endsWith('.cpuprofile'))!);
-  console.log(`CPU profile of one scan (${Math.round(scan.scanMs)} ms; ${file}):`);
-  summarizeProfile(file, scan.windowUs[0], scan.windowUs[1], ['readSnapshot', 'listAll', 'evaluateWorkloads', 'saveClusterResult', 'parse']);
+  const scan = await scanInChild(
+    { clusters: ['bench'] },
+    { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env: kube },
+  );
+  const file = path.join(
+    dir,
+    fs.readdirSync(dir).find(f => f.endsWith('.cpuprofile'))!,
+  );
+  console.log(
+    `CPU profile of one scan (${Math.round(scan.scanMs)} ms; ${file}):`,
+  );
+  summarizeProfile(file, scan.windowUs[0], scan.windowUs[1], [
+    'readSnapshot',
+    'listAll',
+    'evaluateWorkloads',
+    'saveClusterResult',
+    'parse',
+  ]);
 }
 
-const KUBE_VARIABLES = ['MR_KUBE_SERVER', 'MR_KUBE_CA_FILE', 'MR_KUBE_CA_DATA', 'MR_KUBE_ADMIN_TOKEN', 'MR_KUBE_ADMIN_KUBECONFIG', 'MR_KUBE_ETCD'] as const;
+const KUBE_VARIABLES = [
+  'MR_KUBE_SERVER',
+  'MR_KUBE_CA_FILE',
+  'MR_KUBE_CA_DATA',
+  'MR_KUBE_ADMIN_TOKEN',
+  'MR_KUBE_ADMIN_KUBECONFIG',
+  'MR_KUBE_ETCD',
+] as const;
 /** What reaches one API server: scripts/kube/up.sh's variables. */
 type KubeEnv = Record<(typeof KUBE_VARIABLES)[number], string>;
 
@@ -211,14 +313,24 @@ function kubeEnvFor(scale: number): KubeEnv {
   const file = process.env[`BENCH_SCAN_LIVE_ENV_${scale}X`];
   const vars: Record<string, string | undefined> = file
     ? Object.fromEntries(
-        execFileSync('bash', ['-c', '. "$1" && env -0', 'env', file], { encoding: 'utf8' })
+        execFileSync('bash', ['-c', '. "$1" && env -0', 'env', file], {
+          encoding: 'utf8',
+        })
           .split('\0')
           .filter(Boolean)
-          .map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+          .map(line => [
+            line.slice(0, line.indexOf('=')),
+            line.slice(line.indexOf('=') + 1),
+          ]),
       )
     : process.env;
   for (const v of KUBE_VARIABLES) {
-    if (!vars[v]) throw new Error(`${v} is not set${file ? ` by ${file}` : ''}: run through yarn bench:scan-live (scripts/kube/with-cluster.sh)`);
+    if (!vars[v])
+      throw new Error(
+        `${v} is not set${
+          file ? ` by ${file}` : ''
+        }: run through yarn bench:scan-live (scripts/kube/with-cluster.sh)`,
+      );
   }
   return Object.fromEntries(KUBE_VARIABLES.map(v => [v, vars[v]!])) as KubeEnv;
 }
@@ -229,7 +341,9 @@ function kubeEnvFor(scale: number): KubeEnv {
  * shows as it comes; returns its last line.
  */
 async function scanReplicas(kube: KubeEnv): Promise<string> {
-  console.log('20 clusters (the 1x server under 20 names), on 1 replica and on 2 (bench:scan-replicas):');
+  console.log(
+    '20 clusters (the 1x server under 20 names), on 1 replica and on 2 (bench:scan-replicas):',
+  );
   const child = spawn('bash', [path.join(root, 'bench/scanReplicas.sh')], {
     env: { ...process.env, ...kube },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -239,15 +353,22 @@ async function scanReplicas(kube: KubeEnv): Promise<string> {
     output += chunk;
     process.stdout.write(chunk);
   });
-  const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+  const code = await new Promise<number | null>(resolve =>
+    child.on('close', resolve),
+  );
   const last = output.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !last.startsWith('clusters20_peak_rss_mb=')) throw new Error(`bench:scan-replicas failed (exit ${code})`);
+  if (code !== 0 || !last.startsWith('clusters20_peak_rss_mb='))
+    throw new Error(`bench:scan-replicas failed (exit ${code})`);
   return last;
 }
 
 async function main() {
   await buildScanWorker();
-  const kubectl = execFileSync('bash', [path.join(root, 'scripts/kube/build.sh'), 'kubectl'], { encoding: 'utf8' }).trim();
+  const kubectl = execFileSync(
+    'bash',
+    [path.join(root, 'scripts/kube/build.sh'), 'kubectl'],
+    { encoding: 'utf8' },
+  ).trim();
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-kubectl-cache-'));
   const apiOf = (kube: KubeEnv) =>
     kubeApi({
@@ -256,7 +377,14 @@ async function main() {
       token: kube.MR_KUBE_ADMIN_TOKEN,
       concurrency: Number(process.env.BENCH_SCAN_LIVE_LOAD_CONCURRENCY ?? 32),
     });
-  console.log(`machine: ${os.cpus().length} cores, ${mb(os.totalmem())} MB, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `machine: ${os.cpus().length} cores, ${mb(
+      os.totalmem(),
+    )} MB, load average ${os
+      .loadavg()
+      .map(l => l.toFixed(1))
+      .join(' ')}`,
+  );
   const figures: ScaleFigures[] = [];
   let replicasLine: string | undefined;
   let profiled: KubeEnv | undefined;
@@ -272,22 +400,38 @@ async function main() {
       listedBytes += bytes;
       if (items) counts.push(`${items} ${kind}`);
     }
-    console.log(`${scale}x: ${counts.join(', ')}; listed JSON ${mb(listedBytes)} MB`);
+    console.log(
+      `${scale}x: ${counts.join(', ')}; listed JSON ${mb(listedBytes)} MB`,
+    );
     api.close();
     const f = await measure(scale, kube, kubectl, cacheDir, listedBytes);
     figures.push(f);
     if (scale === 1 && REPLICAS) replicasLine = await scanReplicas(kube);
     console.log(
-      `${scale}x: kubectl ${Math.round(f.kubectlMs)} ms (peak RSS ${mb(f.kubectlRssBytes)} MB), scan ${Math.round(f.scanMs)} ms ` +
-        `(reads ${Math.round(f.readMs)} ms), scan/kubectl ${f.ratio.toFixed(2)}; scan peak RSS ${mb(f.peakRssBytes)} MB ` +
-        `(${mb(f.rssBeforeBytes)} MB before it, peak heap ${mb(f.peakHeapUsedBytes)} MB), ${(f.peakRssBytes / listedBytes).toFixed(2)} of listed ` +
-        `(the scan's own ${((f.peakRssBytes - f.rssBeforeBytes) / listedBytes).toFixed(2)})`,
+      `${scale}x: kubectl ${Math.round(f.kubectlMs)} ms (peak RSS ${mb(
+        f.kubectlRssBytes,
+      )} MB), scan ${Math.round(f.scanMs)} ms ` +
+        `(reads ${Math.round(f.readMs)} ms), scan/kubectl ${f.ratio.toFixed(
+          2,
+        )}; scan peak RSS ${mb(f.peakRssBytes)} MB ` +
+        `(${mb(f.rssBeforeBytes)} MB before it, peak heap ${mb(
+          f.peakHeapUsedBytes,
+        )} MB), ${(f.peakRssBytes / listedBytes).toFixed(2)} of listed ` +
+        `(the scan's own ${(
+          (f.peakRssBytes - f.rssBeforeBytes) /
+          listedBytes
+        ).toFixed(2)})`,
     );
   }
-  if (process.env.BENCH_SCAN_LIVE_PROFILE && profiled) await profileScan(profiled);
+  if (process.env.BENCH_SCAN_LIVE_PROFILE && profiled)
+    await profileScan(profiled);
   const one = figures.find(f => f.scale === 1) ?? figures[0];
   const two = figures.find(f => f.scale === 2);
-  console.log(`targets: vs_kubectl <= 1.3, growth <= 2.2, peak_vs_listed <= 3 (runs: ${RUNS}, medians; load average ${os.loadavg()[0].toFixed(1)})`);
+  console.log(
+    `targets: vs_kubectl <= 1.3, growth <= 2.2, peak_vs_listed <= 3 (runs: ${RUNS}, medians; load average ${os
+      .loadavg()[0]
+      .toFixed(1)})`,
+  );
   console.log(
     [
       `vs_kubectl=${one.ratio.toFixed(2)}`,
@@ -295,7 +439,10 @@ async function main() {
       `peak_rss_mb=${mb(one.peakRssBytes)}`,
       `peak_vs_listed=${(one.peakRssBytes / one.listedBytes).toFixed(2)}`,
       // What the scan itself adds: its peak over the process's resident memory right before it.
-      `scan_rss_vs_listed=${((one.peakRssBytes - one.rssBeforeBytes) / one.listedBytes).toFixed(2)}`,
+      `scan_rss_vs_listed=${(
+        (one.peakRssBytes - one.rssBeforeBytes) /
+        one.listedBytes
+      ).toFixed(2)}`,
       ...(replicasLine ? [replicasLine] : []),
     ].join(' '),
   );

@@ -31,24 +31,31 @@ const PROXY = '/proxy';
 
 export async function startStandInApi(objects: KubeObject[]) {
   const byKind = new Map<string, KubeObject[]>();
-  for (const o of objects) byKind.set(o.kind!, [...(byKind.get(o.kind!) ?? []), o]);
+  for (const o of objects)
+    byKind.set(o.kind!, [...(byKind.get(o.kind!) ?? []), o]);
   let calls = 0;
   const server = http.createServer((req, res) => {
     calls++;
     const url = new URL(req.url!, 'http://x');
-    const apiPath = url.pathname.startsWith(PROXY) ? url.pathname.slice(PROXY.length) : url.pathname;
+    const apiPath = url.pathname.startsWith(PROXY)
+      ? url.pathname.slice(PROXY.length)
+      : url.pathname;
     const kind = PATHS[apiPath];
     const items = kind ? byKind.get(kind) ?? [] : [];
-    const limit = Number(url.searchParams.get('limit') ?? items.length) || items.length;
+    const limit =
+      Number(url.searchParams.get('limit') ?? items.length) || items.length;
     const start = Number(url.searchParams.get('continue') ?? 0);
-    const next = start + limit < items.length ? String(start + limit) : undefined;
+    const next =
+      start + limit < items.length ? String(start + limit) : undefined;
     res.writeHead(kind ? 200 : 404, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
         kind: `${kind}List`,
         apiVersion: 'v1',
         metadata: next ? { continue: next } : {},
-        items: items.slice(start, start + limit).map(({ kind: _k, ...rest }) => rest),
+        items: items
+          .slice(start, start + limit)
+          .map(({ kind: _k, ...rest }) => rest),
       }),
     );
   });
@@ -67,19 +74,70 @@ export async function startStandInApi(objects: KubeObject[]) {
 export function componentsCluster(n: number): KubeObject[] {
   const objects: KubeObject[] = [];
   for (let ns = 0; ns < 20; ns++) {
-    objects.push({ kind: 'Namespace', metadata: { name: `ns-${ns}`, labels: { 'istio-injection': 'enabled' } } });
+    objects.push({
+      kind: 'Namespace',
+      metadata: { name: `ns-${ns}`, labels: { 'istio-injection': 'enabled' } },
+    });
   }
   for (let i = 0; i < n; i++) {
     const namespace = `ns-${i % 20}`;
     const id = `svc-${i}`;
     const labels = { app: id, version: 'v1', 'backstage.io/kubernetes-id': id };
-    const spec = { containers: [{ name: id, image: 'img', ports: [{ name: 'http', containerPort: 8080 }] }] };
-    objects.push({ kind: 'Deployment', metadata: { name: id, namespace, uid: `d-${i}` }, spec: { selector: { matchLabels: { app: id } }, template: { metadata: { labels }, spec } } });
-    objects.push({ kind: 'ReplicaSet', metadata: { name: `${id}-rs`, namespace, uid: `rs-${i}`, ownerReferences: [{ kind: 'Deployment', name: id, uid: `d-${i}` }] }, spec: { template: { metadata: { labels }, spec } } });
+    const spec = {
+      containers: [
+        {
+          name: id,
+          image: 'img',
+          ports: [{ name: 'http', containerPort: 8080 }],
+        },
+      ],
+    };
+    objects.push({
+      kind: 'Deployment',
+      metadata: { name: id, namespace, uid: `d-${i}` },
+      spec: {
+        selector: { matchLabels: { app: id } },
+        template: { metadata: { labels }, spec },
+      },
+    });
+    objects.push({
+      kind: 'ReplicaSet',
+      metadata: {
+        name: `${id}-rs`,
+        namespace,
+        uid: `rs-${i}`,
+        ownerReferences: [{ kind: 'Deployment', name: id, uid: `d-${i}` }],
+      },
+      spec: { template: { metadata: { labels }, spec } },
+    });
     for (let p = 0; p < 2; p++) {
-      objects.push({ kind: 'Pod', metadata: { name: `${id}-rs-${p}`, namespace, labels, ownerReferences: [{ kind: 'ReplicaSet', name: `${id}-rs`, uid: `rs-${i}` }] }, spec: { ...spec, containers: [...spec.containers, { name: 'istio-proxy', image: 'proxyv2' }] } });
+      objects.push({
+        kind: 'Pod',
+        metadata: {
+          name: `${id}-rs-${p}`,
+          namespace,
+          labels,
+          ownerReferences: [
+            { kind: 'ReplicaSet', name: `${id}-rs`, uid: `rs-${i}` },
+          ],
+        },
+        spec: {
+          ...spec,
+          containers: [
+            ...spec.containers,
+            { name: 'istio-proxy', image: 'proxyv2' },
+          ],
+        },
+      });
     }
-    objects.push({ kind: 'Service', metadata: { name: id, namespace }, spec: { selector: { app: id }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
+    objects.push({
+      kind: 'Service',
+      metadata: { name: id, namespace },
+      spec: {
+        selector: { app: id },
+        ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+      },
+    });
   }
   return objects;
 }
@@ -88,9 +146,15 @@ export function componentEntities(n: number, teams = 10) {
   return Array.from({ length: n }, (_, i) => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: `svc-${i}`, namespace: 'default', annotations: { 'backstage.io/kubernetes-id': `svc-${i}` } },
+    metadata: {
+      name: `svc-${i}`,
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-id': `svc-${i}` },
+    },
     spec: { type: 'service', owner: `team-${i % teams}` },
-    relations: [{ type: 'ownedBy', targetRef: `group:default/team-${i % teams}` }],
+    relations: [
+      { type: 'ownedBy', targetRef: `group:default/team-${i % teams}` },
+    ],
   }));
 }
 
@@ -100,9 +164,15 @@ export function componentEntities(n: number, teams = 10) {
  * Kubernetes plugin's proxy.
  */
 export function standInSource(api: { url: string }, name = 'bench') {
-  const discovery = { getBaseUrl: async () => api.url, getExternalBaseUrl: async () => api.url };
+  const discovery = {
+    getBaseUrl: async () => api.url,
+    getExternalBaseUrl: async () => api.url,
+  };
   const auth = {
-    getOwnServiceCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'bench' } }),
+    getOwnServiceCredentials: async () => ({
+      $$type: '@backstage/BackstageCredentials',
+      principal: { type: 'service', subject: 'bench' },
+    }),
     getPluginRequestToken: async () => ({ token: 'bench' }),
   };
   return new KubernetesClusterSource({

@@ -477,7 +477,9 @@ async function themedChecks(theme) {
         .waitFor();
       // Each scheduled read is of one cluster; a refresh may read several.
       await page
-        .getByRole('img', { name: /^(Scheduled|Refresh) .* on .*: (read|every cluster read)$/ })
+        .getByRole('img', {
+          name: /^(Scheduled|Refresh) .* on .*: (read|every cluster read)$/,
+        })
         .first()
         .waitFor();
       await shot('organisation', page, { fullPage: true });

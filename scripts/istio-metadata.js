@@ -12,7 +12,9 @@ const pkg = path.resolve(__dirname, '../plugins/mesh-readiness-common');
 const out = path.join(pkg, 'src/kube/istioMetadata.generated.ts');
 
 function entries(file, key) {
-  const doc = parse(fs.readFileSync(path.join(pkg, 'data/istio', file), 'utf8'));
+  const doc = parse(
+    fs.readFileSync(path.join(pkg, 'data/istio', file), 'utf8'),
+  );
   return (doc[key] ?? []).map(e => ({
     name: e.name,
     deprecated: e.deprecated === true,
@@ -21,7 +23,9 @@ function entries(file, key) {
 }
 
 const line = e =>
-  `    { name: '${e.name}', deprecated: ${e.deprecated}, resources: [${e.resources.map(r => `'${r}'`).join(', ')}] },`;
+  `    { name: '${e.name}', deprecated: ${
+    e.deprecated
+  }, resources: [${e.resources.map(r => `'${r}'`).join(', ')}] },`;
 
 function render() {
   const table = {
@@ -72,7 +76,12 @@ const text = render();
 if (process.argv.includes('--check')) {
   const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
   if (current !== text) {
-    console.error(`${path.relative(process.cwd(), out)} is stale: run node scripts/istio-metadata.js`);
+    console.error(
+      `${path.relative(
+        process.cwd(),
+        out,
+      )} is stale: run node scripts/istio-metadata.js`,
+    );
     process.exit(1);
   }
 } else {

@@ -16,7 +16,10 @@ import { build } from 'esbuild';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
-export const BUILT_WORKER = path.join(root, 'node_modules/.cache/mesh-readiness-bench/scanWorker.cjs');
+export const BUILT_WORKER = path.join(
+  root,
+  'node_modules/.cache/mesh-readiness-bench/scanWorker.cjs',
+);
 
 export async function buildScanWorker(): Promise<string> {
   await build({
@@ -33,7 +36,9 @@ export async function buildScanWorker(): Promise<string> {
         setup(b) {
           // A bare import that is not one of ours comes from node_modules at run time.
           b.onResolve({ filter: /^[^./]/ }, args =>
-            args.path.startsWith('@mesh-readiness/') ? undefined : { path: args.path, external: true },
+            args.path.startsWith('@mesh-readiness/')
+              ? undefined
+              : { path: args.path, external: true },
           );
         },
       },

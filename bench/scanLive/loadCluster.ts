@@ -26,7 +26,8 @@ const collection: Record<string, string> = {
 
 /** What the server sets itself and refuses or overwrites on create. */
 function forCreate(obj: KubeObject): KubeObject {
-  const { resourceVersion, uid, creationTimestamp, generation, ...metadata } = obj.metadata ?? {};
+  const { resourceVersion, uid, creationTimestamp, generation, ...metadata } =
+    obj.metadata ?? {};
   const { status, ...rest } = obj;
   return { ...rest, metadata };
 }
@@ -36,12 +37,20 @@ export interface LoadProgress {
   total: number;
 }
 
-export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgress: (p: LoadProgress) => void): Promise<void> {
+export async function loadCluster(
+  api: KubeApi,
+  objects: KubeObject[],
+  onProgress: (p: LoadProgress) => void,
+): Promise<void> {
   const total = objects.length;
   let created = 0;
   const timer = setInterval(() => onProgress({ created, total }), 2000);
   const fail = (what: string, r: { status: number; body: any }) => {
-    throw new Error(`${what}: ${r.status} ${r.body?.message ?? JSON.stringify(r.body)?.slice(0, 300)}`);
+    throw new Error(
+      `${what}: ${r.status} ${
+        r.body?.message ?? JSON.stringify(r.body)?.slice(0, 300)
+      }`,
+    );
   };
 
   /** Creates one object (and writes its status, when it has one); returns what the server stored. */
@@ -50,7 +59,11 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
     const path = collection[obj.kind!].replace('{ns}', ns);
     let body = forCreate(obj);
     let r = await api.request('POST', path, body);
-    if (r.status === 422 && obj.kind === 'Service' && /already allocated/.test(r.body?.message ?? '')) {
+    if (
+      r.status === 422 &&
+      obj.kind === 'Service' &&
+      /already allocated/.test(r.body?.message ?? '')
+    ) {
       // A generated cluster IP that another Service drew already: let the server pick one.
       const { clusterIP, clusterIPs, ...spec } = body.spec;
       body = { ...body, spec };
@@ -58,16 +71,34 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
     }
     if (r.status === 409) {
       // Left by a load that was stopped part way: take it as it is.
-      const existing = await api.request('GET', `${path}/${obj.metadata!.name}`);
-      if (existing.status !== 200) fail(`reading ${obj.kind} ${ns}/${obj.metadata?.name}`, existing);
+      const existing = await api.request(
+        'GET',
+        `${path}/${obj.metadata!.name}`,
+      );
+      if (existing.status !== 200)
+        fail(`reading ${obj.kind} ${ns}/${obj.metadata?.name}`, existing);
       created++;
       return existing.body;
     }
-    if (r.status !== 201) fail(`creating ${obj.kind} ${ns}/${obj.metadata?.name}`, r);
+    if (r.status !== 201)
+      fail(`creating ${obj.kind} ${ns}/${obj.metadata?.name}`, r);
     let stored = r.body;
-    if (obj.status && (obj.kind === 'Pod' || obj.kind === 'Deployment' || obj.kind === 'ReplicaSet')) {
-      const s = await api.request('PUT', `${path}/${obj.metadata!.name}/status`, { ...stored, status: obj.status });
-      if (s.status !== 200) fail(`writing the status of ${obj.kind} ${ns}/${obj.metadata?.name}`, s);
+    if (
+      obj.status &&
+      (obj.kind === 'Pod' ||
+        obj.kind === 'Deployment' ||
+        obj.kind === 'ReplicaSet')
+    ) {
+      const s = await api.request(
+        'PUT',
+        `${path}/${obj.metadata!.name}/status`,
+        { ...stored, status: obj.status },
+      );
+      if (s.status !== 200)
+        fail(
+          `writing the status of ${obj.kind} ${ns}/${obj.metadata?.name}`,
+          s,
+        );
       stored = s.body;
     }
     created++;
@@ -83,34 +114,58 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
       }),
     );
     // One app at a time per task: Deployment, then its ReplicaSet, then its pods; Services and NetworkPolicies beside them.
-    const byDeployment = new Map<string, { deployment: KubeObject; replicaSets: KubeObject[]; pods: KubeObject[] }>();
+    const byDeployment = new Map<
+      string,
+      { deployment: KubeObject; replicaSets: KubeObject[]; pods: KubeObject[] }
+    >();
     const services: KubeObject[] = [];
     const rsOwner = new Map<string, string>();
     for (const o of objects) {
       const key = (name: string) => `${o.metadata?.namespace}/${name}`;
-      if (o.kind === 'Deployment') byDeployment.set(key(o.metadata!.name), { deployment: o, replicaSets: [], pods: [] });
+      if (o.kind === 'Deployment')
+        byDeployment.set(key(o.metadata!.name), {
+          deployment: o,
+          replicaSets: [],
+          pods: [],
+        });
       else if (o.kind === 'ReplicaSet') {
         const owner = key(o.metadata!.ownerReferences[0].name);
         byDeployment.get(owner)!.replicaSets.push(o);
         rsOwner.set(key(o.metadata!.name), owner);
-      } else if (o.kind === 'Pod') byDeployment.get(rsOwner.get(key(o.metadata!.ownerReferences[0].name))!)!.pods.push(o);
-      else if (o.kind === 'Service' || o.kind === 'NetworkPolicy') services.push(o);
-      else if (o.kind !== 'Namespace') throw new Error(`the loader does not create ${o.kind}`);
+      } else if (o.kind === 'Pod')
+        byDeployment
+          .get(rsOwner.get(key(o.metadata!.ownerReferences[0].name))!)!
+          .pods.push(o);
+      else if (o.kind === 'Service' || o.kind === 'NetworkPolicy')
+        services.push(o);
+      else if (o.kind !== 'Namespace')
+        throw new Error(`the loader does not create ${o.kind}`);
     }
     const ownedBy = (obj: KubeObject, owner: KubeObject): KubeObject => ({
       ...obj,
       metadata: {
         ...obj.metadata,
-        ownerReferences: obj.metadata!.ownerReferences.map((ref: any) => ({ ...ref, uid: owner.metadata!.uid })),
+        ownerReferences: obj.metadata!.ownerReferences.map((ref: any) => ({
+          ...ref,
+          uid: owner.metadata!.uid,
+        })),
       },
     });
     const apps = [...byDeployment.values()];
-    const loadApp = async ({ deployment, replicaSets, pods }: (typeof apps)[number]) => {
+    const loadApp = async ({
+      deployment,
+      replicaSets,
+      pods,
+    }: (typeof apps)[number]) => {
       const d = await create(deployment);
       for (const rs of replicaSets) {
         const stored = await create(ownedBy(rs, d));
         await Promise.all(
-          pods.filter(p => p.metadata!.ownerReferences[0].name === rs.metadata!.name).map(p => create(ownedBy(p, stored))),
+          pods
+            .filter(
+              p => p.metadata!.ownerReferences[0].name === rs.metadata!.name,
+            )
+            .map(p => create(ownedBy(p, stored))),
         );
       }
     };
@@ -121,9 +176,13 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
     };
     let nextService = 0;
     const serviceWorker = async () => {
-      while (nextService < services.length) await create(services[nextService++]);
+      while (nextService < services.length)
+        await create(services[nextService++]);
     };
-    await Promise.all([...Array.from({ length: 24 }, worker), ...Array.from({ length: 8 }, serviceWorker)]);
+    await Promise.all([
+      ...Array.from({ length: 24 }, worker),
+      ...Array.from({ length: 8 }, serviceWorker),
+    ]);
     await Promise.all(
       namespaces
         .filter(ns => ns.metadata?.labels?.[ENFORCE])
@@ -131,10 +190,13 @@ export async function loadCluster(api: KubeApi, objects: KubeObject[], onProgres
           const r = await api.request(
             'PATCH',
             `/api/v1/namespaces/${ns.metadata!.name}`,
-            { metadata: { labels: { [ENFORCE]: ns.metadata!.labels[ENFORCE] } } },
+            {
+              metadata: { labels: { [ENFORCE]: ns.metadata!.labels[ENFORCE] } },
+            },
             'application/merge-patch+json',
           );
-          if (r.status !== 200) fail(`labelling namespace ${ns.metadata!.name}`, r);
+          if (r.status !== 200)
+            fail(`labelling namespace ${ns.metadata!.name}`, r);
         }),
     );
   } finally {

@@ -17,15 +17,29 @@ export interface ScanInChildOptions {
   env?: Record<string, string>;
 }
 
-export function scanInChild(input: ScanWorkerInput, options: ScanInChildOptions = {}): Promise<ScanWorkerResult> {
+export function scanInChild(
+  input: ScanWorkerInput,
+  options: ScanInChildOptions = {},
+): Promise<ScanWorkerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...(options.nodeFlags ?? []), '--expose-gc', BUILT_WORKER, JSON.stringify(input)],
+      [
+        ...(options.nodeFlags ?? []),
+        '--expose-gc',
+        BUILT_WORKER,
+        JSON.stringify(input),
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         cwd: options.cwd,
-        env: { ...process.env, ...options.env, NODE_ENV: 'production', NODE_OPTIONS: '', NODE_NO_WARNINGS: '1' },
+        env: {
+          ...process.env,
+          ...options.env,
+          NODE_ENV: 'production',
+          NODE_OPTIONS: '',
+          NODE_NO_WARNINGS: '1',
+        },
       },
     );
     let out = '';
@@ -36,7 +50,11 @@ export function scanInChild(input: ScanWorkerInput, options: ScanInChildOptions 
     child.on('exit', code => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !last.startsWith('{')) {
-        reject(new Error(`the scan worker exited with ${code}:\n${err.slice(-3000)}`));
+        reject(
+          new Error(
+            `the scan worker exited with ${code}:\n${err.slice(-3000)}`,
+          ),
+        );
         return;
       }
       resolve(JSON.parse(last));

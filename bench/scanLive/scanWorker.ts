@@ -15,7 +15,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLiveClusters, testCluster } from '../../plugins/mesh-readiness-backend/src/cluster/__testUtils__/liveClusters';
+import {
+  startLiveClusters,
+  testCluster,
+} from '../../plugins/mesh-readiness-backend/src/cluster/__testUtils__/liveClusters';
 import { harness } from '../backendHarness';
 import { statusBytes } from '../procStats';
 import type { KeptFields } from '../../plugins/mesh-readiness-backend/src/service/KubernetesClusterSource';
@@ -52,19 +55,31 @@ export interface ScanWorkerResult {
 
 async function main() {
   const input: ScanWorkerInput = JSON.parse(process.argv[2]);
-  const live = await startLiveClusters(input.clusters.map(name => testCluster(name, process.env.MR_KUBE_ADMIN_TOKEN!)));
+  const live = await startLiveClusters(
+    input.clusters.map(name =>
+      testCluster(name, process.env.MR_KUBE_ADMIN_TOKEN!),
+    ),
+  );
   const sources = input.clusters.map(name => live.source(name));
   let readMs = 0;
   const trace: Array<Record<string, number | string>> = [];
   // A mark carries the peak RSS so far: the event loop stands still while a snapshot is evaluated, so no sample sees that.
   const mark = (what: string) =>
-    input.traceFile && trace.push({ t: Math.round(performance.now()), mark: what, peakRss: statusBytes('self', 'VmHWM'), rss: process.memoryUsage().rss });
+    input.traceFile &&
+    trace.push({
+      t: Math.round(performance.now()),
+      mark: what,
+      peakRss: statusBytes('self', 'VmHWM'),
+      rss: process.memoryUsage().rss,
+    });
   for (const source of sources) {
     const read = source.readSnapshot.bind(source);
     source.readSnapshot = async options => {
       const started = performance.now();
       try {
-        return await read(input.fields ? { ...options, fields: input.fields } : options);
+        return await read(
+          input.fields ? { ...options, fields: input.fields } : options,
+        );
       } finally {
         readMs = Math.max(readMs, performance.now() - started);
         mark(`read ${source.name}`);
@@ -73,7 +88,9 @@ async function main() {
   }
   // The store in a file, as a deployment keeps its database out of the process (a store in memory would count its rows as the scan's).
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-scan-live-db-'));
-  const h = await harness(sources, [], { sqliteFile: path.join(dbDir, 'mesh-readiness.sqlite') });
+  const h = await harness(sources, [], {
+    sqliteFile: path.join(dbDir, 'mesh-readiness.sqlite'),
+  });
   const save = h.store.saveClusterResult.bind(h.store);
   h.store.saveClusterResult = async (...args) => {
     mark('evaluated');
@@ -89,7 +106,14 @@ async function main() {
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     peakHeapUsedBytes = Math.max(peakHeapUsedBytes, m.heapUsed);
-    if (input.traceFile) trace.push({ t: Math.round(performance.now()), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external });
+    if (input.traceFile)
+      trace.push({
+        t: Math.round(performance.now()),
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+      });
   }, 20);
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const started = performance.now();
@@ -98,7 +122,11 @@ async function main() {
   const toUs = Number(process.hrtime.bigint() / 1000n);
   clearInterval(sampler);
   const peakRssBytes = statusBytes('self', 'VmHWM');
-  if (input.traceFile) fs.writeFileSync(input.traceFile, trace.map(x => JSON.stringify(x)).join('\n'));
+  if (input.traceFile)
+    fs.writeFileSync(
+      input.traceFile,
+      trace.map(x => JSON.stringify(x)).join('\n'),
+    );
 
   const stored = await h.store.clusters();
   const reports = stored.flatMap(c => c.workloads.map(w => w.report));
@@ -113,7 +141,11 @@ async function main() {
     workloads: reports.length,
     failures: outcomes.filter(o => !o.ok).map(o => `${o.cluster}: ${o.error}`),
     windowUs: [fromUs, toUs],
-    reportDigest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16),
+    reportDigest: crypto
+      .createHash('sha256')
+      .update(text)
+      .digest('hex')
+      .slice(0, 16),
   };
   await h.db.destroy();
   fs.rmSync(dbDir, { recursive: true, force: true });

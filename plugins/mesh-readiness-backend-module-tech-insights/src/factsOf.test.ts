@@ -1,17 +1,40 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { evaluate, EntityReadinessResponse, parseManifests, summarize, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  evaluate,
+  EntityReadinessResponse,
+  parseManifests,
+  summarize,
+  WorkloadReport,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { factsOf } from './factsOf';
 
 /** The engine's report of the shared waiver fixture, as the backend would serve it for one component. */
-function report(mutate: (w: WorkloadReport) => WorkloadReport = w => w): EntityReadinessResponse {
+function report(
+  mutate: (w: WorkloadReport) => WorkloadReport = w => w,
+): EntityReadinessResponse {
   const file = path.resolve(
-    require.resolve('@mesh-readiness/plugin-mesh-readiness-common/package.json'),
+    require.resolve(
+      '@mesh-readiness/plugin-mesh-readiness-common/package.json',
+    ),
     '../src/__fixtures__/waivers/expiring-waivers.yaml',
   );
-  const objects = parseManifests(fs.readFileSync(file, 'utf8'), 'expiring-waivers.yaml').objects;
-  const workloads = evaluate({ cluster: 'prod', source: 'manifests', objects }, { now: new Date('2026-12-01T00:00:00Z') }).workloads.map(mutate);
-  return { entityRef: 'component:default/payments', mapped: true, summary: summarize(workloads), clusters: [], workloads, errors: [] };
+  const objects = parseManifests(
+    fs.readFileSync(file, 'utf8'),
+    'expiring-waivers.yaml',
+  ).objects;
+  const workloads = evaluate(
+    { cluster: 'prod', source: 'manifests', objects },
+    { now: new Date('2026-12-01T00:00:00Z') },
+  ).workloads.map(mutate);
+  return {
+    entityRef: 'component:default/payments',
+    mapped: true,
+    summary: summarize(workloads),
+    clusters: [],
+    workloads,
+    errors: [],
+  };
 }
 
 describe('factsOf', () => {
@@ -24,8 +47,18 @@ describe('factsOf', () => {
       workloads: 3,
       failingRules: ['MR006'],
       waivers: [
-        expect.objectContaining({ ruleId: 'MR006', until: '2099-12-31', state: 'active', workload: 'prod/Deployment/payments/billing' }),
-        expect.objectContaining({ ruleId: 'MR006', until: '2020-01-31', state: 'expired', workload: 'prod/Deployment/payments/ledger' }),
+        expect.objectContaining({
+          ruleId: 'MR006',
+          until: '2099-12-31',
+          state: 'active',
+          workload: 'prod/Deployment/payments/billing',
+        }),
+        expect.objectContaining({
+          ruleId: 'MR006',
+          until: '2020-01-31',
+          state: 'expired',
+          workload: 'prod/Deployment/payments/ledger',
+        }),
       ],
     });
   });
@@ -33,7 +66,10 @@ describe('factsOf', () => {
   it('says whether the component would be ready in ambient mode only when every workload was judged for it', () => {
     const withModes = (ready: boolean) => (w: WorkloadReport) => ({
       ...w,
-      modes: { sidecar: { ready: true, blocking: [] }, ambient: { ready, blocking: ready ? [] : ['MR015'] } },
+      modes: {
+        sidecar: { ready: true, blocking: [] },
+        ambient: { ready, blocking: ready ? [] : ['MR015'] },
+      },
     });
     expect(factsOf(report(withModes(true)))?.ambientReady).toBe(true);
     expect(factsOf(report(withModes(false)))?.ambientReady).toBe(false);

@@ -5,6 +5,9 @@
  * @packageDocumentation
  */
 export { techInsightsModuleMeshReadiness as default } from './module';
-export { createMeshReadinessFactRetriever, MESH_READINESS_FACT_RETRIEVER_ID } from './meshReadinessFactRetriever';
+export {
+  createMeshReadinessFactRetriever,
+  MESH_READINESS_FACT_RETRIEVER_ID,
+} from './meshReadinessFactRetriever';
 export { factsOf, MESH_READINESS_FACT_SCHEMA } from './factsOf';
 export type { MeshReadinessFacts } from './factsOf';

@@ -7,8 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
-import { coreServices, createBackendModule, SchedulerService } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createBackendModule,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import techInsightsPlugin from '@backstage-community/plugin-tech-insights-backend';
@@ -22,9 +30,14 @@ const CLUSTER = path.resolve(
   require.resolve('@mesh-readiness/plugin-mesh-readiness-backend/package.json'),
   '../src/service/__fixtures__/cluster-a',
 );
-const CHECKS = YAML.parse(fs.readFileSync(path.join(__dirname, '../checks.example.yaml'), 'utf8'));
+const CHECKS = YAML.parse(
+  fs.readFileSync(path.join(__dirname, '../checks.example.yaml'), 'utf8'),
+);
 
-const component = (name: string, annotations: Record<string, string>): Entity => ({
+const component = (
+  name: string,
+  annotations: Record<string, string>,
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default', annotations },
@@ -56,16 +69,25 @@ async function start() {
       schedulerProbe,
       catalogServiceMock.factory({
         entities: [
-          component('cart', { 'backstage.io/kubernetes-label-selector': 'app=cart' }),
+          component('cart', {
+            'backstage.io/kubernetes-label-selector': 'app=cart',
+          }),
           component('web', { 'backstage.io/kubernetes-id': 'web' }),
           component('legacy', {}),
         ],
       }),
       mockServices.rootConfig.factory({
         data: {
-          meshReadiness: { manifestSources: [{ name: 'cluster-a', path: CLUSTER }] },
+          meshReadiness: {
+            manifestSources: [{ name: 'cluster-a', path: CLUSTER }],
+          },
           techInsights: {
-            factRetrievers: { 'mesh-readiness': { cadence: '0 0 1 1 *', lifecycle: { maxItems: 10 } } },
+            factRetrievers: {
+              'mesh-readiness': {
+                cadence: '0 0 1 1 *',
+                lifecycle: { maxItems: 10 },
+              },
+            },
             ...CHECKS.techInsights,
           },
         },
@@ -73,13 +95,21 @@ async function start() {
     ],
   });
   const as = (method: 'get' | 'post', url: string) =>
-    request(server)[method](url).set('Authorization', mockCredentials.user.header());
+    request(server)
+      [method](url)
+      .set('Authorization', mockCredentials.user.header());
   return { as };
 }
 
-async function latestFacts(as: Awaited<ReturnType<typeof start>>['as'], entity: string) {
+async function latestFacts(
+  as: Awaited<ReturnType<typeof start>>['as'],
+  entity: string,
+) {
   for (;;) {
-    const res = await as('get', `/api/tech-insights/facts/latest?entity=${entity}&ids[]=mesh-readiness`);
+    const res = await as(
+      'get',
+      `/api/tech-insights/facts/latest?entity=${entity}&ids[]=mesh-readiness`,
+    );
     expect(res.status).toBe(200);
     if (res.body['mesh-readiness']) return res.body['mesh-readiness'];
     await new Promise(r => setTimeout(r, 200));
@@ -90,11 +120,20 @@ describe('the mesh-readiness fact retriever', () => {
   it('publishes each mapped component’s stored readiness as facts, and the example checks judge them', async () => {
     const { as } = await start();
     // Our backend has a stored result: the retriever reads it, it does not scan.
-    expect((await as('post', '/api/mesh-readiness/entities/component/default/web/scan')).status).toBe(200);
+    expect(
+      (
+        await as(
+          'post',
+          '/api/mesh-readiness/entities/component/default/web/scan',
+        )
+      ).status,
+    ).toBe(200);
     await techInsightsScheduler!.triggerTask('mesh-readiness');
 
     const cart = await latestFacts(as, 'component:default/cart');
-    expect(cart).toMatchObject({ entity: { kind: 'component', namespace: 'default', name: 'cart' } });
+    expect(cart).toMatchObject({
+      entity: { kind: 'component', namespace: 'default', name: 'cart' },
+    });
     expect(cart.facts).toEqual({
       ready: false,
       // MR003 (UID 1337) blocks the sidecar only: in ambient no proxy shares the pod.
@@ -106,14 +145,29 @@ describe('the mesh-readiness fact retriever', () => {
       waivers: [],
     });
     const web = await latestFacts(as, 'component:default/web');
-    expect(web.facts).toMatchObject({ ready: true, failingRules: expect.not.arrayContaining(['MR003']) });
+    expect(web.facts).toMatchObject({
+      ready: true,
+      failingRules: expect.not.arrayContaining(['MR003']),
+    });
     // Not mapped: no facts rather than made-up ones.
-    const legacy = await as('get', '/api/tech-insights/facts/latest?entity=component:default/legacy&ids[]=mesh-readiness');
+    const legacy = await as(
+      'get',
+      '/api/tech-insights/facts/latest?entity=component:default/legacy&ids[]=mesh-readiness',
+    );
     expect(legacy.body).toEqual({});
 
-    const checks = await as('post', '/api/tech-insights/checks/run/default/component/cart');
+    const checks = await as(
+      'post',
+      '/api/tech-insights/checks/run/default/component/cart',
+    );
     expect(checks.status).toBe(200);
-    const results = Object.fromEntries(checks.body.map((c: any) => [c.check.id, c.result]));
-    expect(results).toMatchObject({ meshReady: false, meshObservable: false, meshNoUid1337: false });
+    const results = Object.fromEntries(
+      checks.body.map((c: any) => [c.check.id, c.result]),
+    );
+    expect(results).toMatchObject({
+      meshReady: false,
+      meshObservable: false,
+      meshNoUid1337: false,
+    });
   });
 });

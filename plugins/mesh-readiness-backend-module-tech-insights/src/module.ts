@@ -1,7 +1,13 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { techInsightsFactRetrieversExtensionPoint } from '@backstage-community/plugin-tech-insights-node';
-import { createMeshReadinessFactRetriever, MESH_READINESS_FACT_RETRIEVER_ID } from './meshReadinessFactRetriever';
+import {
+  createMeshReadinessFactRetriever,
+  MESH_READINESS_FACT_RETRIEVER_ID,
+} from './meshReadinessFactRetriever';
 
 /**
  * Adds the `mesh-readiness` fact retriever to Tech Insights. Like every
@@ -23,7 +29,11 @@ export const techInsightsModuleMeshReadiness = createBackendModule({
       },
       async init({ retrievers, catalog, auth, discovery }) {
         retrievers.addFactRetrievers({
-          [MESH_READINESS_FACT_RETRIEVER_ID]: createMeshReadinessFactRetriever({ catalog, auth, discovery }),
+          [MESH_READINESS_FACT_RETRIEVER_ID]: createMeshReadinessFactRetriever({
+            catalog,
+            auth,
+            discovery,
+          }),
         });
       },
     });

@@ -11,12 +11,23 @@ exports.up = async function up(knex) {
     table.string('cluster').primary().notNullable();
     table.string('status').notNullable().comment('ok or error');
     table.text('error').nullable().comment('Why the latest scan failed');
-    table.dateTime('attempted_at').notNullable().comment('When the latest scan ran');
-    table.dateTime('scanned_at').nullable().comment('When the stored workloads were read');
-    table.text('workloads', 'longtext').nullable().comment('JSON: evaluated workloads with their labels');
+    table
+      .dateTime('attempted_at')
+      .notNullable()
+      .comment('When the latest scan ran');
+    table
+      .dateTime('scanned_at')
+      .nullable()
+      .comment('When the stored workloads were read');
+    table
+      .text('workloads', 'longtext')
+      .nullable()
+      .comment('JSON: evaluated workloads with their labels');
   });
   await knex.schema.createTable('mesh_readiness_history', table => {
-    table.comment('Readiness of each mapped entity after each scan, for trends');
+    table.comment(
+      'Readiness of each mapped entity after each scan, for trends',
+    );
     table.increments('id');
     table.string('entity_ref').notNullable();
     table.dateTime('scanned_at').notNullable();
@@ -24,7 +35,10 @@ exports.up = async function up(knex) {
     table.integer('score').notNullable();
     table.boolean('ready').notNullable();
     table.integer('workloads').notNullable();
-    table.index(['entity_ref', 'scanned_at'], 'mesh_readiness_history_entity_idx');
+    table.index(
+      ['entity_ref', 'scanned_at'],
+      'mesh_readiness_history_entity_idx',
+    );
   });
 };
 

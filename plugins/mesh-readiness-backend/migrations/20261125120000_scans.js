@@ -12,10 +12,19 @@ exports.up = async function up(knex) {
     table.comment('Every scan that started, on any replica');
     table.increments('id');
     table.string('trigger').notNullable().comment('schedule or refresh');
-    table.string('runner').notNullable().comment('host and process id of the backend that ran it');
+    table
+      .string('runner')
+      .notNullable()
+      .comment('host and process id of the backend that ran it');
     table.dateTime('started_at').notNullable();
-    table.dateTime('finished_at').nullable().comment('Null while running, or when the backend stopped mid-scan');
-    table.text('clusters').nullable().comment('JSON: per cluster, ok or the error');
+    table
+      .dateTime('finished_at')
+      .nullable()
+      .comment('Null while running, or when the backend stopped mid-scan');
+    table
+      .text('clusters')
+      .nullable()
+      .comment('JSON: per cluster, ok or the error');
     table.index(['started_at'], 'mesh_readiness_scans_started_idx');
   });
 };

@@ -14,13 +14,26 @@ exports.up = async function up(knex) {
     table.comment('Each component’s readiness as of the latest scan');
     table.string('entity_ref').primary();
     table.boolean('ready').notNullable();
-    table.text('rules').notNullable().comment('JSON: rule id to pass or fail/warn, per the worst workload');
-    table.integer('version').notNullable().comment('Bumped on each change: part of the key of the notice it causes');
+    table
+      .text('rules')
+      .notNullable()
+      .comment('JSON: rule id to pass or fail/warn, per the worst workload');
+    table
+      .integer('version')
+      .notNullable()
+      .comment(
+        'Bumped on each change: part of the key of the notice it causes',
+      );
     table.dateTime('updated_at').notNullable();
   });
   await knex.schema.createTable('mesh_readiness_notices', table => {
     table.comment('Notices sent to owners, one per change');
-    table.string('notice_key', 512).primary().comment('The change: regression of a state version, or a waiver and its last day');
+    table
+      .string('notice_key', 512)
+      .primary()
+      .comment(
+        'The change: regression of a state version, or a waiver and its last day',
+      );
     table.string('entity_ref').notNullable();
     table.dateTime('sent_at').notNullable();
   });

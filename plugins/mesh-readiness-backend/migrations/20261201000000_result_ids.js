@@ -11,11 +11,20 @@ const { randomUUID } = require('node:crypto');
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('mesh_readiness_clusters', table => {
-    table.string('result_id', 36).nullable().comment('Id of the stored result, new with each good scan; null when never read');
+    table
+      .string('result_id', 36)
+      .nullable()
+      .comment(
+        'Id of the stored result, new with each good scan; null when never read',
+      );
   });
-  const stored = await knex('mesh_readiness_clusters').select('cluster').whereNotNull('workloads');
+  const stored = await knex('mesh_readiness_clusters')
+    .select('cluster')
+    .whereNotNull('workloads');
   for (const { cluster } of stored) {
-    await knex('mesh_readiness_clusters').where({ cluster }).update({ result_id: randomUUID() });
+    await knex('mesh_readiness_clusters')
+      .where({ cluster })
+      .update({ result_id: randomUUID() });
   }
 };
 

@@ -11,7 +11,12 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('mesh_readiness_scans', table => {
-    table.text('planned').nullable().comment('JSON: the clusters the scan set out to read; null on scans of every cluster from before');
+    table
+      .text('planned')
+      .nullable()
+      .comment(
+        'JSON: the clusters the scan set out to read; null on scans of every cluster from before',
+      );
   });
 };
 

@@ -12,11 +12,22 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('mesh_readiness_waiting', table => {
-    table.comment('Clusters whose scheduled read waits for a free read slot on any replica');
+    table.comment(
+      'Clusters whose scheduled read waits for a free read slot on any replica',
+    );
     table.string('cluster').primary().notNullable();
-    table.dateTime('since').notNullable().comment('When it was first found with no replica free, this round');
-    table.string('pulled_by').nullable().comment('The replica whose free slot pulls it');
-    table.dateTime('pulled_at').nullable().comment('When that replica made it due, for it to claim');
+    table
+      .dateTime('since')
+      .notNullable()
+      .comment('When it was first found with no replica free, this round');
+    table
+      .string('pulled_by')
+      .nullable()
+      .comment('The replica whose free slot pulls it');
+    table
+      .dateTime('pulled_at')
+      .nullable()
+      .comment('When that replica made it due, for it to claim');
   });
 };
 

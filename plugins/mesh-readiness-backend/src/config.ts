@@ -51,21 +51,27 @@ export interface MeshReadinessConfig {
 export const LOCAL_KUBECTL_PROXY_CLUSTER = 'local';
 
 function readKubernetes(config: Config): MeshReadinessConfig['kubernetes'] {
-  const locators = config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  const locators =
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   const configuredClusters: ConfiguredCluster[] = [];
   const locatorTypes: string[] = [];
   for (const locator of locators) {
     const type = locator.getString('type');
     locatorTypes.push(type);
     if (type === 'localKubectlProxy') {
-      configuredClusters.push({ name: LOCAL_KUBECTL_PROXY_CLUSTER, locator: type, authProvider: 'localKubectlProxy' });
+      configuredClusters.push({
+        name: LOCAL_KUBECTL_PROXY_CLUSTER,
+        locator: type,
+        authProvider: 'localKubectlProxy',
+      });
     }
     if (type !== 'config') continue;
     for (const cluster of locator.getOptionalConfigArray('clusters') ?? []) {
       configuredClusters.push({
         name: cluster.getString('name'),
         locator: type,
-        authProvider: cluster.getOptionalString('authProvider') ?? 'serviceAccount',
+        authProvider:
+          cluster.getOptionalString('authProvider') ?? 'serviceAccount',
         oidcTokenProvider: cluster.getOptionalString('oidcTokenProvider'),
       });
     }
@@ -82,15 +88,21 @@ function readScanConcurrency(config: Config): number {
   const value = config.getOptional(key);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new Error(
-      `Invalid config at ${key}: expected a whole number of clusters read at once, at least 1 (default ${DEFAULT_SCAN_CONCURRENCY}), got ${JSON.stringify(value)}`,
+      `Invalid config at ${key}: expected a whole number of clusters read at once, at least 1 (default ${DEFAULT_SCAN_CONCURRENCY}), got ${JSON.stringify(
+        value,
+      )}`,
     );
   }
   return value;
 }
 
 export function readMeshReadinessConfig(config: Config): MeshReadinessConfig {
-  const clusterTimeoutMs = (config.getOptionalNumber('meshReadiness.clusterTimeoutSeconds') ?? 60) * 1000;
-  const manifestSources = (config.getOptionalConfigArray('meshReadiness.manifestSources') ?? []).map(c => ({
+  const clusterTimeoutMs =
+    (config.getOptionalNumber('meshReadiness.clusterTimeoutSeconds') ?? 60) *
+    1000;
+  const manifestSources = (
+    config.getOptionalConfigArray('meshReadiness.manifestSources') ?? []
+  ).map(c => ({
     name: c.getString('name'),
     path: c.getString('path'),
     istioCni: c.getOptionalBoolean('istioCni'),
@@ -101,10 +113,17 @@ export function readMeshReadinessConfig(config: Config): MeshReadinessConfig {
   // whichever has a free slot. A backend stopped mid-read holds the
   // cluster's task until its timeout passes; then another replica (or this
   // one, restarted) reads it again.
-  const schedule: SchedulerServiceTaskScheduleDefinition = config.has('meshReadiness.schedule')
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('meshReadiness.schedule'))
+  const schedule: SchedulerServiceTaskScheduleDefinition = config.has(
+    'meshReadiness.schedule',
+  )
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig('meshReadiness.schedule'),
+      )
     : {
-        frequency: { minutes: config.getOptionalNumber('meshReadiness.scanIntervalMinutes') ?? 10 },
+        frequency: {
+          minutes:
+            config.getOptionalNumber('meshReadiness.scanIntervalMinutes') ?? 10,
+        },
         timeout: { seconds: Math.max(300, (2 * clusterTimeoutMs) / 1000) },
         initialDelay: { seconds: 3 },
       };

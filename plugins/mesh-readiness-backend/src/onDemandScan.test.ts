@@ -7,7 +7,11 @@ import request from 'supertest';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Entity } from '@backstage/catalog-model';
@@ -18,7 +22,11 @@ const FIXTURES = path.resolve(__dirname, 'service/__fixtures__');
 const web: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'web', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': 'web' } },
+  metadata: {
+    name: 'web',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'web' },
+  },
   spec: { type: 'service', owner: 'shop-team' },
   relations: [{ type: 'ownedBy', targetRef: 'group:default/shop-team' }],
 };
@@ -29,11 +37,21 @@ const shopTeam: Entity = {
   spec: { type: 'team', children: [] },
 };
 
-async function start(scan: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
-  const audited: Array<{ eventId: string; meta?: unknown; outcome?: string; error?: string }> = [];
+async function start(
+  scan: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  const audited: Array<{
+    eventId: string;
+    meta?: unknown;
+    outcome?: string;
+    error?: string;
+  }> = [];
   const auditor = mockServices.auditor.mock({
     createEvent: async options => {
-      const event: (typeof audited)[number] = { eventId: options.eventId, meta: options.meta };
+      const event: (typeof audited)[number] = {
+        eventId: options.eventId,
+        meta: options.meta,
+      };
       audited.push(event);
       return {
         success: async () => {
@@ -51,16 +69,28 @@ async function start(scan: AuthorizeResult.ALLOW | AuthorizeResult.DENY = Author
     features: [
       meshReadinessPlugin,
       auditor.factory,
-      createServiceFactory({ service: actionsRegistryServiceRef, deps: {}, factory: () => actions }),
+      createServiceFactory({
+        service: actionsRegistryServiceRef,
+        deps: {},
+        factory: () => actions,
+      }),
       mockServices.permissions.factory({ result: scan }),
       mockServices.rootConfig.factory({
-        data: { meshReadiness: { manifestSources: [{ name: 'cluster-a', path: path.join(FIXTURES, 'cluster-a') }] } },
+        data: {
+          meshReadiness: {
+            manifestSources: [
+              { name: 'cluster-a', path: path.join(FIXTURES, 'cluster-a') },
+            ],
+          },
+        },
       }),
       catalogServiceMock.factory({ entities: [web, shopTeam] }),
     ],
   });
   const as = (method: 'get' | 'post', url: string) =>
-    request(server)[method](`/api/mesh-readiness${url}`).set('Authorization', mockCredentials.user.header());
+    request(server)
+      [method](`/api/mesh-readiness${url}`)
+      .set('Authorization', mockCredentials.user.header());
   return { as, audited, actions };
 }
 
@@ -71,18 +101,29 @@ describe('scanning on demand', () => {
     expect(before.body.workloads).toEqual([]);
     const res = await as('post', '/entities/component/default/web/scan');
     expect(res.status).toBe(200);
-    expect(res.body.workloads.map((w: any) => `${w.cluster}/${w.name}`)).toEqual(['cluster-a/web']);
+    expect(
+      res.body.workloads.map((w: any) => `${w.cluster}/${w.name}`),
+    ).toEqual(['cluster-a/web']);
     expect(audited).toEqual([
-      { eventId: 'entity-scan', meta: { entityRef: 'component:default/web' }, outcome: 'succeeded' },
+      {
+        eventId: 'entity-scan',
+        meta: { entityRef: 'component:default/web' },
+        outcome: 'succeeded',
+      },
     ]);
   });
 
   it('adds a point to the team’s trend, as a scheduled scan does', async () => {
     const { as } = await start();
-    expect((await as('get', '/groups/default/shop-team/scorecard')).body.trend).toEqual([]);
+    expect(
+      (await as('get', '/groups/default/shop-team/scorecard')).body.trend,
+    ).toEqual([]);
     await as('post', '/entities/component/default/web/scan');
-    const { trend } = (await as('get', '/groups/default/shop-team/scorecard')).body;
-    expect(trend).toEqual([expect.objectContaining({ components: 1, readyComponents: 1 })]);
+    const { trend } = (await as('get', '/groups/default/shop-team/scorecard'))
+      .body;
+    expect(trend).toEqual([
+      expect.objectContaining({ components: 1, readyComponents: 1 }),
+    ]);
   });
 
   it('refuses a caller without the refresh permission, and records the refusal', async () => {
@@ -90,7 +131,11 @@ describe('scanning on demand', () => {
     const res = await as('post', '/entities/component/default/web/scan');
     expect(res.status).toBe(403);
     expect(audited).toEqual([
-      expect.objectContaining({ eventId: 'entity-scan', outcome: 'failed', error: expect.stringContaining('You may not scan') }),
+      expect.objectContaining({
+        eventId: 'entity-scan',
+        outcome: 'failed',
+        error: expect.stringContaining('You may not scan'),
+      }),
     ]);
   });
 
@@ -105,7 +150,9 @@ describe('scanning on demand', () => {
 
   it('answers 404 for an entity the caller cannot see, without scanning', async () => {
     const { as, audited } = await start();
-    expect((await as('post', '/entities/component/default/nobody/scan')).status).toBe(404);
+    expect(
+      (await as('post', '/entities/component/default/nobody/scan')).status,
+    ).toBe(404);
     expect(audited).toEqual([]);
   });
 });
@@ -120,6 +167,9 @@ describe('the get-mesh-readiness action', () => {
       { entityRef: 'component:default/legacy-billing' },
     ]);
     const registered = actions.actions.get('test:get-mesh-readiness');
-    expect(registered?.visibilityPermission).toMatchObject({ name: 'mesh-readiness.action.use', type: 'basic' });
+    expect(registered?.visibilityPermission).toMatchObject({
+      name: 'mesh-readiness.action.use',
+      type: 'basic',
+    });
   });
 });

@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -9,7 +12,10 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { validateCustomRules } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessPermissions } from '@mesh-readiness/plugin-mesh-readiness-common/permissions';
-import { ManifestClusterSource, resolveFolder } from './service/ManifestClusterSource';
+import {
+  ManifestClusterSource,
+  resolveFolder,
+} from './service/ManifestClusterSource';
 import { KubernetesBackendClient } from './service/KubernetesBackendClient';
 import { KubernetesPluginClusters } from './service/KubernetesPluginClusters';
 import { readMeshReadinessConfig } from './config';
@@ -104,7 +110,10 @@ export const meshReadinessPlugin = createBackendPlugin({
         ];
         const names = new Set<string>();
         for (const s of sources) {
-          if (names.has(s.name)) throw new Error(`Two mesh-readiness cluster sources are named "${s.name}"`);
+          if (names.has(s.name))
+            throw new Error(
+              `Two mesh-readiness cluster sources are named "${s.name}"`,
+            );
           names.add(s.name);
         }
 
@@ -122,14 +131,30 @@ export const meshReadinessPlugin = createBackendPlugin({
           lookUp: kubernetes && (() => kubernetes.lookUp(names)),
         });
         const readiness = new ReadinessService(store, catalog);
-        const notifier = await notifierFromConfig(config, { database, catalog, readiness, notifications, auditor, logger });
+        const notifier = await notifierFromConfig(config, {
+          database,
+          catalog,
+          readiness,
+          notifications,
+          auditor,
+          logger,
+        });
         const notifyOwners = async () => {
-          const sent = await notifier?.afterScan(await auth.getOwnServiceCredentials());
-          if (sent) logger.info(`Mesh readiness: ${sent} notice(s) sent to owners`);
+          const sent = await notifier?.afterScan(
+            await auth.getOwnServiceCredentials(),
+          );
+          if (sent)
+            logger.info(`Mesh readiness: ${sent} notice(s) sent to owners`);
         };
 
         // Each cluster is read by its own scheduler task, on whichever replica has a free read slot.
-        const clusterTasks = new ClusterTasks({ scheduler, scanner, waiting: store, schedule: settings.schedule, logger });
+        const clusterTasks = new ClusterTasks({
+          scheduler,
+          scanner,
+          waiting: store,
+          schedule: settings.schedule,
+          logger,
+        });
         await clusterTasks.sync([...names]);
         if (kubernetes) {
           // Every replica schedules the clusters the Kubernetes backend lists, as they come and go.
@@ -137,7 +162,10 @@ export const meshReadinessPlugin = createBackendPlugin({
             id: 'mesh-readiness-clusters',
             ...settings.schedule,
             scope: 'local',
-            fn: async () => clusterTasks.sync(await scanner.lookUpClusters({ retire: false })),
+            fn: async () =>
+              clusterTasks.sync(
+                await scanner.lookUpClusters({ retire: false }),
+              ),
           });
         }
         // Once a period, on one replica: clusters no longer listed stop being served, the
@@ -148,9 +176,13 @@ export const meshReadinessPlugin = createBackendPlugin({
           fn: async () => {
             const clusters = await scanner.lookUpClusters({ retire: true });
             await clusterTasks.sync(clusters);
-            const recorded = await readiness.recordHistory(await auth.getOwnServiceCredentials());
+            const recorded = await readiness.recordHistory(
+              await auth.getOwnServiceCredentials(),
+            );
             await notifyOwners();
-            logger.info(`Mesh readiness: ${clusters.length} clusters scheduled, ${recorded} components recorded`);
+            logger.info(
+              `Mesh readiness: ${clusters.length} clusters scheduled, ${recorded} components recorded`,
+            );
           },
         });
 
@@ -165,18 +197,29 @@ export const meshReadinessPlugin = createBackendPlugin({
             customRules: addedRules,
             // An on-demand scan is a scan: it adds a point to the trends, and owners hear what it found.
             onScanned: async () => {
-              await readiness.recordHistory(await auth.getOwnServiceCredentials());
+              await readiness.recordHistory(
+                await auth.getOwnServiceCredentials(),
+              );
               await notifyOwners();
             },
           }),
         );
         registerReadinessAction({ actionsRegistry, catalog, readiness });
         logger.info(
-          `Mesh readiness: ${sources.length} cluster source(s): ${[...names].join(', ') || 'none'}${
-            kubernetes ? ', and the clusters the Kubernetes backend lists at each scan' : ''
+          `Mesh readiness: ${sources.length} cluster source(s): ${
+            [...names].join(', ') || 'none'
+          }${
+            kubernetes
+              ? ', and the clusters the Kubernetes backend lists at each scan'
+              : ''
           }`,
         );
-        if (addedRules.length) logger.info(`Mesh readiness: custom rules ${addedRules.map(r => r.id).join(', ')}`);
+        if (addedRules.length)
+          logger.info(
+            `Mesh readiness: custom rules ${addedRules
+              .map(r => r.id)
+              .join(', ')}`,
+          );
       },
     });
   },

@@ -40,8 +40,14 @@ it('never returns, stores or logs the cluster token', async () => {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (path === '/api/v1/services') return send(403, { kind: 'Status', code: 403, message: `forbidden for token ${req.headers.authorization}` });
-    if (path.includes('podsecuritypolicies')) return send(404, { kind: 'Status', code: 404 });
+    if (path === '/api/v1/services')
+      return send(403, {
+        kind: 'Status',
+        code: 403,
+        message: `forbidden for token ${req.headers.authorization}`,
+      });
+    if (path.includes('podsecuritypolicies'))
+      return send(404, { kind: 'Status', code: 404 });
     return send(200, { kind: 'List', metadata: {}, items: [] });
   });
   await new Promise<void>(r => api.listen(0, '127.0.0.1', r));
@@ -49,22 +55,56 @@ it('never returns, stores or logs the cluster token', async () => {
 
   const { lines: logs, factory: loggerFactory } = capturingLogger();
 
-  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+  });
   // The Kubernetes plugin reaches the clusters for us: its logs are searched too.
   const { get } = await startMeshReadinessBackend({
     services: [mockServices.database.factory({ knex }), loggerFactory],
     kubernetes: {
       clusterLocatorMethods: [
-        { type: 'config', clusters: [
-          { name: 'live', url, authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },
-          { name: 'down', url: 'http://127.0.0.1:9', authProvider: 'serviceAccount', serviceAccountToken: CANARY, skipTLSVerify: true },
-        ] },
+        {
+          type: 'config',
+          clusters: [
+            {
+              name: 'live',
+              url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: CANARY,
+              skipTLSVerify: true,
+            },
+            {
+              name: 'down',
+              url: 'http://127.0.0.1:9',
+              authProvider: 'serviceAccount',
+              serviceAccountToken: CANARY,
+              skipTLSVerify: true,
+            },
+          ],
+        },
         { type: 'catalog', dangerouslyAllowClusterUrls: ['127.0.0.1'] },
       ],
     },
     entities: [
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'web', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': 'web' } }, spec: { owner: 'team' }, relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }] },
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team', namespace: 'default' }, spec: {} },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'web',
+          namespace: 'default',
+          annotations: { 'backstage.io/kubernetes-id': 'web' },
+        },
+        spec: { owner: 'team' },
+        relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }],
+      },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'team', namespace: 'default' },
+        spec: {},
+      },
       clusterEntity('proxied', url, 'localKubectlProxy'),
       clusterEntity('with-token', url, 'serviceAccount'),
     ],
@@ -81,14 +121,22 @@ it('never returns, stores or logs the cluster token', async () => {
   // The token did reach the cluster: the canary is real.
   expect(seenTokens).toContain(`Bearer ${CANARY}`);
   const entity = responses[0].body;
-  expect(entity.clusters.map((c: any) => `${c.cluster}:${c.status}`).sort()).toEqual(['down:error', 'live:ok', 'proxied:ok']);
+  expect(
+    entity.clusters.map((c: any) => `${c.cluster}:${c.status}`).sort(),
+  ).toEqual(['down:error', 'live:ok', 'proxied:ok']);
   // The catalog's token went nowhere: the proxied cluster was read without credentials, the other not at all.
   // (Backstage 1.55's Kubernetes backend passes the caller's Backstage token on to a
   // kubectl proxy; later ones send none. Neither is a cluster credential.)
-  expect(seenTokens.some(t => t === 'undefined' || t.startsWith('Bearer mock-service-token:'))).toBe(true);
+  expect(
+    seenTokens.some(
+      t => t === 'undefined' || t.startsWith('Bearer mock-service-token:'),
+    ),
+  ).toBe(true);
   expect(seenTokens.join('\n')).not.toContain(CATALOG_CANARY);
-  for (const res of responses) expect(JSON.stringify(res.body)).not.toContain(CANARY);
-  for (const res of responses) expect(JSON.stringify(res.body)).not.toContain(CATALOG_CANARY);
+  for (const res of responses)
+    expect(JSON.stringify(res.body)).not.toContain(CANARY);
+  for (const res of responses)
+    expect(JSON.stringify(res.body)).not.toContain(CATALOG_CANARY);
   const rows = [
     ...(await knex('mesh_readiness_clusters').select()),
     ...(await knex('mesh_readiness_history').select()),

@@ -6,7 +6,10 @@ const MIXED = path.resolve(__dirname, '__fixtures__/mixed');
 const RULES = path.resolve(__dirname, '__fixtures__/rules');
 
 function run(args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('the mesh-readiness command', () => {
@@ -26,7 +29,11 @@ describe('the mesh-readiness command', () => {
   });
 
   it('exits 0 when every workload is ready', () => {
-    const result = run(['check', path.join(MIXED, '02-kubectl-list.yaml'), '--no-color']);
+    const result = run([
+      'check',
+      path.join(MIXED, '02-kubectl-list.yaml'),
+      '--no-color',
+    ]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('1 ready');
   });
@@ -34,7 +41,9 @@ describe('the mesh-readiness command', () => {
   it('explains its usage on bad flags and exits 2', () => {
     const result = run(['check', MIXED, '--format', 'xml']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--format must be one of table, json, sarif, junit, github, markdown');
+    expect(result.stderr).toContain(
+      '--format must be one of table, json, sarif, junit, github, markdown',
+    );
     const unknown = run(['check', MIXED, '--formt', 'json']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("unknown option '--formt'");
@@ -42,27 +51,58 @@ describe('the mesh-readiness command', () => {
     expect(run([]).status).toBe(2);
     const help = run(['check', '--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('Usage: mesh-readiness check [options] <path...>');
-    expect(help.stdout).toContain('Exit status: 0 the gate passes, 1 a finding fails it');
+    expect(help.stdout).toContain(
+      'Usage: mesh-readiness check [options] <path...>',
+    );
+    expect(help.stdout).toContain(
+      'Exit status: 0 the gate passes, 1 a finding fails it',
+    );
   });
 
   it('runs the rules a module exports beside the built-in ones', () => {
     const file = path.join(MIXED, '02-kubectl-list.yaml');
-    const result = run(['check', file, '--format', 'json', '--rules', path.join(RULES, 'acme-rules.js')]);
+    const result = run([
+      'check',
+      file,
+      '--format',
+      'json',
+      '--rules',
+      path.join(RULES, 'acme-rules.js'),
+    ]);
     // The workload is ready by the built-in rules, not by the team's own error rule.
     expect(result.status).toBe(1);
     const [workload] = JSON.parse(result.stdout).workloads;
-    expect(workload.findings.find((f: any) => f.ruleId === 'ACME001')).toMatchObject({ status: 'fail', message: 'The pods have no team label.' });
-    const table = run(['check', file, '--no-color', '--rules', path.join(RULES, 'acme-rules.js')]);
-    expect(table.stdout).toContain('ACME001 Pods carry a team label: The pods have no team label.');
+    expect(
+      workload.findings.find((f: any) => f.ruleId === 'ACME001'),
+    ).toMatchObject({
+      status: 'fail',
+      message: 'The pods have no team label.',
+    });
+    const table = run([
+      'check',
+      file,
+      '--no-color',
+      '--rules',
+      path.join(RULES, 'acme-rules.js'),
+    ]);
+    expect(table.stdout).toContain(
+      'ACME001 Pods carry a team label: The pods have no team label.',
+    );
   });
 
   it('refuses rules it cannot use, naming the module, and exits 2', () => {
     const bad = run(['check', MIXED, '--rules', path.join(RULES, 'bad-id.js')]);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('"MR001": ids MR<number> belong to the built-in catalogue');
+    expect(bad.stderr).toContain(
+      '"MR001": ids MR<number> belong to the built-in catalogue',
+    );
     expect(bad.stderr).toContain('bad-id.js');
-    const missing = run(['check', MIXED, '--rules', path.join(RULES, 'nowhere.js')]);
+    const missing = run([
+      'check',
+      MIXED,
+      '--rules',
+      path.join(RULES, 'nowhere.js'),
+    ]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot load rules from');
   });

@@ -13,7 +13,9 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   };
   const program = new Command('mesh-readiness')
-    .description('Checks Kubernetes manifests against the Mesh Readiness rules before they reach a cluster.')
+    .description(
+      'Checks Kubernetes manifests against the Mesh Readiness rules before they reach a cluster.',
+    )
     // Commander would exit 1 on a usage error; here 1 means that the gate fails.
     .exitOverride()
     .showHelpAfterError('(add --help for the commands and their options)');
@@ -24,7 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     // --help asked for is a success; no command, a bad flag or a missing path is a usage error.
-    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    return e.code === 'commander.helpDisplayed' ||
+      e.code === 'commander.version'
+      ? 0
+      : 2;
   }
   return exitCode;
 }

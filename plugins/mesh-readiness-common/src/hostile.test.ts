@@ -12,7 +12,11 @@ describe('hostile manifests', () => {
     ['only comments', '# nothing here\n# at all\n'],
     ['only separators', '---\n---\n...\n'],
   ])('reads %s as nothing, without errors', (_name, text) => {
-    expect(parseManifests(text, 'f.yaml')).toEqual({ objects: [], errors: [], ignored: [] });
+    expect(parseManifests(text, 'f.yaml')).toEqual({
+      objects: [],
+      errors: [],
+      ignored: [],
+    });
   });
 
   it('reads wrong types in the fields the rules read, and evaluates them', () => {
@@ -52,11 +56,15 @@ spec: null
     );
     expect(objects.map(o => o.metadata?.name)).toEqual(['ok']);
     expect(errors.map(e => e.line)).toEqual([7, 9]);
-    expect(ignored).toEqual([{ file: 'f.yaml', line: 1, kind: 'Deploymnet', name: 'typo' }]);
+    expect(ignored).toEqual([
+      { file: 'f.yaml', line: 1, kind: 'Deploymnet', name: 'typo' },
+    ]);
   });
 
   it('handles very deep nesting with an error or a value, not a crash', () => {
-    const deep = `kind: Pod\nmetadata: {name: deep}\nspec: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    const deep = `kind: Pod\nmetadata: {name: deep}\nspec: ${'['.repeat(
+      5000,
+    )}${']'.repeat(5000)}\n`;
     const result = parseManifests(deep, 'deep.yaml');
     expect(result.objects.length + result.errors.length).toBe(1);
   });
@@ -76,12 +84,36 @@ spec: null
   });
 
   it('never throws on YAML-ish text', () => {
-    const token = fc.constantFrom('kind: Pod\n', 'metadata:\n', '  name: x\n', '---\n', '- ', '{', '}', '[', ']', ': ', '&a ', '*a ', '!!str ', '"', "'", '\t', '\n', '#');
+    const token = fc.constantFrom(
+      'kind: Pod\n',
+      'metadata:\n',
+      '  name: x\n',
+      '---\n',
+      '- ',
+      '{',
+      '}',
+      '[',
+      ']',
+      ': ',
+      '&a ',
+      '*a ',
+      '!!str ',
+      '"',
+      "'",
+      '\t',
+      '\n',
+      '#',
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 60 }), tokens => {
         const result = parseManifests(tokens.join(''), 'fuzz.yaml');
-        const report = evaluate({ source: 'manifests', objects: result.objects });
-        expect(report.workloads.length).toBeLessThanOrEqual(result.objects.length);
+        const report = evaluate({
+          source: 'manifests',
+          objects: result.objects,
+        });
+        expect(report.workloads.length).toBeLessThanOrEqual(
+          result.objects.length,
+        );
         expect(result.errors.every(e => e.file === 'fuzz.yaml')).toBe(true);
       }),
       { numRuns: 500 },
@@ -90,10 +122,14 @@ spec: null
 
   it('reads a file of 15,000 workloads', () => {
     const doc = (i: number) =>
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w${i}\n  namespace: ns${i % 50}\nspec:\n  selector:\n    matchLabels: {app: w${i}}\n  template:\n    metadata:\n      labels: {app: w${i}, version: v1}\n    spec:\n      containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]\n`;
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w${i}\n  namespace: ns${
+        i % 50
+      }\nspec:\n  selector:\n    matchLabels: {app: w${i}}\n  template:\n    metadata:\n      labels: {app: w${i}, version: v1}\n    spec:\n      containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]\n`;
     const text = Array.from({ length: 15000 }, (_, i) => doc(i)).join('---\n');
     const { objects, errors } = parseManifests(text, 'big.yaml');
     expect(errors).toEqual([]);
-    expect(evaluate({ source: 'manifests', objects }).workloads).toHaveLength(15000);
+    expect(evaluate({ source: 'manifests', objects }).workloads).toHaveLength(
+      15000,
+    );
   });
 });

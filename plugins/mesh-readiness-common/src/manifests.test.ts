@@ -16,7 +16,10 @@ describe('parseManifests on what users paste', () => {
       'f.yaml',
     );
     expect(errors).toEqual([]);
-    expect(objects.map(o => `${o.kind}/${o.metadata?.name}`)).toEqual(['Service/a', 'Pod/p']);
+    expect(objects.map(o => `${o.kind}/${o.metadata?.name}`)).toEqual([
+      'Service/a',
+      'Pod/p',
+    ]);
   });
 
   it('names the file and line of a malformed document and keeps the others', () => {
@@ -25,7 +28,13 @@ describe('parseManifests on what users paste', () => {
       'bad.yaml',
     );
     expect(objects.map(o => o.metadata?.name)).toEqual(['ok', 's']);
-    expect(errors).toEqual([{ file: 'bad.yaml', line: expect.any(Number), message: expect.any(String) }]);
+    expect(errors).toEqual([
+      {
+        file: 'bad.yaml',
+        line: expect.any(Number),
+        message: expect.any(String),
+      },
+    ]);
     expect(errors[0].line).toBeGreaterThanOrEqual(4);
   });
 
@@ -58,7 +67,10 @@ describe('parseManifests on what users paste', () => {
   });
 
   it('reads a file with a byte-order mark and Windows line ends', () => {
-    const { objects, errors } = parseManifests('\ufeffkind: Pod\r\nmetadata:\r\n  name: win\r\n', 'win.yaml');
+    const { objects, errors } = parseManifests(
+      '\ufeffkind: Pod\r\nmetadata:\r\n  name: win\r\n',
+      'win.yaml',
+    );
     expect(errors).toEqual([]);
     expect(objects[0].metadata?.name).toBe('win');
   });

@@ -114,7 +114,11 @@ export function parseManifests(
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const documents = splitDocuments(clean);
   if (fastParse && parseWhole(clean, documents, sink)) {
-    return { objects: sink.objects, errors: sink.errors, ignored: sink.ignored };
+    return {
+      objects: sink.objects,
+      errors: sink.errors,
+      ignored: sink.ignored,
+    };
   }
   for (const document of documents) {
     let value: unknown;

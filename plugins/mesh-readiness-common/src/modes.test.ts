@@ -48,7 +48,12 @@ spec:
 `;
 
 function modesOf(yaml: string, namespaceLabels?: string) {
-  const text = namespaceLabels ? yaml.replace('labels: {pod-security', `labels: {${namespaceLabels}, pod-security`) : yaml;
+  const text = namespaceLabels
+    ? yaml.replace(
+        'labels: {pod-security',
+        `labels: {${namespaceLabels}, pod-security`,
+      )
+    : yaml;
   const { objects, errors } = parseManifests(text, 'test.yaml');
   expect(errors).toEqual([]);
   const report = evaluate({ source: 'manifests', objects });
@@ -65,7 +70,13 @@ describe('readiness per data-plane mode', () => {
   });
 
   it('a NetworkPolicy without HBONE blocks ambient, whatever the namespace runs today', () => {
-    const web = modesOf(`${NAMESPACE.replace('restricted', 'privileged')}---\n${WEB}---\n${APP_PORT_ONLY}`, 'istio-injection: enabled');
+    const web = modesOf(
+      `${NAMESPACE.replace(
+        'restricted',
+        'privileged',
+      )}---\n${WEB}---\n${APP_PORT_ONLY}`,
+      'istio-injection: enabled',
+    );
     expect(web.ready).toBe(true);
     expect(web.modes).toEqual({
       sidecar: { ready: true, blocking: [] },
@@ -75,13 +86,22 @@ describe('readiness per data-plane mode', () => {
 
   it('UID 1337 and the sidecar-only ports block the sidecar, not ambient; a port ztunnel takes in the pod blocks both', () => {
     const privileged = NAMESPACE.replace('restricted', 'privileged');
-    const asProxy = WEB.replace('image: shop/web:1.0', 'image: shop/web:1.0\n          securityContext: {runAsUser: 1337}');
-    const agentPorts = asProxy.replace('containerPort: 8080}]', 'containerPort: 8080}, {containerPort: 15020}]');
+    const asProxy = WEB.replace(
+      'image: shop/web:1.0',
+      'image: shop/web:1.0\n          securityContext: {runAsUser: 1337}',
+    );
+    const agentPorts = asProxy.replace(
+      'containerPort: 8080}]',
+      'containerPort: 8080}, {containerPort: 15020}]',
+    );
     expect(modesOf(`${privileged}---\n${agentPorts}`).modes).toEqual({
       sidecar: { ready: false, blocking: ['MR003', 'MR007'] },
       ambient: { ready: true, blocking: [] },
     });
-    const hbonePort = WEB.replace('containerPort: 8080}]', 'containerPort: 8080}, {containerPort: 15008}]');
+    const hbonePort = WEB.replace(
+      'containerPort: 8080}]',
+      'containerPort: 8080}, {containerPort: 15008}]',
+    );
     expect(modesOf(`${privileged}---\n${hbonePort}`).modes).toEqual({
       sidecar: { ready: false, blocking: ['MR007'] },
       ambient: { ready: false, blocking: ['MR007'] },
@@ -92,18 +112,32 @@ describe('readiness per data-plane mode', () => {
     const restricted = modesOf(`${NAMESPACE}---\n${WEB}---\n${APP_PORT_ONLY}`);
     const summary = summarize([restricted, restricted]);
     expect(summary.modes).toEqual({
-      sidecar: { workloads: 2, readyWorkloads: 0, blocking: [{ ruleId: 'MR004', workloads: 2 }] },
-      ambient: { workloads: 2, readyWorkloads: 0, blocking: [{ ruleId: 'MR015', workloads: 2 }] },
+      sidecar: {
+        workloads: 2,
+        readyWorkloads: 0,
+        blocking: [{ ruleId: 'MR004', workloads: 2 }],
+      },
+      ambient: {
+        workloads: 2,
+        readyWorkloads: 0,
+        blocking: [{ ruleId: 'MR015', workloads: 2 }],
+      },
     });
   });
 
   it('leaves modes out, and every finding as it was, when the caller shows none (the CLI table)', () => {
-    const { objects } = parseManifests(`${NAMESPACE}---\n${WEB}---\n${APP_PORT_ONLY}`, 'test.yaml');
+    const { objects } = parseManifests(
+      `${NAMESPACE}---\n${WEB}---\n${APP_PORT_ONLY}`,
+      'test.yaml',
+    );
     const full = evaluate({ source: 'manifests', objects });
     const lean = evaluate({ source: 'manifests', objects }, { modes: false });
     expect(full.workloads[0].modes).toBeDefined();
     expect(lean.workloads[0].modes).toBeUndefined();
-    expect(lean).toEqual({ ...full, workloads: full.workloads.map(({ modes: _modes, ...rest }) => rest) });
+    expect(lean).toEqual({
+      ...full,
+      workloads: full.workloads.map(({ modes: _modes, ...rest }) => rest),
+    });
   });
 
   // A rule that reads the namespace's injection labels without declaring
@@ -111,18 +145,25 @@ describe('readiness per data-plane mode', () => {
   const files = fs
     .readdirSync(FIXTURES_DIR)
     .filter(d => /^MR\d{3}$/.test(d))
-    .flatMap(rule => fixtureFiles(rule).map(f => [`${rule}/${path.basename(f)}`, f]));
-  it.each(files)('%s: the declared mode-dependent rules give the same modes as judging every rule again', (_name, file) => {
-    const text = fs.readFileSync(file, 'utf8');
-    const header = parseFixtureHeader(text);
-    const snapshot = {
-      source: header.source,
-      objects: parseManifests(text, file).objects,
-      environment: header.environment,
-      unreadable: header.unreadable,
-    };
-    const declared = evaluate(snapshot).workloads.map(w => w.modes);
-    const exhaustive = evaluate(snapshot, { exhaustiveModes: true }).workloads.map(w => w.modes);
-    expect(declared).toEqual(exhaustive);
-  });
+    .flatMap(rule =>
+      fixtureFiles(rule).map(f => [`${rule}/${path.basename(f)}`, f]),
+    );
+  it.each(files)(
+    '%s: the declared mode-dependent rules give the same modes as judging every rule again',
+    (_name, file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const header = parseFixtureHeader(text);
+      const snapshot = {
+        source: header.source,
+        objects: parseManifests(text, file).objects,
+        environment: header.environment,
+        unreadable: header.unreadable,
+      };
+      const declared = evaluate(snapshot).workloads.map(w => w.modes);
+      const exhaustive = evaluate(snapshot, {
+        exhaustiveModes: true,
+      }).workloads.map(w => w.modes);
+      expect(declared).toEqual(exhaustive);
+    },
+  );
 });

@@ -8,7 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ClusterEnvironment, FindingStatus, UnreadableKind } from './types';
 
-export type { ClusterEnvironment, FindingStatus, UnreadableKind } from './types';
+export type {
+  ClusterEnvironment,
+  FindingStatus,
+  UnreadableKind,
+} from './types';
 
 /** @public */
 export interface FixtureExpectation {
@@ -28,7 +32,8 @@ export interface FixtureHeader {
   unreadable?: UnreadableKind[];
 }
 
-const EXPECT = /^#\s*expect:\s*(\S+)\s+(pass|fail|warn|skip|unknown|waived)(?:\s+"((?:[^"\\]|\\.)*)")?\s*$/;
+const EXPECT =
+  /^#\s*expect:\s*(\S+)\s+(pass|fail|warn|skip|unknown|waived)(?:\s+"((?:[^"\\]|\\.)*)")?\s*$/;
 
 /**
  * Reads the `# expect:`, `# source:` and `# env:` comment lines of a fixture.
@@ -48,13 +53,18 @@ export function parseFixtureHeader(text: string): FixtureHeader {
       });
       continue;
     }
-    if (/^#\s*expect:/.test(line)) throw new Error(`Cannot read fixture line: ${line}`);
+    if (/^#\s*expect:/.test(line))
+      throw new Error(`Cannot read fixture line: ${line}`);
     const source = line.match(/^#\s*source:\s*(live|manifests)\s*$/);
     if (source) header.source = source[1] as 'live' | 'manifests';
     const env = line.match(/^#\s*env:\s*(\{.*\})\s*$/);
     if (env) header.environment = JSON.parse(env[1]);
     const unreadable = line.match(/^#\s*unreadable:\s*(\S+)\s+(.+)$/);
-    if (unreadable) header.unreadable = [...(header.unreadable ?? []), { kind: unreadable[1], reason: unreadable[2].trim() }];
+    if (unreadable)
+      header.unreadable = [
+        ...(header.unreadable ?? []),
+        { kind: unreadable[1], reason: unreadable[2].trim() },
+      ];
   }
   return header;
 }
@@ -71,14 +81,24 @@ export function repositoryYamlFiles(repositoryRoot: string): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'dist') continue;
+      if (
+        entry.name.startsWith('.') ||
+        entry.name === 'node_modules' ||
+        entry.name === 'dist'
+      )
+        continue;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry.name) && /fixtures|examples|demo/.test(full)) found.push(full);
+      else if (
+        /\.ya?ml$/.test(entry.name) &&
+        /fixtures|examples|demo/.test(full)
+      )
+        found.push(full);
     }
   };
   for (const top of ['plugins', 'packages', 'examples']) {
-    if (fs.existsSync(path.join(repositoryRoot, top))) walk(path.join(repositoryRoot, top));
+    if (fs.existsSync(path.join(repositoryRoot, top)))
+      walk(path.join(repositoryRoot, top));
   }
   return found.sort();
 }

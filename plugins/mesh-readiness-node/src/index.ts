@@ -4,7 +4,10 @@
  * @packageDocumentation
  */
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import type { ClusterSnapshot, Rule } from '@mesh-readiness/plugin-mesh-readiness-common';
+import type {
+  ClusterSnapshot,
+  Rule,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 /**
  * Where snapshots come from: a live cluster, a folder of manifests, or
@@ -63,6 +66,7 @@ export interface MeshReadinessRulesExtensionPoint {
  *
  * @public
  */
-export const meshReadinessRulesExtensionPoint = createExtensionPoint<MeshReadinessRulesExtensionPoint>({
-  id: 'mesh-readiness.rules',
-});
+export const meshReadinessRulesExtensionPoint =
+  createExtensionPoint<MeshReadinessRulesExtensionPoint>({
+    id: 'mesh-readiness.rules',
+  });

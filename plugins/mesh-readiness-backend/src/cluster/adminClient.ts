@@ -3,12 +3,22 @@
  * `yarn test:cluster` and `yarn test:reliability` (scripts/kube): clients
  * acting as its admin, to create what a test reads back.
  */
-import { CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 
 function adminKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'real', server: process.env.MR_KUBE_SERVER!, caData: process.env.MR_KUBE_CA_DATA }],
+    clusters: [
+      {
+        name: 'real',
+        server: process.env.MR_KUBE_SERVER!,
+        caData: process.env.MR_KUBE_CA_DATA,
+      },
+    ],
     users: [{ name: 'admin', token: process.env.MR_KUBE_ADMIN_TOKEN }],
     contexts: [{ name: 'real', cluster: 'real', user: 'admin' }],
     currentContext: 'real',

@@ -13,10 +13,16 @@
  * Skipped when no control plane is up.
  */
 import { randomBytes } from 'node:crypto';
-import { EntityReadinessResponse, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  EntityReadinessResponse,
+  ScansResponse,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { adminClient } from './adminClient';
 import { startLiveClusters, testCluster } from './__testUtils__/liveClusters';
-import { mappedComponent, startMeshReadinessBackend } from './__testUtils__/meshReadinessBackend';
+import {
+  mappedComponent,
+  startMeshReadinessBackend,
+} from './__testUtils__/meshReadinessBackend';
 import { RelayDecision, startRelay } from './relay';
 
 const server = process.env.MR_KUBE_SERVER;
@@ -27,26 +33,55 @@ const PODS = 5;
 /** etcd's current revision, and a compaction up to it: every older revision is gone. */
 async function compactEtcd() {
   const etcd = process.env.MR_KUBE_ETCD!;
-  const range = await fetch(`${etcd}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: Buffer.from('/').toString('base64'), limit: 1 }) });
+  const range = await fetch(`${etcd}/v3/kv/range`, {
+    method: 'POST',
+    body: JSON.stringify({
+      key: Buffer.from('/').toString('base64'),
+      limit: 1,
+    }),
+  });
   const revision = (await range.json()).header.revision;
-  const compaction = await fetch(`${etcd}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision, physical: true }) });
+  const compaction = await fetch(`${etcd}/v3/kv/compaction`, {
+    method: 'POST',
+    body: JSON.stringify({ revision, physical: true }),
+  });
   expect(compaction.ok).toBe(true);
 }
 
 describeCluster('faults of a real cluster', () => {
   const ns = `mr-it-faults-${randomBytes(4).toString('hex')}`;
-  const ours = (objects: Array<{ kind?: string; metadata?: { namespace?: string; name?: string } }>) =>
-    objects.filter(o => o.kind === 'Pod' && o.metadata?.namespace === ns).map(o => o.metadata!.name!).sort();
+  const ours = (
+    objects: Array<{
+      kind?: string;
+      metadata?: { namespace?: string; name?: string };
+    }>,
+  ) =>
+    objects
+      .filter(o => o.kind === 'Pod' && o.metadata?.namespace === ns)
+      .map(o => o.metadata!.name!)
+      .sort();
   const expectedPods = Array.from({ length: PODS }, (_, i) => `web-${i}`);
 
   beforeAll(async () => {
     const client = adminClient();
-    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as any);
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns },
+    } as any);
     for (const name of expectedPods) {
       await client.create({
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name, namespace: ns, labels: { 'backstage.io/kubernetes-id': ns, app: 'web', version: 'v1' } },
+        metadata: {
+          name,
+          namespace: ns,
+          labels: {
+            'backstage.io/kubernetes-id': ns,
+            app: 'web',
+            version: 'v1',
+          },
+        },
         spec: { containers: [{ name: 'web', image: 'web:1' }] },
       } as any);
     }
@@ -55,18 +90,35 @@ describeCluster('faults of a real cluster', () => {
   it('gets fresh credentials and retries once when a page is answered 401 mid-list', async () => {
     let refused = '';
     const relay = await startRelay(req => {
-      if (!refused && req.url!.startsWith('/api/v1/pods?') && req.url!.includes('continue=')) {
+      if (
+        !refused &&
+        req.url!.startsWith('/api/v1/pods?') &&
+        req.url!.includes('continue=')
+      ) {
         refused = req.url!;
         return res => {
           res.writeHead(401, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }));
+          res.end(
+            JSON.stringify({
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              message: 'Unauthorized',
+              reason: 'Unauthorized',
+              code: 401,
+            }),
+          );
         };
       }
       return 'forward';
     });
-    const clusters = await startLiveClusters([testCluster('expiring', ADMIN, relay.url)]);
+    const clusters = await startLiveClusters([
+      testCluster('expiring', ADMIN, relay.url),
+    ]);
     try {
-      const snapshot = await clusters.source('expiring', { pageSize: 2 }).readSnapshot();
+      const snapshot = await clusters
+        .source('expiring', { pageSize: 2 })
+        .readSnapshot();
       expect(ours(snapshot.objects)).toEqual(expectedPods);
       // The refused page was asked again, and only once.
       expect(refused).not.toBe('');
@@ -80,27 +132,48 @@ describeCluster('faults of a real cluster', () => {
   it('starts a list again when the API server answers 410 Gone to its continue token', async () => {
     let expired = '';
     const relay = await startRelay(async (req): Promise<RelayDecision> => {
-      if (!expired && req.url!.startsWith('/api/v1/pods?') && req.url!.includes('continue=')) {
+      if (
+        !expired &&
+        req.url!.startsWith('/api/v1/pods?') &&
+        req.url!.includes('continue=')
+      ) {
         expired = req.url!;
         // A write after the first page, then etcd compacted past the list's revision.
-        await adminClient().create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bump-${randomBytes(3).toString('hex')}`, namespace: ns } } as any);
+        await adminClient().create({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: {
+            name: `bump-${randomBytes(3).toString('hex')}`,
+            namespace: ns,
+          },
+        } as any);
         await compactEtcd();
       }
       return 'forward';
     });
-    const clusters = await startLiveClusters([testCluster('compacted', ADMIN, relay.url)]);
+    const clusters = await startLiveClusters([
+      testCluster('compacted', ADMIN, relay.url),
+    ]);
     const answers: number[] = [];
     const request$ = clusters.client.request.bind(clusters.client);
-    jest.spyOn(clusters.client, 'request').mockImplementation(async (cluster, path, options) => {
-      const response = await request$(cluster, path, options);
-      if (path.startsWith('/api/v1/pods?')) answers.push(response.status);
-      return response;
-    });
+    jest
+      .spyOn(clusters.client, 'request')
+      .mockImplementation(async (cluster, path, options) => {
+        const response = await request$(cluster, path, options);
+        if (path.startsWith('/api/v1/pods?')) answers.push(response.status);
+        return response;
+      });
     try {
-      const snapshot = await clusters.source('compacted', { pageSize: 2 }).readSnapshot();
+      const snapshot = await clusters
+        .source('compacted', { pageSize: 2 })
+        .readSnapshot();
       // The API server itself said Gone; the list was read again from its first page, nothing twice.
       expect(answers).toContain(410);
-      expect(relay.requests.filter(r => r.startsWith('/api/v1/pods?') && !r.includes('continue=')).length).toBe(2);
+      expect(
+        relay.requests.filter(
+          r => r.startsWith('/api/v1/pods?') && !r.includes('continue='),
+        ).length,
+      ).toBe(2);
       expect(ours(snapshot.objects)).toEqual(expectedPods);
     } finally {
       jest.restoreAllMocks();
@@ -118,27 +191,49 @@ describeCluster('faults of a real cluster', () => {
     });
     const portal = await startMeshReadinessBackend({
       kubernetes: {
-        clusterLocatorMethods: [{ type: 'config', clusters: [testCluster('steady', ADMIN), testCluster('restarting', ADMIN, relay.url)] }],
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              testCluster('steady', ADMIN),
+              testCluster('restarting', ADMIN, relay.url),
+            ],
+          },
+        ],
       },
       meshReadiness: { clusterTimeoutSeconds: 30 },
       entities: [mappedComponent(ns)],
     });
     const { get } = portal;
-    const clustersOf = (report: EntityReadinessResponse) => [...new Set(report.workloads.map(w => w.cluster))].sort();
+    const clustersOf = (report: EntityReadinessResponse) =>
+      [...new Set(report.workloads.map(w => w.cluster))].sort();
     try {
-      const before = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+      const before = (await get('/entities/component/default/web?refresh=true'))
+        .body as EntityReadinessResponse;
       expect(clustersOf(before)).toEqual(['restarting', 'steady']);
 
       down = true;
-      const after = (await get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+      const after = (await get('/entities/component/default/web?refresh=true'))
+        .body as EntityReadinessResponse;
       const scans = (await get('/scans')).body as ScansResponse;
       const restarting = scans.clusters.find(c => c.cluster === 'restarting')!;
-      expect(restarting).toMatchObject({ status: 'error', stale: true, locator: 'config', authProvider: 'serviceAccount' });
+      expect(restarting).toMatchObject({
+        status: 'error',
+        stale: true,
+        locator: 'config',
+        authProvider: 'serviceAccount',
+      });
       expect(restarting.error).toMatch(/listing \w+: /);
-      expect(scans.clusters.find(c => c.cluster === 'steady')).toMatchObject({ status: 'ok' });
+      expect(scans.clusters.find(c => c.cluster === 'steady')).toMatchObject({
+        status: 'ok',
+      });
       // Its workloads are still served, from the last good read, and the report says why they may be old.
       expect(clustersOf(after)).toEqual(['restarting', 'steady']);
-      expect(after.workloads.filter(w => w.cluster === 'restarting')).toHaveLength(before.workloads.filter(w => w.cluster === 'restarting').length);
+      expect(
+        after.workloads.filter(w => w.cluster === 'restarting'),
+      ).toHaveLength(
+        before.workloads.filter(w => w.cluster === 'restarting').length,
+      );
       expect(JSON.stringify(after)).toMatch(/restarting/);
     } finally {
       relay.close();
@@ -158,21 +253,41 @@ describeCluster('faults of a real cluster', () => {
     // A timeout far beyond this test's own: the cluster can only fail in time by seeing the cut.
     const portal = await startMeshReadinessBackend({
       kubernetes: {
-        clusterLocatorMethods: [{ type: 'config', clusters: [testCluster('steady', ADMIN), testCluster('cut', ADMIN, relay.url)] }],
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              testCluster('steady', ADMIN),
+              testCluster('cut', ADMIN, relay.url),
+            ],
+          },
+        ],
       },
       meshReadiness: { clusterTimeoutSeconds: 600 },
       entities: [mappedComponent(ns)],
     });
     try {
-      const report = (await portal.get('/entities/component/default/web?refresh=true')).body as EntityReadinessResponse;
+      const report = (
+        await portal.get('/entities/component/default/web?refresh=true')
+      ).body as EntityReadinessResponse;
       const scans = (await portal.get('/scans')).body as ScansResponse;
       expect(cut).not.toBe('');
       const failed = scans.clusters.find(c => c.cluster === 'cut')!;
-      expect(failed).toMatchObject({ status: 'error', locator: 'config', authProvider: 'serviceAccount' });
-      expect(failed.error).toMatch(/^listing Pod: the answer broke off after \d+ (of \d+ )?bytes/);
+      expect(failed).toMatchObject({
+        status: 'error',
+        locator: 'config',
+        authProvider: 'serviceAccount',
+      });
+      expect(failed.error).toMatch(
+        /^listing Pod: the answer broke off after \d+ (of \d+ )?bytes/,
+      );
       expect(failed.error).not.toMatch(/timed out/);
-      expect(scans.clusters.find(c => c.cluster === 'steady')).toMatchObject({ status: 'ok' });
-      expect([...new Set(report.workloads.map(w => w.cluster))]).toEqual(['steady']);
+      expect(scans.clusters.find(c => c.cluster === 'steady')).toMatchObject({
+        status: 'ok',
+      });
+      expect([...new Set(report.workloads.map(w => w.cluster))]).toEqual([
+        'steady',
+      ]);
     } finally {
       relay.close();
       await portal.stop();

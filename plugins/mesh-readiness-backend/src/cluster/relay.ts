@@ -19,7 +19,9 @@ export type RelayDecision =
   | ((res: http.ServerResponse, req: http.IncomingMessage) => void);
 
 export async function startRelay(
-  decide: (req: http.IncomingMessage) => RelayDecision | Promise<RelayDecision> = () => 'forward',
+  decide: (
+    req: http.IncomingMessage,
+  ) => RelayDecision | Promise<RelayDecision> = () => 'forward',
   options: { authorization?: string } = {},
 ) {
   const target = new URL(process.env.MR_KUBE_SERVER!);
@@ -31,7 +33,8 @@ export async function startRelay(
       decision(res, req);
       return;
     }
-    const cutAfter = decision === 'forward' ? undefined : decision.cutAfterBytes;
+    const cutAfter =
+      decision === 'forward' ? undefined : decision.cutAfterBytes;
     const upstream = https.request(
       {
         host: target.hostname,
@@ -39,7 +42,13 @@ export async function startRelay(
         method: req.method,
         path: req.url,
         // With `authorization`, it adds credentials itself, as `kubectl proxy` does.
-        headers: { ...req.headers, host: target.host, ...(options.authorization ? { authorization: options.authorization } : {}) },
+        headers: {
+          ...req.headers,
+          host: target.host,
+          ...(options.authorization
+            ? { authorization: options.authorization }
+            : {}),
+        },
         ca: Buffer.from(process.env.MR_KUBE_CA_DATA!, 'base64'),
       },
       answer => {

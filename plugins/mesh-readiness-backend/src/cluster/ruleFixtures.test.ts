@@ -13,8 +13,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { adminClient, adminCoreClient } from './adminClient';
-import { evaluate, KubeObject, parseManifests } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { FixtureHeader, parseFixtureHeader } from '@mesh-readiness/plugin-mesh-readiness-common/testUtils';
+import {
+  evaluate,
+  KubeObject,
+  parseManifests,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  FixtureHeader,
+  parseFixtureHeader,
+} from '@mesh-readiness/plugin-mesh-readiness-common/testUtils';
 import { startLiveClusters, testCluster } from './__testUtils__/liveClusters';
 
 const server = process.env.MR_KUBE_SERVER;
@@ -29,10 +36,15 @@ const RESTRICTED_CANNOT_LIST = ['DaemonSet'];
 /** Why a fixture cannot be put on this API server, or undefined when it can. */
 function whyNotApplied(header: FixtureHeader): string | undefined {
   if (header.environment?.podSecurityPolicyApi || header.environment?.pspUse) {
-    return `it describes pod security policies, which Kubernetes removed in 1.25 (this API server is ${process.env.MR_KUBE_VERSION ?? 'newer'}); the unit tests cover them`;
+    return `it describes pod security policies, which Kubernetes removed in 1.25 (this API server is ${
+      process.env.MR_KUBE_VERSION ?? 'newer'
+    }); the unit tests cover them`;
   }
-  const denied = (header.unreadable ?? []).map(u => u.kind).filter(kind => !RESTRICTED_CANNOT_LIST.includes(kind));
-  if (denied.length) return `no identity of scripts/kube is denied ${denied.join(', ')}`;
+  const denied = (header.unreadable ?? [])
+    .map(u => u.kind)
+    .filter(kind => !RESTRICTED_CANNOT_LIST.includes(kind));
+  if (denied.length)
+    return `no identity of scripts/kube is denied ${denied.join(', ')}`;
   return undefined;
 }
 
@@ -41,11 +53,22 @@ const fixtures = fs
   .filter(d => /^MR\d{3}$/.test(d))
   .sort()
   .flatMap(rule =>
-    fs.readdirSync(path.join(FIXTURES, rule)).filter(f => f.endsWith('.yaml')).sort().map(file => {
-      const text = fs.readFileSync(path.join(FIXTURES, rule, file), 'utf8');
-      const header = parseFixtureHeader(text);
-      return { name: `${rule}/${file}`, rule, file, text, header, whyNot: whyNotApplied(header) };
-    }),
+    fs
+      .readdirSync(path.join(FIXTURES, rule))
+      .filter(f => f.endsWith('.yaml'))
+      .sort()
+      .map(file => {
+        const text = fs.readFileSync(path.join(FIXTURES, rule, file), 'utf8');
+        const header = parseFixtureHeader(text);
+        return {
+          name: `${rule}/${file}`,
+          rule,
+          file,
+          text,
+          header,
+          whyNot: whyNotApplied(header),
+        };
+      }),
   );
 const applied = fixtures.filter(f => !f.whyNot);
 const notApplied = fixtures.filter(f => f.whyNot);
@@ -55,12 +78,22 @@ function renamed(objects: KubeObject[], prefix: string): KubeObject[] {
   return objects.map(o => {
     const copy = JSON.parse(JSON.stringify(o));
     delete copy.metadata.uid;
-    if (copy.kind === 'Namespace') copy.metadata.name = `${prefix}-${copy.metadata.name}`;
-    else if (copy.kind !== 'PodSecurityPolicy') copy.metadata.namespace = `${prefix}-${copy.metadata.namespace ?? 'default'}`;
+    if (copy.kind === 'Namespace')
+      copy.metadata.name = `${prefix}-${copy.metadata.name}`;
+    else if (copy.kind !== 'PodSecurityPolicy')
+      copy.metadata.namespace = `${prefix}-${
+        copy.metadata.namespace ?? 'default'
+      }`;
     for (const ref of copy.metadata.ownerReferences ?? []) {
-      ref.apiVersion ??= ref.kind === 'ReplicaSet' || ref.kind === 'Deployment' || ref.kind === 'StatefulSet' ? 'apps/v1' : 'batch/v1';
+      ref.apiVersion ??=
+        ref.kind === 'ReplicaSet' ||
+        ref.kind === 'Deployment' ||
+        ref.kind === 'StatefulSet'
+          ? 'apps/v1'
+          : 'batch/v1';
       ref.uid ??= '00000000-0000-0000-0000-000000000000';
-      ref.uid = ref.uid.length < 10 ? '00000000-0000-0000-0000-000000000000' : ref.uid;
+      ref.uid =
+        ref.uid.length < 10 ? '00000000-0000-0000-0000-000000000000' : ref.uid;
     }
     return copy;
   });
@@ -68,9 +101,17 @@ function renamed(objects: KubeObject[], prefix: string): KubeObject[] {
 
 /** The namespaces the fixture's objects are in that it does not declare, as the API server holds them: bare. */
 function undeclaredNamespaces(objects: KubeObject[]): KubeObject[] {
-  const declared = new Set(objects.filter(o => o.kind === 'Namespace').map(o => o.metadata!.name));
-  const used = new Set(objects.filter(o => o.kind !== 'Namespace' && o.metadata?.namespace).map(o => o.metadata!.namespace!));
-  return [...used].filter(ns => !declared.has(ns)).map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  const declared = new Set(
+    objects.filter(o => o.kind === 'Namespace').map(o => o.metadata!.name),
+  );
+  const used = new Set(
+    objects
+      .filter(o => o.kind !== 'Namespace' && o.metadata?.namespace)
+      .map(o => o.metadata!.namespace!),
+  );
+  return [...used]
+    .filter(ns => !declared.has(ns))
+    .map(name => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 }
 
 /**
@@ -81,7 +122,10 @@ function undeclaredNamespaces(objects: KubeObject[]): KubeObject[] {
 async function apply(objects: KubeObject[]): Promise<string[]> {
   const client = adminClient();
   const rejected: string[] = [];
-  const ordered = [...objects.filter(o => o.kind === 'Namespace'), ...objects.filter(o => o.kind !== 'Namespace')];
+  const ordered = [
+    ...objects.filter(o => o.kind === 'Namespace'),
+    ...objects.filter(o => o.kind !== 'Namespace'),
+  ];
   for (const o of ordered) {
     const { ephemeralContainers, ...spec } = (o as any).spec ?? {};
     const body = o.kind === 'Pod' ? { ...o, spec } : o;
@@ -89,7 +133,10 @@ async function apply(objects: KubeObject[]): Promise<string[]> {
       await client.create(body as any);
       if (o.kind === 'Pod' && ephemeralContainers) {
         const core = adminCoreClient();
-        const pod = await core.readNamespacedPod({ name: o.metadata!.name!, namespace: o.metadata!.namespace! });
+        const pod = await core.readNamespacedPod({
+          name: o.metadata!.name!,
+          namespace: o.metadata!.namespace!,
+        });
         await core.replaceNamespacedPodEphemeralcontainers({
           name: o.metadata!.name!,
           namespace: o.metadata!.namespace!,
@@ -97,47 +144,87 @@ async function apply(objects: KubeObject[]): Promise<string[]> {
         });
       }
     } catch (e: any) {
-      rejected.push(`${o.kind}/${o.metadata?.name}: ${e.body?.message ?? e.message}`);
+      rejected.push(
+        `${o.kind}/${o.metadata?.name}: ${e.body?.message ?? e.message}`,
+      );
     }
   }
   return rejected;
 }
 
-(server ? describe : describe.skip)('rule fixtures on a real API server', () => {
-  let clusters: Awaited<ReturnType<typeof startLiveClusters>>;
-  beforeAll(async () => {
-    clusters = await startLiveClusters([
-      testCluster('admin', process.env.MR_KUBE_ADMIN_TOKEN!),
-      testCluster('restricted', process.env.MR_KUBE_RESTRICTED_TOKEN!),
-    ]);
-  });
-  afterAll(() => clusters?.stop());
+(server ? describe : describe.skip)(
+  'rule fixtures on a real API server',
+  () => {
+    let clusters: Awaited<ReturnType<typeof startLiveClusters>>;
+    beforeAll(async () => {
+      clusters = await startLiveClusters([
+        testCluster('admin', process.env.MR_KUBE_ADMIN_TOKEN!),
+        testCluster('restricted', process.env.MR_KUBE_RESTRICTED_TOKEN!),
+      ]);
+    });
+    afterAll(() => clusters?.stop());
 
-  it.each(applied.map((f, i) => [f.name, f, `f${i}`] as const))(
-    '%s gives the same findings from the API server',
-    async (_name, { rule, file, text, header }, prefix) => {
-      const fromFile = renamed(parseManifests(text, file).objects, prefix);
-      const objects = [...fromFile, ...undeclaredNamespaces(fromFile)];
-      expect(await apply(objects)).toEqual([]);
+    it.each(applied.map((f, i) => [f.name, f, `f${i}`] as const))(
+      '%s gives the same findings from the API server',
+      async (_name, { rule, file, text, header }, prefix) => {
+        const fromFile = renamed(parseManifests(text, file).objects, prefix);
+        const objects = [...fromFile, ...undeclaredNamespaces(fromFile)];
+        expect(await apply(objects)).toEqual([]);
 
-      const snapshot = await clusters.source(header.unreadable ? 'restricted' : 'admin').readSnapshot();
-      // The kinds the fixture says are denied, in the live source's words.
-      const deniedKinds = (header.unreadable ?? []).map(u => u.kind);
-      const unreadable = header.unreadable && snapshot.unreadable?.filter(u => deniedKinds.includes(u.kind));
-      expect(unreadable?.map(u => u.kind)).toEqual(header.unreadable && deniedKinds);
-      const expected = evaluate({ source: header.source, objects, environment: header.environment, unreadable }, { rules: [rule] });
-      const ours = snapshot.objects.filter(o => o.metadata?.namespace?.startsWith(`${prefix}-`) || o.metadata?.name?.startsWith(`${prefix}-`));
-      const live = evaluate({ ...snapshot, objects: ours, environment: { ...snapshot.environment, ...header.environment } }, { rules: [rule] });
+        const snapshot = await clusters
+          .source(header.unreadable ? 'restricted' : 'admin')
+          .readSnapshot();
+        // The kinds the fixture says are denied, in the live source's words.
+        const deniedKinds = (header.unreadable ?? []).map(u => u.kind);
+        const unreadable =
+          header.unreadable &&
+          snapshot.unreadable?.filter(u => deniedKinds.includes(u.kind));
+        expect(unreadable?.map(u => u.kind)).toEqual(
+          header.unreadable && deniedKinds,
+        );
+        const expected = evaluate(
+          {
+            source: header.source,
+            objects,
+            environment: header.environment,
+            unreadable,
+          },
+          { rules: [rule] },
+        );
+        const ours = snapshot.objects.filter(
+          o =>
+            o.metadata?.namespace?.startsWith(`${prefix}-`) ||
+            o.metadata?.name?.startsWith(`${prefix}-`),
+        );
+        const live = evaluate(
+          {
+            ...snapshot,
+            objects: ours,
+            environment: { ...snapshot.environment, ...header.environment },
+          },
+          { rules: [rule] },
+        );
 
-      const findings = (r: typeof live) =>
-        Object.fromEntries(r.workloads.map(w => [`${w.kind}/${w.namespace}/${w.name}`, { status: w.findings[0].status, message: w.findings[0].message }]));
-      expect(Object.keys(findings(expected))).toEqual(expect.arrayContaining([expect.any(String)]));
-      expect(findings(live)).toEqual(findings(expected));
-    },
-    30_000,
-  );
+        const findings = (r: typeof live) =>
+          Object.fromEntries(
+            r.workloads.map(w => [
+              `${w.kind}/${w.namespace}/${w.name}`,
+              { status: w.findings[0].status, message: w.findings[0].message },
+            ]),
+          );
+        expect(Object.keys(findings(expected))).toEqual(
+          expect.arrayContaining([expect.any(String)]),
+        );
+        expect(findings(live)).toEqual(findings(expected));
+      },
+      30_000,
+    );
 
-  // Printed as skipped, with the reason, so a fixture left out is seen and explained.
-  // eslint-disable-next-line jest/no-disabled-tests, jest/expect-expect
-  it.skip.each(notApplied.map(f => [f.name, f.whyNot] as const))('%s is not applied: %s', () => {});
-});
+    // Printed as skipped, with the reason, so a fixture left out is seen and explained.
+    // eslint-disable-next-line jest/no-disabled-tests, jest/expect-expect
+    it.skip.each(notApplied.map(f => [f.name, f.whyNot] as const))(
+      '%s is not applied: %s',
+      () => {},
+    );
+  },
+);

@@ -20,11 +20,19 @@ export type TokenCheck = (token: string) => WebhookIdentity | undefined;
  * GetCallerIdentity URL, signed (offline) with the access key given. Its
  * shape is checked as EKS's aws-iam-authenticator would before calling STS.
  */
-export function awsPresignedIdentity(token: string, accessKeyId: string, region: string): string | undefined {
+export function awsPresignedIdentity(
+  token: string,
+  accessKeyId: string,
+  region: string,
+): string | undefined {
   if (!token.startsWith('k8s-aws-v1.')) return undefined;
   let url: URL;
   try {
-    url = new URL(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString('utf8'));
+    url = new URL(
+      Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString(
+        'utf8',
+      ),
+    );
   } catch {
     return undefined;
   }
@@ -34,7 +42,9 @@ export function awsPresignedIdentity(token: string, accessKeyId: string, region:
     url.hostname === `sts.${region}.amazonaws.com` &&
     q.get('Action') === 'GetCallerIdentity' &&
     q.get('X-Amz-Algorithm') === 'AWS4-HMAC-SHA256' &&
-    new RegExp(`^${accessKeyId}/\\d{8}/${region}/sts/aws4_request$`).test(q.get('X-Amz-Credential') ?? '') &&
+    new RegExp(`^${accessKeyId}/\\d{8}/${region}/sts/aws4_request$`).test(
+      q.get('X-Amz-Credential') ?? '',
+    ) &&
     (q.get('X-Amz-SignedHeaders') ?? '').split(';').includes('x-k8s-aws-id') &&
     /^[0-9a-f]{64}$/.test(q.get('X-Amz-Signature') ?? '');
   return ok ? accessKeyId : undefined;
@@ -54,11 +64,27 @@ export async function startTokenWebhook(check: TokenCheck) {
         apiVersion: 'authentication.k8s.io/v1',
         kind: 'TokenReview',
         status: identity
-          ? { authenticated: true, user: { username: identity.username, uid: identity.username, groups: identity.groups ?? [] } }
+          ? {
+              authenticated: true,
+              user: {
+                username: identity.username,
+                uid: identity.username,
+                groups: identity.groups ?? [],
+              },
+            }
           : { authenticated: false },
       }),
     );
   });
-  await new Promise<void>(r => server.listen(Number(process.env.MR_KUBE_TOKEN_WEBHOOK_PORT), '127.0.0.1', r));
-  return { reviewed, close: () => new Promise<void>(r => server.close(() => r())) };
+  await new Promise<void>(r =>
+    server.listen(
+      Number(process.env.MR_KUBE_TOKEN_WEBHOOK_PORT),
+      '127.0.0.1',
+      r,
+    ),
+  );
+  return {
+    reviewed,
+    close: () => new Promise<void>(r => server.close(() => r())),
+  };
 }

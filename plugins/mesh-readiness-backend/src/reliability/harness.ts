@@ -12,10 +12,16 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { KubeObject, parseManifests } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  KubeObject,
+  parseManifests,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { adminClient } from '../cluster/adminClient';
 
-const REPO = resolvePackagePath('@mesh-readiness/plugin-mesh-readiness-backend', '../..');
+const REPO = resolvePackagePath(
+  '@mesh-readiness/plugin-mesh-readiness-backend',
+  '../..',
+);
 const BACKEND = path.join(REPO, 'packages/backend');
 
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -29,19 +35,26 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls until the check returns a value, or fails naming what it waited for. */
-export async function waitFor<T>(what: string, seconds: number, check: () => Promise<T | undefined>): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  seconds: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       const value = await check();
-      if (value !== undefined && value !== null && (value as unknown) !== false) return value;
+      if (value !== undefined && value !== null && (value as unknown) !== false)
+        return value;
     } catch (e) {
       last = e;
     }
     await sleep(500);
   }
-  throw new Error(`waited ${seconds} s for ${what}${last ? `; last error: ${last}` : ''}`);
+  throw new Error(
+    `waited ${seconds} s for ${what}${last ? `; last error: ${last}` : ''}`,
+  );
 }
 
 /** Every response body the suite read, to be searched for secrets. */
@@ -97,8 +110,16 @@ export class Replica {
     fs.closeSync(out);
     const child = this.child;
     await waitFor(`${this.name} to answer`, 120, async () => {
-      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}: ${this.log().slice(-2000)}`);
-      const res = await fetch(`${this.baseUrl}/.backstage/health/v1/readiness`, { signal: AbortSignal.timeout(2000) });
+      if (child.exitCode !== null)
+        throw new Error(
+          `${this.name} exited with ${child.exitCode}: ${this.log().slice(
+            -2000,
+          )}`,
+        );
+      const res = await fetch(
+        `${this.baseUrl}/.backstage/health/v1/readiness`,
+        { signal: AbortSignal.timeout(2000) },
+      );
       return res.ok || undefined;
     });
     this.token = undefined;
@@ -106,7 +127,9 @@ export class Replica {
 
   get pid(): number | undefined {
     const child = this.child;
-    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    return child && child.exitCode === null && child.signalCode === null
+      ? child.pid
+      : undefined;
   }
 
   /** Stops the process at once, as a crash or an OOM kill would. */
@@ -130,7 +153,9 @@ export class Replica {
   }
 
   log(): string {
-    return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8') : '';
+    return fs.existsSync(this.logFile)
+      ? fs.readFileSync(this.logFile, 'utf8')
+      : '';
   }
 
   /** A signed-in guest's token, as the demo's frontend gets it. */
@@ -138,14 +163,18 @@ export class Replica {
     if (!this.token) {
       const res = await fetch(`${this.baseUrl}/api/auth/guest/refresh`);
       const body: any = await res.json();
-      if (!body.backstageIdentity?.token) throw new Error(`${this.name}: guest sign-in failed: ${res.status}`);
+      if (!body.backstageIdentity?.token)
+        throw new Error(`${this.name}: guest sign-in failed: ${res.status}`);
       this.token = body.backstageIdentity.token;
     }
     return this.token!;
   }
 
   /** GET (or POST) from the plugin's API as the signed-in guest; the raw text is kept for the secret search. */
-  async get(apiPath: string, method: 'GET' | 'POST' = 'GET'): Promise<{ status: number; body: any; text: string }> {
+  async get(
+    apiPath: string,
+    method: 'GET' | 'POST' = 'GET',
+  ): Promise<{ status: number; body: any; text: string }> {
     const res = await fetch(`${this.baseUrl}/api/mesh-readiness${apiPath}`, {
       method,
       headers: { Authorization: `Bearer ${await this.signIn()}` },
@@ -153,7 +182,11 @@ export class Replica {
     });
     const text = await res.text();
     responses.push(text);
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
+    return {
+      status: res.status,
+      body: text ? JSON.parse(text) : undefined,
+      text,
+    };
   }
 }
 
@@ -201,7 +234,10 @@ export class Relay {
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     if (this.mode !== 'pass') return; // hang: read nothing, answer nothing
-    const upstream = net.connect(Number(this.target.port), this.target.hostname);
+    const upstream = net.connect(
+      Number(this.target.port),
+      this.target.hostname,
+    );
     this.sockets.add(upstream);
     upstream.on('close', () => this.sockets.delete(upstream));
     upstream.on('error', () => socket.destroy());
@@ -213,9 +249,11 @@ export class Relay {
     // Chunks keep their order: each leaves delayMs after it came, queued behind the one before.
     let last = Promise.resolve();
     upstream.on('data', chunk => {
-      last = last.then(() => sleep(this.delayMs)).then(() => {
-        if (!socket.destroyed) socket.write(chunk);
-      });
+      last = last
+        .then(() => sleep(this.delayMs))
+        .then(() => {
+          if (!socket.destroyed) socket.write(chunk);
+        });
     });
     upstream.on('end', () => {
       last = last.then(() => {
@@ -234,12 +272,18 @@ export function pluginDatabase(serverUrl: string, prefix: string): Knex {
 export function databaseOn(serverUrl: string, name: string): Knex {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
+  return knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 0, max: 2 },
+  });
 }
 
 /** Every row of every table in a database, as text. */
 export async function dumpTables(db: Knex): Promise<string> {
-  const tables = await db('pg_tables').select('tablename').where('schemaname', 'public');
+  const tables = await db('pg_tables')
+    .select('tablename')
+    .where('schemaname', 'public');
   const parts: string[] = [];
   for (const { tablename } of tables) {
     parts.push(JSON.stringify(await db(tablename).select()));
@@ -267,7 +311,12 @@ export const repoPath = (...parts: string[]) => path.join(REPO, ...parts);
  * suite's databases under their own prefix), the demo catalog, and the
  * suite's own settings on top.
  */
-export function backendConfig(port: number, postgresUrl: string, prefix: string, rest: Record<string, unknown>) {
+export function backendConfig(
+  port: number,
+  postgresUrl: string,
+  prefix: string,
+  rest: Record<string, unknown>,
+) {
   return {
     backend: {
       baseUrl: `http://127.0.0.1:${port}`,
@@ -277,7 +326,11 @@ export function backendConfig(port: number, postgresUrl: string, prefix: string,
     catalog: {
       locations: [
         { type: 'file', target: repoPath('examples/mesh-demo/catalog.yaml') },
-        { type: 'file', target: repoPath('examples/mesh-demo/org.yaml'), rules: [{ allow: ['User', 'Group'] }] },
+        {
+          type: 'file',
+          target: repoPath('examples/mesh-demo/org.yaml'),
+          rules: [{ allow: ['User', 'Group'] }],
+        },
       ],
     },
     ...rest,
@@ -291,8 +344,14 @@ export async function applyDemo() {
   const objects: KubeObject[] = fs
     .readdirSync(dir)
     .filter(f => f.endsWith('.yaml'))
-    .flatMap(f => parseManifests(fs.readFileSync(path.join(dir, f), 'utf8'), f).objects);
-  for (const o of [...objects.filter(x => x.kind === 'Namespace'), ...objects.filter(x => x.kind !== 'Namespace')]) {
+    .flatMap(
+      f =>
+        parseManifests(fs.readFileSync(path.join(dir, f), 'utf8'), f).objects,
+    );
+  for (const o of [
+    ...objects.filter(x => x.kind === 'Namespace'),
+    ...objects.filter(x => x.kind !== 'Namespace'),
+  ]) {
     await client.create(o as any).catch((e: any) => {
       if (e?.code !== 409) throw e; // already there from another suite
     });
@@ -300,7 +359,9 @@ export async function applyDemo() {
 }
 
 /** The Kubernetes plugin's config for these clusters: its `config` locator, service-account tokens, the test API server's CA. */
-export function kubernetesConfig(clusters: Array<{ name: string; url: string; token: string }>) {
+export function kubernetesConfig(
+  clusters: Array<{ name: string; url: string; token: string }>,
+) {
   return {
     serviceLocatorMethod: { type: 'multiTenant' },
     clusterLocatorMethods: [

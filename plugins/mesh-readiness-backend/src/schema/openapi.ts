@@ -3,16 +3,31 @@
  * a handler runs, and it is served at /api/mesh-readiness/openapi.json.
  * Response shapes are the types in the common package's api.ts.
  */
-const name = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$' } as const;
+const name = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$',
+} as const;
 const jsonObject = (required: string[], description: string) =>
-  ({ type: 'object', required, description, additionalProperties: true }) as const;
+  ({
+    type: 'object',
+    required,
+    description,
+    additionalProperties: true,
+  } as const);
 /** Readiness per data-plane mode, on every workload report (and so in the check command's JSON). */
 const modeReadiness = {
   type: 'object',
   required: ['ready', 'blocking'],
   properties: {
-    ready: { type: 'boolean', description: 'No error rule would fail or be unknown in this mode.' },
-    blocking: { type: 'array', items: { type: 'string' }, description: 'The error rules that would block it (rule ids).' },
+    ready: {
+      type: 'boolean',
+      description: 'No error rule would fail or be unknown in this mode.',
+    },
+    blocking: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'The error rules that would block it (rule ids).',
+    },
   },
 } as const;
 const modeSummary = {
@@ -23,7 +38,14 @@ const modeSummary = {
     readyWorkloads: { type: 'integer' },
     blocking: {
       type: 'array',
-      items: { type: 'object', required: ['ruleId', 'workloads'], properties: { ruleId: { type: 'string' }, workloads: { type: 'integer' } } },
+      items: {
+        type: 'object',
+        required: ['ruleId', 'workloads'],
+        properties: {
+          ruleId: { type: 'string' },
+          workloads: { type: 'integer' },
+        },
+      },
     },
   },
 } as const;
@@ -36,8 +58,12 @@ const workloadsWithModes = {
       modes: {
         type: 'object',
         required: ['sidecar', 'ambient'],
-        description: 'Whether the workload would be ready with a sidecar and in ambient mode, and what blocks each.',
-        properties: { sidecar: { $ref: '#/components/schemas/ModeReadiness' }, ambient: { $ref: '#/components/schemas/ModeReadiness' } },
+        description:
+          'Whether the workload would be ready with a sidecar and in ambient mode, and what blocks each.',
+        properties: {
+          sidecar: { $ref: '#/components/schemas/ModeReadiness' },
+          ambient: { $ref: '#/components/schemas/ModeReadiness' },
+        },
       },
     },
   },
@@ -45,26 +71,43 @@ const workloadsWithModes = {
 const modesSummary = {
   type: 'object',
   required: ['sidecar', 'ambient'],
-  properties: { sidecar: { $ref: '#/components/schemas/ModeSummary' }, ambient: { $ref: '#/components/schemas/ModeSummary' } },
+  properties: {
+    sidecar: { $ref: '#/components/schemas/ModeSummary' },
+    ambient: { $ref: '#/components/schemas/ModeSummary' },
+  },
 } as const;
-const errorResponse = { description: 'An error', content: { 'application/json': { schema: { type: 'object' } } } } as const;
+const errorResponse = {
+  description: 'An error',
+  content: { 'application/json': { schema: { type: 'object' } } },
+} as const;
 
 export const spec = {
   openapi: '3.1.0',
   info: {
     title: 'mesh-readiness',
     version: '1',
-    description: 'Mesh readiness of catalog entities: findings per workload and rule, team and organisation scorecards.',
-    license: { name: 'Apache-2.0', url: 'http://www.apache.org/licenses/LICENSE-2.0.html' },
+    description:
+      'Mesh readiness of catalog entities: findings per workload and rule, team and organisation scorecards.',
+    license: {
+      name: 'Apache-2.0',
+      url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
+    },
   },
   servers: [{ url: '/' }],
   components: {
     schemas: { ModeReadiness: modeReadiness, ModeSummary: modeSummary },
     parameters: {
-      namespace: { name: 'namespace', in: 'path', required: true, schema: name },
+      namespace: {
+        name: 'namespace',
+        in: 'path',
+        required: true,
+        schema: name,
+      },
       name: { name: 'name', in: 'path', required: true, schema: name },
     },
-    securitySchemes: { JWT: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    securitySchemes: {
+      JWT: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    },
   },
   security: [{}, { JWT: [] }],
   paths: {
@@ -73,7 +116,14 @@ export const spec = {
         operationId: 'GetRules',
         description: 'The rule catalogue, MR001 onwards.',
         responses: {
-          '200': { description: 'The rules', content: { 'application/json': { schema: jsonObject(['rules'], 'RulesResponse') } } },
+          '200': {
+            description: 'The rules',
+            content: {
+              'application/json': {
+                schema: jsonObject(['rules'], 'RulesResponse'),
+              },
+            },
+          },
           default: errorResponse,
         },
       },
@@ -81,7 +131,8 @@ export const spec = {
     '/entities/{kind}/{namespace}/{name}': {
       get: {
         operationId: 'GetEntityReadiness',
-        description: 'The entity’s latest report per cluster and workload, in the check command’s shape.',
+        description:
+          'The entity’s latest report per cluster and workload, in the check command’s shape.',
         parameters: [
           { name: 'kind', in: 'path', required: true, schema: name },
           { $ref: '#/components/parameters/namespace' },
@@ -102,7 +153,17 @@ export const spec = {
             content: {
               'application/json': {
                 schema: {
-                  ...jsonObject(['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'], 'EntityReadinessResponse'),
+                  ...jsonObject(
+                    [
+                      'entityRef',
+                      'mapped',
+                      'summary',
+                      'clusters',
+                      'workloads',
+                      'errors',
+                    ],
+                    'EntityReadinessResponse',
+                  ),
                   properties: { workloads: workloadsWithModes },
                 },
               },
@@ -129,7 +190,21 @@ export const spec = {
         responses: {
           '200': {
             description: 'The report after the scan',
-            content: { 'application/json': { schema: jsonObject(['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'], 'EntityReadinessResponse') } },
+            content: {
+              'application/json': {
+                schema: jsonObject(
+                  [
+                    'entityRef',
+                    'mapped',
+                    'summary',
+                    'clusters',
+                    'workloads',
+                    'errors',
+                  ],
+                  'EntityReadinessResponse',
+                ),
+              },
+            },
           },
           default: errorResponse,
         },
@@ -138,15 +213,30 @@ export const spec = {
     '/groups/{namespace}/{name}/scorecard': {
       get: {
         operationId: 'GetGroupScorecard',
-        description: 'The components the group owns, their levels and scores, the top failing rules and the trend.',
-        parameters: [{ $ref: '#/components/parameters/namespace' }, { $ref: '#/components/parameters/name' }],
+        description:
+          'The components the group owns, their levels and scores, the top failing rules and the trend.',
+        parameters: [
+          { $ref: '#/components/parameters/namespace' },
+          { $ref: '#/components/parameters/name' },
+        ],
         responses: {
           '200': {
             description: 'The scorecard',
             content: {
               'application/json': {
                 schema: {
-                  ...jsonObject(['groupRef', 'components', 'levelDistribution', 'topFailingRules', 'modes', 'trend', 'expiringWaivers'], 'GroupScorecardResponse'),
+                  ...jsonObject(
+                    [
+                      'groupRef',
+                      'components',
+                      'levelDistribution',
+                      'topFailingRules',
+                      'modes',
+                      'trend',
+                      'expiringWaivers',
+                    ],
+                    'GroupScorecardResponse',
+                  ),
                   properties: { modes: modesSummary },
                 },
               },
@@ -159,7 +249,8 @@ export const spec = {
     '/scans': {
       get: {
         operationId: 'GetScans',
-        description: 'Each cluster’s latest attempt, and the latest scans with the replica that ran them.',
+        description:
+          'Each cluster’s latest attempt, and the latest scans with the replica that ran them.',
         parameters: [
           {
             name: 'limit',
@@ -170,7 +261,14 @@ export const spec = {
           },
         ],
         responses: {
-          '200': { description: 'Clusters and scans', content: { 'application/json': { schema: jsonObject(['clusters', 'scans'], 'ScansResponse') } } },
+          '200': {
+            description: 'Clusters and scans',
+            content: {
+              'application/json': {
+                schema: jsonObject(['clusters', 'scans'], 'ScansResponse'),
+              },
+            },
+          },
           default: errorResponse,
         },
       },
@@ -184,7 +282,13 @@ export const spec = {
             description: 'The teams',
             content: {
               'application/json': {
-                schema: { ...jsonObject(['teams', 'topFailingRules', 'modes'], 'OrganizationScorecardResponse'), properties: { modes: modesSummary } },
+                schema: {
+                  ...jsonObject(
+                    ['teams', 'topFailingRules', 'modes'],
+                    'OrganizationScorecardResponse',
+                  ),
+                  properties: { modes: modesSummary },
+                },
               },
             },
           },

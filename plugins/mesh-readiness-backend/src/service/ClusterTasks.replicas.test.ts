@@ -7,7 +7,11 @@
  * held mid-read, to fill a replica's slots. Each test watches a few of
  * the scheduler's looks (it looks every 5 s), so this file takes about three minutes.
  */
-import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
@@ -15,8 +19,22 @@ import { ReadinessStore } from './ReadinessStore';
 import { Scanner } from './Scanner';
 import { ClusterTasks } from './ClusterTasks';
 
-const postgresIds = (['POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15', 'POSTGRES_14', 'POSTGRES_13'] as const)
-  .filter(id => process.env[`BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`])
+const postgresIds = (
+  [
+    'POSTGRES_18',
+    'POSTGRES_17',
+    'POSTGRES_16',
+    'POSTGRES_15',
+    'POSTGRES_14',
+    'POSTGRES_13',
+  ] as const
+)
+  .filter(
+    id =>
+      process.env[
+        `BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`
+      ],
+  )
   .slice(0, 1);
 // PostgreSQL as deployments run it when a server is given; SQLite otherwise.
 const databaseId: TestDatabaseId = postgresIds[0] ?? 'SQLITE_3';
@@ -43,11 +61,18 @@ class RecordedCluster implements MeshReadinessClusterSource {
   ) {}
 
   async readSnapshot() {
-    const read: Read = { cluster: this.name, replica: this.replica, start: Date.now() };
+    const read: Read = {
+      cluster: this.name,
+      replica: this.replica,
+      start: Date.now(),
+    };
     this.reads.push(read);
     await (this.gate.open ?? new Promise(r => setTimeout(r, 100)));
     read.end = Date.now();
-    return { source: 'live' as const, objects: [{ kind: 'Namespace', metadata: { name: `ns-${this.name}` } }] };
+    return {
+      source: 'live' as const,
+      objects: [{ kind: 'Namespace', metadata: { name: `ns-${this.name}` } }],
+    };
   }
 }
 
@@ -58,7 +83,10 @@ const noMetrics = {
   createUpDownCounter: () => ({ add() {} }),
   createObservableCounter: () => ({ addCallback() {}, removeCallback() {} }),
   createObservableGauge: () => ({ addCallback() {}, removeCallback() {} }),
-  createObservableUpDownCounter: () => ({ addCallback() {}, removeCallback() {} }),
+  createObservableUpDownCounter: () => ({
+    addCallback() {},
+    removeCallback() {},
+  }),
 } as any;
 
 interface Replica {
@@ -76,7 +104,14 @@ interface Replica {
   stop: () => Promise<void>;
 }
 
-async function replicasOn(knex: any, names: string[], clusters: string[], concurrency: number, reads: Read[], periodS = PERIOD_S) {
+async function replicasOn(
+  knex: any,
+  names: string[],
+  clusters: string[],
+  concurrency: number,
+  reads: Read[],
+  periodS = PERIOD_S,
+) {
   const replicas: Replica[] = [];
   for (const name of names) {
     const scheduler = DefaultSchedulerService.create({
@@ -102,13 +137,35 @@ async function replicasOn(knex: any, names: string[], clusters: string[], concur
       triggerTask: (id: string) => scheduler.triggerTask(id),
     });
     const hold: Replica['hold'] = {};
-    const heldGate = { get open() { return hold.open; } };
-    const held = Array.from({ length: concurrency }, (_, i) => new RecordedCluster(`held-${i}`, name, [], heldGate));
+    const heldGate = {
+      get open() {
+        return hold.open;
+      },
+    };
+    const held = Array.from(
+      { length: concurrency },
+      (_, i) => new RecordedCluster(`held-${i}`, name, [], heldGate),
+    );
     const slow: Replica['slow'] = {};
-    const slowGate = { get open() { return slow.open; } };
-    const sources = [...clusters.map(c => new RecordedCluster(c, name, reads, slowGate)), ...held];
-    const store = await ReadinessStore.create(mockServices.database({ knex, migrations: { skip: false } }));
-    const scanner = new Scanner({ sources, store, logger: mockServices.logger.mock(), clusterTimeoutMs: 120_000, concurrency });
+    const slowGate = {
+      get open() {
+        return slow.open;
+      },
+    };
+    const sources = [
+      ...clusters.map(c => new RecordedCluster(c, name, reads, slowGate)),
+      ...held,
+    ];
+    const store = await ReadinessStore.create(
+      mockServices.database({ knex, migrations: { skip: false } }),
+    );
+    const scanner = new Scanner({
+      sources,
+      store,
+      logger: mockServices.logger.mock(),
+      clusterTimeoutMs: 120_000,
+      concurrency,
+    });
     const tasks = new ClusterTasks({
       scheduler: counting,
       scanner,
@@ -116,7 +173,16 @@ async function replicasOn(knex: any, names: string[], clusters: string[], concur
       schedule: { frequency: { seconds: periodS }, timeout: { seconds: 120 } },
       logger: mockServices.logger.mock(),
     });
-    replicas.push({ name, scanner, tasks, claims, hold, slow, held: held.map(h => h.name), stop: () => tasks.sync([]) });
+    replicas.push({
+      name,
+      scanner,
+      tasks,
+      claims,
+      hold,
+      slow,
+      held: held.map(h => h.name),
+      stop: () => tasks.sync([]),
+    });
   }
   return replicas;
 }
@@ -164,35 +230,59 @@ describe(`replicas sharing the reading on Backstage's scheduler (${databaseId})`
   it.each([
     ['both replicas about half', ['a', 'b']],
     ['a third replica takes its share', ['a', 'b', 'c']],
-  ])('reads every cluster once per period, one replica at a time, and %s', async (_, names) => {
-    const knex = await databases.init(databaseId);
-    const reads: Read[] = [];
-    const clusters = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
-    replicas = await replicasOn(knex, names, clusters, 2, reads);
-    const startedAt = Date.now();
-    await syncAll(replicas, clusters);
-    const done = () => reads.filter(r => r.end !== undefined);
-    await eventually(() => clusters.every(c => done().filter(r => r.cluster === c).length >= 3));
-    const watched = done();
-    const periods = (Date.now() - startedAt) / (PERIOD_S * 1000);
-    for (const cluster of clusters) {
-      const ofCluster = watched.filter(r => r.cluster === cluster).sort((x, y) => x.start - y.start);
-      // Once per period: no more reads than periods begun.
-      expect({ cluster, atMostOncePerPeriod: ofCluster.length <= Math.ceil(periods) }).toEqual({ cluster, atMostOncePerPeriod: true });
-      for (let i = 1; i < ofCluster.length; i++) {
+  ])(
+    'reads every cluster once per period, one replica at a time, and %s',
+    async (_, names) => {
+      const knex = await databases.init(databaseId);
+      const reads: Read[] = [];
+      const clusters = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+      replicas = await replicasOn(knex, names, clusters, 2, reads);
+      const startedAt = Date.now();
+      await syncAll(replicas, clusters);
+      const done = () => reads.filter(r => r.end !== undefined);
+      await eventually(() =>
+        clusters.every(c => done().filter(r => r.cluster === c).length >= 3),
+      );
+      const watched = done();
+      const periods = (Date.now() - startedAt) / (PERIOD_S * 1000);
+      for (const cluster of clusters) {
+        const ofCluster = watched
+          .filter(r => r.cluster === cluster)
+          .sort((x, y) => x.start - y.start);
+        // Once per period: no more reads than periods begun.
         expect({
           cluster,
-          afterThePreviousEnded: ofCluster[i].start >= ofCluster[i - 1].end!,
-          // The scheduler counts a period from when the task was due; the claim comes within a look (5 s) of that.
-          notTwiceInAPeriod: ofCluster[i].start - ofCluster[i - 1].start > (PERIOD_S * 1000) / 2,
-        }).toEqual({ cluster, afterThePreviousEnded: true, notTwiceInAPeriod: true });
+          atMostOncePerPeriod: ofCluster.length <= Math.ceil(periods),
+        }).toEqual({ cluster, atMostOncePerPeriod: true });
+        for (let i = 1; i < ofCluster.length; i++) {
+          expect({
+            cluster,
+            afterThePreviousEnded: ofCluster[i].start >= ofCluster[i - 1].end!,
+            // The scheduler counts a period from when the task was due; the claim comes within a look (5 s) of that.
+            notTwiceInAPeriod:
+              ofCluster[i].start - ofCluster[i - 1].start >
+              (PERIOD_S * 1000) / 2,
+          }).toEqual({
+            cluster,
+            afterThePreviousEnded: true,
+            notTwiceInAPeriod: true,
+          });
+        }
       }
-    }
-    const shares = Object.fromEntries(names.map(name => [name, watched.filter(r => r.replica === name).length]));
-    // An even share is 1/n of the reads; each replica has at least 1/(2n - 1): a third of them with two, a fifth with three.
-    const evenEnough = Math.min(...Object.values(shares)) * (2 * names.length - 1) >= watched.length;
-    expect({ shares, evenEnough }).toEqual({ shares, evenEnough: true });
-  }, 90_000);
+      const shares = Object.fromEntries(
+        names.map(name => [
+          name,
+          watched.filter(r => r.replica === name).length,
+        ]),
+      );
+      // An even share is 1/n of the reads; each replica has at least 1/(2n - 1): a third of them with two, a fifth with three.
+      const evenEnough =
+        Math.min(...Object.values(shares)) * (2 * names.length - 1) >=
+        watched.length;
+      expect({ shares, evenEnough }).toEqual({ shares, evenEnough: true });
+    },
+    90_000,
+  );
 
   it('hands a cluster that finds no free slot to the replica that has one', async () => {
     const knex = await databases.init(databaseId);
@@ -223,12 +313,25 @@ describe(`replicas sharing the reading on Backstage's scheduler (${databaseId})`
     });
     // Replica a alone: it reads two (held), and the four others come back to it full: they wait.
     await a.tasks.sync(clusters);
-    const readBy = (replica: string) => reads.filter(r => r.replica === replica).map(r => r.cluster);
-    await eventually(() => readBy('a').length === 2 && clusters.filter(c => !readBy('a').includes(c)).every(c => (a.claims.get(c) ?? 0) >= 2));
+    const readBy = (replica: string) =>
+      reads.filter(r => r.replica === replica).map(r => r.cluster);
+    await eventually(
+      () =>
+        readBy('a').length === 2 &&
+        clusters
+          .filter(c => !readBy('a').includes(c))
+          .every(c => (a.claims.get(c) ?? 0) >= 2),
+    );
     const waiting = clusters.filter(c => !readBy('a').includes(c));
     // Replica b starts: it never claimed those four, yet its free slots pull them, two at a time.
     await b.tasks.sync(clusters);
-    await eventually(() => waiting.every(c => reads.some(r => r.cluster === c && r.replica === 'b' && r.end !== undefined)));
+    await eventually(() =>
+      waiting.every(c =>
+        reads.some(
+          r => r.cluster === c && r.replica === 'b' && r.end !== undefined,
+        ),
+      ),
+    );
     expect(readBy('b').sort()).toEqual(waiting);
     expect(readBy('a')).toHaveLength(2);
     a.slow.open = undefined;
@@ -243,22 +346,36 @@ describe(`replicas sharing the reading on Backstage's scheduler (${databaseId})`
     replicas = await replicasOn(knex, ['a', 'b'], clusters, 3, reads, 60);
     const [a, b] = replicas;
     const releases = [fillSlots(a), fillSlots(b)];
-    await eventually(() => a.scanner.freeSlots === 0 && b.scanner.freeSlots === 0);
+    await eventually(
+      () => a.scanner.freeSlots === 0 && b.scanner.freeSlots === 0,
+    );
     await syncAll(replicas, clusters);
-    const claimsOf = (c: string) => (a.claims.get(c) ?? 0) + (b.claims.get(c) ?? 0);
+    const claimsOf = (c: string) =>
+      (a.claims.get(c) ?? 0) + (b.claims.get(c) ?? 0);
     // Every cluster has been to both replicas...
-    await eventually(() => clusters.every(c => (a.claims.get(c) ?? 0) > 0 && (b.claims.get(c) ?? 0) > 0));
+    await eventually(() =>
+      clusters.every(
+        c => (a.claims.get(c) ?? 0) > 0 && (b.claims.get(c) ?? 0) > 0,
+      ),
+    );
     // ...and four looks later (20 s), none has been claimed more than once by the first plus once by the second, then back.
     const until = Date.now() + 20_000;
     await eventually(() => Date.now() > until);
-    const claimed = (c: string) => `${c}: a ${a.claims.get(c) ?? 0}, b ${b.claims.get(c) ?? 0}`;
+    const claimed = (c: string) =>
+      `${c}: a ${a.claims.get(c) ?? 0}, b ${b.claims.get(c) ?? 0}`;
     expect(clusters.filter(c => claimsOf(c) > 3).map(claimed)).toEqual([]);
     expect(reads).toEqual([]);
     // A frees its slots: its slots pull the waiting clusters, three at a time, until all are read.
     await releases[0]();
-    await eventually(() => clusters.every(c => reads.some(r => r.cluster === c && r.end !== undefined)));
+    await eventually(() =>
+      clusters.every(c =>
+        reads.some(r => r.cluster === c && r.end !== undefined),
+      ),
+    );
     expect(new Set(reads.map(r => r.replica))).toEqual(new Set(['a']));
-    expect(clusters.map(c => reads.filter(r => r.cluster === c).length)).toEqual(clusters.map(() => 1));
+    expect(
+      clusters.map(c => reads.filter(r => r.cluster === c).length),
+    ).toEqual(clusters.map(() => 1));
     await releases[1]();
   }, 90_000);
 });

@@ -23,7 +23,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CronTime } from 'cron';
-import { LoggerService, SchedulerService, SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { RUNNER, Scanner } from './Scanner';
 import { ClaimDecision, ReadSharing } from './ReadSharing';
@@ -37,7 +41,8 @@ const HANDED_ON_BECAUSE = {
 } as const;
 
 /** The scheduler task that reads one cluster. */
-export const clusterTaskId = (cluster: string) => `mesh-readiness-scan:${cluster}`;
+export const clusterTaskId = (cluster: string) =>
+  `mesh-readiness-scan:${cluster}`;
 
 /** How often Backstage's scheduler looks for due tasks (its work check frequency), or the period when shorter. */
 const SCHEDULER_LOOKS_MS = 5_000;
@@ -45,7 +50,14 @@ const SCHEDULER_LOOKS_MS = 5_000;
 const HAND_ON_RETRIES_MS = [25, 50, 100, 200, 400, 800];
 
 /** The store's waiting list, shared by the replicas. */
-export type WaitingList = Pick<ReadinessStore, 'markWaiting' | 'waitingClusters' | 'waitingCluster' | 'pullWaiting' | 'clearWaiting'>;
+export type WaitingList = Pick<
+  ReadinessStore,
+  | 'markWaiting'
+  | 'waitingClusters'
+  | 'waitingCluster'
+  | 'pullWaiting'
+  | 'clearWaiting'
+>;
 
 export interface ClusterTasksOptions {
   scheduler: SchedulerService;
@@ -82,8 +94,13 @@ export class ClusterTasks {
     this.logger = options.logger;
     this.periodMs = periodOf(options.schedule);
     this.pollMs = Math.min(SCHEDULER_LOOKS_MS, this.periodMs);
-    this.sharing = new ReadSharing({ periodMs: this.periodMs, pollMs: this.pollMs });
-    this.pullsFrom = Date.now() + (options.schedule.initialDelay ? toMs(options.schedule.initialDelay) : 0);
+    this.sharing = new ReadSharing({
+      periodMs: this.periodMs,
+      pollMs: this.pollMs,
+    });
+    this.pullsFrom =
+      Date.now() +
+      (options.schedule.initialDelay ? toMs(options.schedule.initialDelay) : 0);
   }
 
   /** Clusters with a task on this replica. */
@@ -123,7 +140,9 @@ export class ClusterTasks {
 
   /** Stops the task of a cluster the clusters' lookup no longer lists. */
   private stopUnlisted(cluster: string) {
-    this.logger.info(`Mesh readiness: cluster ${cluster} is no longer listed: its scheduled reads stop`);
+    this.logger.info(
+      `Mesh readiness: cluster ${cluster} is no longer listed: its scheduled reads stop`,
+    );
     this.tasks.get(cluster)?.abort();
     this.tasks.delete(cluster);
     this.sharing.forget(cluster);
@@ -132,9 +151,12 @@ export class ClusterTasks {
   private async run(cluster: string, signal: AbortSignal) {
     // With a free slot, the read starts before anything is awaited, so that nothing takes the slot meanwhile.
     let decision = this.sharing.claim(cluster, this.scanner.freeSlots > 0);
-    if (decision.action !== 'read') decision = await this.consultWaitingList(cluster, decision);
+    if (decision.action !== 'read')
+      decision = await this.consultWaitingList(cluster, decision);
     if (decision.action === 'read') {
-      void this.waiting.clearWaiting([cluster]).catch(e => this.couldNot('take it off the waiting list', cluster, e));
+      void this.waiting
+        .clearWaiting([cluster])
+        .catch(e => this.couldNot('take it off the waiting list', cluster, e));
       const outcome = await this.scanner.readScheduled(cluster, signal);
       if (outcome === 'gone') {
         this.stopUnlisted(cluster);
@@ -142,14 +164,24 @@ export class ClusterTasks {
       }
       if (outcome === 'read') this.sharing.read(cluster);
       // The slot went to a user's scan in between: as if none was free.
-      else decision = await this.consultWaitingList(cluster, this.sharing.claim(cluster, false));
+      else
+        decision = await this.consultWaitingList(
+          cluster,
+          this.sharing.claim(cluster, false),
+        );
     }
     if (decision.action === 'hand-on') {
-      this.logger.debug(`Mesh readiness: cluster ${cluster} handed on to the next replica: ${HANDED_ON_BECAUSE[decision.because]}`);
+      this.logger.debug(
+        `Mesh readiness: cluster ${cluster} handed on to the next replica: ${
+          HANDED_ON_BECAUSE[decision.because]
+        }`,
+      );
       // After this function returns the scheduler releases the claim; the trigger follows it.
       setImmediate(() => void this.trigger(cluster, HAND_ON_RETRIES_MS));
     } else if (decision.action === 'wait') {
-      this.logger.debug(`Mesh readiness: every replica cluster ${cluster} reached is full; it waits for a free slot on any replica`);
+      this.logger.debug(
+        `Mesh readiness: every replica cluster ${cluster} reached is full; it waits for a free slot on any replica`,
+      );
     }
   }
 
@@ -159,13 +191,22 @@ export class ClusterTasks {
    * turn it is); one another replica pulled is handed on, for that
    * replica to claim; one that waits goes on the list, for any replica.
    */
-  private async consultWaitingList(cluster: string, decision: ClaimDecision): Promise<ClaimDecision> {
+  private async consultWaitingList(
+    cluster: string,
+    decision: ClaimDecision,
+  ): Promise<ClaimDecision> {
     try {
       const now = Date.now();
-      const pulledBy = this.pulledBy(await this.waiting.waitingCluster(cluster), now);
-      if (pulledBy === this.replica && this.scanner.freeSlots > 0) return { action: 'read' };
-      if (pulledBy && pulledBy !== this.replica) return { action: 'hand-on', because: 'pulled' };
-      if (decision.action === 'wait') await this.waiting.markWaiting(cluster, new Date(now));
+      const pulledBy = this.pulledBy(
+        await this.waiting.waitingCluster(cluster),
+        now,
+      );
+      if (pulledBy === this.replica && this.scanner.freeSlots > 0)
+        return { action: 'read' };
+      if (pulledBy && pulledBy !== this.replica)
+        return { action: 'hand-on', because: 'pulled' };
+      if (decision.action === 'wait')
+        await this.waiting.markWaiting(cluster, new Date(now));
     } catch (e) {
       this.couldNot('read the waiting list for', cluster, e);
     }
@@ -178,12 +219,21 @@ export class ClusterTasks {
   }
 
   /** The replica whose pull still holds a waiting cluster, if any. */
-  private pulledBy(entry: WaitingCluster | undefined, now: number): string | undefined {
-    return entry?.pulledBy && entry.pulledAt! > now - this.pullHoldMs ? entry.pulledBy : undefined;
+  private pulledBy(
+    entry: WaitingCluster | undefined,
+    now: number,
+  ): string | undefined {
+    return entry?.pulledBy && entry.pulledAt! > now - this.pullHoldMs
+      ? entry.pulledBy
+      : undefined;
   }
 
   private couldNot(what: string, cluster: string, e: unknown) {
-    this.logger.debug(`Mesh readiness: could not ${what} cluster ${cluster}: ${(e as Error)?.message ?? e}`);
+    this.logger.debug(
+      `Mesh readiness: could not ${what} cluster ${cluster}: ${
+        (e as Error)?.message ?? e
+      }`,
+    );
   }
 
   /**
@@ -195,7 +245,10 @@ export class ClusterTasks {
     if (this.pullTimer || this.tasks.size === 0) return;
     const at = this.sharing.beforeNextLook();
     // Before this replica's first claim its looks are not known: once a look from now.
-    const delay = Math.max(at > Date.now() ? at - Date.now() : this.pollMs, this.pullsFrom - Date.now());
+    const delay = Math.max(
+      at > Date.now() ? at - Date.now() : this.pollMs,
+      this.pullsFrom - Date.now(),
+    );
     this.pullTimer = setTimeout(() => {
       this.pullTimer = undefined;
       void this.pull().finally(() => this.schedulePull());
@@ -209,7 +262,9 @@ export class ClusterTasks {
     try {
       const waiting = await this.pullable();
       if (waiting.length === 0) return;
-      const attempted = await this.scanner.attemptedAt(waiting.map(w => w.cluster));
+      const attempted = await this.scanner.attemptedAt(
+        waiting.map(w => w.cluster),
+      );
       for (const { cluster, since, listed } of waiting) {
         if (free === 0) break;
         if (this.sharing.readThisRound(since, attempted.get(cluster))) {
@@ -220,17 +275,28 @@ export class ClusterTasks {
         // Marked as this replica's pull first: of two replicas pulling at once, one makes it due.
         const now = Date.now();
         if (!listed) await this.waiting.markWaiting(cluster, new Date(since));
-        const mine = await this.waiting.pullWaiting(cluster, this.replica, new Date(now), new Date(now - this.pullHoldMs));
+        const mine = await this.waiting.pullWaiting(
+          cluster,
+          this.replica,
+          new Date(now),
+          new Date(now - this.pullHoldMs),
+        );
         if (mine && (await this.trigger(cluster, []))) {
           free--;
-          this.logger.debug(`Mesh readiness: a free read slot pulls cluster ${cluster}`);
+          this.logger.debug(
+            `Mesh readiness: a free read slot pulls cluster ${cluster}`,
+          );
         } else {
           // Pulled by another replica, or held by one: it is being read, or handed on.
           this.sharing.drop(cluster);
         }
       }
     } catch (e) {
-      this.logger.debug(`Mesh readiness: could not pull waiting clusters: ${(e as Error)?.message ?? e}`);
+      this.logger.debug(
+        `Mesh readiness: could not pull waiting clusters: ${
+          (e as Error)?.message ?? e
+        }`,
+      );
     }
   }
 
@@ -241,9 +307,13 @@ export class ClusterTasks {
    * task here, and not pulled just now by another replica. Entries waiting
    * a whole period are dropped: the cluster is due again anyway.
    */
-  private async pullable(): Promise<Array<{ cluster: string; since: number; listed: boolean }>> {
+  private async pullable(): Promise<
+    Array<{ cluster: string; since: number; listed: boolean }>
+  > {
     const now = Date.now();
-    const since = new Map(this.sharing.waiting(now).map(w => [w.cluster, w.since]));
+    const since = new Map(
+      this.sharing.waiting(now).map(w => [w.cluster, w.since]),
+    );
     const listed = new Set<string>();
     const stale: string[] = [];
     for (const entry of await this.waiting.waitingClusters()) {
@@ -258,25 +328,42 @@ export class ClusterTasks {
         continue;
       }
       if (entry.since > now - this.pollMs / 2) continue;
-      since.set(entry.cluster, Math.min(entry.since, since.get(entry.cluster) ?? Infinity));
+      since.set(
+        entry.cluster,
+        Math.min(entry.since, since.get(entry.cluster) ?? Infinity),
+      );
     }
     await this.waiting.clearWaiting(stale);
     return [...since]
       .filter(([cluster]) => this.tasks.has(cluster))
-      .map(([cluster, at]) => ({ cluster, since: at, listed: listed.has(cluster) }))
+      .map(([cluster, at]) => ({
+        cluster,
+        since: at,
+        listed: listed.has(cluster),
+      }))
       .sort((a, b) => a.since - b.since);
   }
 
   /** Makes the cluster's task due now; true when it was. Conflicts (a claim still held) are tried again after each of `retriesMs`. */
-  private async trigger(cluster: string, retriesMs: number[]): Promise<boolean> {
+  private async trigger(
+    cluster: string,
+    retriesMs: number[],
+  ): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       if (!this.tasks.has(cluster)) return false;
       try {
         await this.scheduler.triggerTask(clusterTaskId(cluster));
         return true;
       } catch (e) {
-        if ((e as Error)?.name !== 'ConflictError' || attempt >= retriesMs.length) {
-          this.logger.debug(`Mesh readiness: could not make cluster ${cluster} due: ${(e as Error)?.message ?? e}`);
+        if (
+          (e as Error)?.name !== 'ConflictError' ||
+          attempt >= retriesMs.length
+        ) {
+          this.logger.debug(
+            `Mesh readiness: could not make cluster ${cluster} due: ${
+              (e as Error)?.message ?? e
+            }`,
+          );
           return false;
         }
         await new Promise(r => setTimeout(r, retriesMs[attempt]).unref());
@@ -298,5 +385,7 @@ function periodOf(schedule: SchedulerServiceTaskScheduleDefinition): number {
 
 /** A schedule's duration (a Luxon Duration or a HumanDuration) in ms. */
 function toMs(d: { toMillis(): number } | HumanDuration): number {
-  return 'toMillis' in d && typeof d.toMillis === 'function' ? d.toMillis() : durationToMilliseconds(d as HumanDuration);
+  return 'toMillis' in d && typeof d.toMillis === 'function'
+    ? d.toMillis()
+    : durationToMilliseconds(d as HumanDuration);
 }

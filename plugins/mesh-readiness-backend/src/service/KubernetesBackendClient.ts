@@ -7,13 +7,18 @@
  * strategy for that cluster gives (permission `kubernetes.proxy`, audited
  * there). Nothing about a cluster's URL, CA or token passes through here.
  */
-import { AuthService, BackstageCredentials, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 
 /** The header naming the cluster, as the Kubernetes plugin's proxy reads it. */
 export const HEADER_KUBERNETES_CLUSTER = 'Backstage-Kubernetes-Cluster';
 /** The prefix of the headers carrying a user's own cluster credentials (`...-google`, `...-oidc-okta`, `...-aks`). */
-export const HEADER_KUBERNETES_AUTH_PREFIX = 'backstage-kubernetes-authorization';
+export const HEADER_KUBERNETES_AUTH_PREFIX =
+  'backstage-kubernetes-authorization';
 
 /** One entry of `GET /api/kubernetes/clusters`. */
 export interface KubernetesClusterInfo {
@@ -35,10 +40,15 @@ export interface KubernetesCaller {
 }
 
 /** Picks the user's cluster credential headers out of an incoming request's headers. */
-export function clusterAuthHeadersOf(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function clusterAuthHeadersOf(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase().startsWith(HEADER_KUBERNETES_AUTH_PREFIX) && typeof value === 'string') {
+    if (
+      name.toLowerCase().startsWith(HEADER_KUBERNETES_AUTH_PREFIX) &&
+      typeof value === 'string'
+    ) {
       picked[name.toLowerCase()] = value;
     }
   }
@@ -61,8 +71,12 @@ export class KubernetesBackendClient {
 
   /** A fresh token for the Kubernetes backend, as the plugin or on behalf of the caller. */
   private async token(caller?: KubernetesCaller): Promise<string> {
-    const onBehalfOf = caller?.credentials ?? (await this.auth.getOwnServiceCredentials());
-    const { token } = await this.auth.getPluginRequestToken({ onBehalfOf, targetPluginId: 'kubernetes' });
+    const onBehalfOf =
+      caller?.credentials ?? (await this.auth.getOwnServiceCredentials());
+    const { token } = await this.auth.getPluginRequestToken({
+      onBehalfOf,
+      targetPluginId: 'kubernetes',
+    });
     return token;
   }
 
@@ -87,7 +101,12 @@ export class KubernetesBackendClient {
   async request(
     cluster: string,
     path: string,
-    options: { method?: string; body?: unknown; signal?: AbortSignal; caller?: KubernetesCaller } = {},
+    options: {
+      method?: string;
+      body?: unknown;
+      signal?: AbortSignal;
+      caller?: KubernetesCaller;
+    } = {},
   ): Promise<Response> {
     const base = await this.discovery.getBaseUrl('kubernetes');
     const send = async () =>
@@ -98,9 +117,12 @@ export class KubernetesBackendClient {
           authorization: `Bearer ${await this.token(options.caller)}`,
           [HEADER_KUBERNETES_CLUSTER]: cluster,
           accept: 'application/json',
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.body !== undefined
+            ? { 'content-type': 'application/json' }
+            : {}),
         },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body:
+          options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: options.signal,
       });
     const first = await send();

@@ -74,7 +74,9 @@ function nodeFieldsOf(node: KubeObject): KubeObject {
   return {
     kind: 'Node',
     metadata: { name: node.metadata?.name },
-    status: { nodeInfo: { kubeletVersion: node.status?.nodeInfo?.kubeletVersion } },
+    status: {
+      nodeInfo: { kubeletVersion: node.status?.nodeInfo?.kubeletVersion },
+    },
   };
 }
 
@@ -260,7 +262,11 @@ export class KubernetesClusterSource implements MeshReadinessClusterSource {
         );
         if (!response.ok) {
           const body = await bodyOf(response, `listing ${kind}`);
-          if (response.status === 410 && token && restarts < MAX_LIST_RESTARTS) {
+          if (
+            response.status === 410 &&
+            token &&
+            restarts < MAX_LIST_RESTARTS
+          ) {
             // The list is older than etcd's compaction window: its pages no longer fit together.
             expired = true;
             break;

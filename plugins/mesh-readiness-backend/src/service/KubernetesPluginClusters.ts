@@ -7,7 +7,10 @@
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfiguredCluster } from '../config';
-import { KubernetesBackendClient, KubernetesClusterInfo } from './KubernetesBackendClient';
+import {
+  KubernetesBackendClient,
+  KubernetesClusterInfo,
+} from './KubernetesBackendClient';
 import { KubernetesClusterSource } from './KubernetesClusterSource';
 
 /** Locators whose clusters config names. */
@@ -30,8 +33,13 @@ export class KubernetesPluginClusters {
   constructor(options: KubernetesPluginClustersOptions) {
     this.client = options.client;
     this.logger = options.logger;
-    const others = [...new Set(options.locatorTypes.filter(t => !NAMED_IN_CONFIG.has(t)))];
-    this.otherLocator = others.length > 0 ? others.join(' or ') : 'a cluster supplier of the Kubernetes plugin';
+    const others = [
+      ...new Set(options.locatorTypes.filter(t => !NAMED_IN_CONFIG.has(t))),
+    ];
+    this.otherLocator =
+      others.length > 0
+        ? others.join(' or ')
+        : 'a cluster supplier of the Kubernetes plugin';
     this.configuredSources = options.configured.map(
       c => new KubernetesClusterSource({ ...c, client: this.client }),
     );

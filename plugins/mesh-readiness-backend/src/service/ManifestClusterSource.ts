@@ -38,7 +38,8 @@ async function listFiles(dir: string): Promise<string[]> {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await listFiles(full)));
-    else if (EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(full);
+    else if (EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
+      files.push(full);
   }
   return files;
 }
@@ -52,7 +53,10 @@ export class ManifestClusterSource implements MeshReadinessClusterSource {
   constructor(
     readonly name: string,
     private readonly folder: string,
-    private readonly environment: { istioCni?: boolean; ambient?: boolean } = {},
+    private readonly environment: {
+      istioCni?: boolean;
+      ambient?: boolean;
+    } = {},
     /** A target profile file; by default the folder's own `.mesh-readiness.yaml`, when it has one. */
     private readonly targetFile?: string,
   ) {}
@@ -62,29 +66,48 @@ export class ManifestClusterSource implements MeshReadinessClusterSource {
     try {
       files = await listFiles(this.folder);
     } catch (e) {
-      throw new Error(`cannot read manifest folder ${this.folder}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      throw new Error(
+        `cannot read manifest folder ${this.folder}: ${
+          (e as NodeJS.ErrnoException).code ?? e
+        }`,
+      );
     }
     const objects: KubeObject[] = [];
     const problems: string[] = [];
     for (const file of files) {
-      const parsed = parseManifests(await fs.promises.readFile(file, 'utf8'), path.relative(this.folder, file));
+      const parsed = parseManifests(
+        await fs.promises.readFile(file, 'utf8'),
+        path.relative(this.folder, file),
+      );
       for (const o of parsed.objects) objects.push(o);
-      for (const e of parsed.errors) problems.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+      for (const e of parsed.errors)
+        problems.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
     }
-    const target = this.targetFile ?? path.join(this.folder, TARGET_PROFILE_FILE);
+    const target =
+      this.targetFile ?? path.join(this.folder, TARGET_PROFILE_FILE);
     let profile;
     try {
-      const parsed = parseTargetProfile(await fs.promises.readFile(target, 'utf8'), path.basename(target));
+      const parsed = parseTargetProfile(
+        await fs.promises.readFile(target, 'utf8'),
+        path.basename(target),
+      );
       profile = parsed.profile;
-      for (const e of parsed.errors) problems.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+      for (const e of parsed.errors)
+        problems.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
     } catch (e) {
       // No profile file in the folder is fine: its facts stay unknown. A configured one must exist.
       if (this.targetFile || (e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        problems.push(`cannot read target profile ${target}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+        problems.push(
+          `cannot read target profile ${target}: ${
+            (e as NodeJS.ErrnoException).code ?? e
+          }`,
+        );
       }
     }
     // The config's istioCni and ambient win over the file's, as flags win in the CLI.
-    const environment = Object.fromEntries(Object.entries(this.environment).filter(([, v]) => v !== undefined));
+    const environment = Object.fromEntries(
+      Object.entries(this.environment).filter(([, v]) => v !== undefined),
+    );
     return applyTargetProfile(
       {
         cluster: this.name,

@@ -15,22 +15,33 @@ describe('ReadSharing', () => {
 
   it('hands a cluster on at once when no slot is free, and lets it wait when it comes back in the same round', () => {
     const s = sharing();
-    expect(s.claim('prod', false, 0)).toEqual({ action: 'hand-on', because: 'busy' });
+    expect(s.claim('prod', false, 0)).toEqual({
+      action: 'hand-on',
+      because: 'busy',
+    });
     // Every other replica was full too: it came back one look later.
     expect(s.claim('prod', false, LOOK)).toEqual({ action: 'wait' });
     // Due again a period later: a new round, handed on again.
-    expect(s.claim('prod', false, PERIOD + LOOK)).toEqual({ action: 'hand-on', because: 'busy' });
+    expect(s.claim('prod', false, PERIOD + LOOK)).toEqual({
+      action: 'hand-on',
+      because: 'busy',
+    });
   });
 
   it('hands on once a cluster it read last time, and reads it when it comes back', () => {
     const s = sharing();
     s.claim('prod', true, 0);
     s.read('prod', 0);
-    expect(s.claim('prod', true, PERIOD)).toEqual({ action: 'hand-on', because: 'turn' });
+    expect(s.claim('prod', true, PERIOD)).toEqual({
+      action: 'hand-on',
+      because: 'turn',
+    });
     expect(s.claim('prod', true, PERIOD + LOOK)).toEqual({ action: 'read' });
     s.read('prod', PERIOD + LOOK);
     // Read by another replica the period after, it is this one's turn again.
-    expect(s.claim('prod', true, 3 * PERIOD + LOOK)).toEqual({ action: 'read' });
+    expect(s.claim('prod', true, 3 * PERIOD + LOOK)).toEqual({
+      action: 'read',
+    });
   });
 
   it('offers a free slot the clusters it handed on and that came back unread, longest waiting first, after a look', () => {

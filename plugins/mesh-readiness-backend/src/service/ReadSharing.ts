@@ -54,7 +54,11 @@ export class ReadSharing {
   claim(cluster: string, freeSlot: boolean, now = Date.now()): ClaimDecision {
     this.lastClaimAt = now;
     this.prune(now);
-    const handedOn = this.within(this.handedOnAt.get(cluster), this.roundMs, now);
+    const handedOn = this.within(
+      this.handedOnAt.get(cluster),
+      this.roundMs,
+      now,
+    );
     if (!freeSlot) {
       if (!this.waitingSince.has(cluster)) this.waitingSince.set(cluster, now);
       if (handedOn) return { action: 'wait' };
@@ -62,7 +66,11 @@ export class ReadSharing {
       return { action: 'hand-on', because: 'busy' };
     }
     // Read here last period: another replica's turn (once; back here, it is read).
-    const readLast = this.within(this.readHereAt.get(cluster), this.times.periodMs * 1.5, now);
+    const readLast = this.within(
+      this.readHereAt.get(cluster),
+      this.times.periodMs * 1.5,
+      now,
+    );
     if (readLast && !handedOn && !this.waitingSince.has(cluster)) {
       this.handedOnAt.set(cluster, now);
       // Should every other replica be full, this one pulls it back.
@@ -93,7 +101,10 @@ export class ReadSharing {
   /** Whether a read that started at `attemptedAt` was this round's read of a cluster waiting since `since`. */
   readThisRound(since: number, attemptedAt: number | undefined): boolean {
     // The round's read started after the previous one by most of a period: half a period allows for clocks apart.
-    return attemptedAt !== undefined && attemptedAt >= since - this.times.periodMs / 2;
+    return (
+      attemptedAt !== undefined &&
+      attemptedAt >= since - this.times.periodMs / 2
+    );
   }
 
   /** Read elsewhere, or taken by another replica: not to be pulled. */
@@ -116,7 +127,9 @@ export class ReadSharing {
    */
   beforeNextLook(now = Date.now(), leadMs = 300): number {
     if (this.lastClaimAt === undefined) return now;
-    const looks = Math.ceil((now + leadMs - this.lastClaimAt) / this.times.pollMs);
+    const looks = Math.ceil(
+      (now + leadMs - this.lastClaimAt) / this.times.pollMs,
+    );
     return this.lastClaimAt + Math.max(1, looks) * this.times.pollMs - leadMs;
   }
 

@@ -30,6 +30,9 @@ export class ReadSlots {
 
   /** Slots neither reading nor promised to a waiting read. */
   get free(): number {
-    return Math.max(0, this.size - this.limit.activeCount - this.limit.pendingCount);
+    return Math.max(
+      0,
+      this.size - this.limit.activeCount - this.limit.pendingCount,
+    );
   }
 }

@@ -4,7 +4,11 @@
  */
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { Entity, RELATION_OWNED_BY, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   applyWaivers,
   averageScore,
@@ -27,8 +31,17 @@ import {
   WorkloadReport,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { mappingOf, workloadMatches } from './entityMapping';
-import { clusterState, HistoryRow, ReadinessStore, StoredCluster } from './ReadinessStore';
-import { EntityReportCache, resultsKey, WorkloadLabelIndex } from './reportCache';
+import {
+  clusterState,
+  HistoryRow,
+  ReadinessStore,
+  StoredCluster,
+} from './ReadinessStore';
+import {
+  EntityReportCache,
+  resultsKey,
+  WorkloadLabelIndex,
+} from './reportCache';
 import { SerializedJson } from './serializedJson';
 
 const TREND_DAYS = 14;
@@ -36,38 +49,58 @@ const TREND_DAYS = 14;
 export const EXPIRING_WAIVER_DAYS = 14;
 
 function ownersOf(entity: Entity): string[] {
-  return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
+  return (entity.relations ?? [])
+    .filter(r => r.type === RELATION_OWNED_BY)
+    .map(r => r.targetRef);
 }
 
 /** Waivers in effect on the reports' workloads that run out within `days`, soonest first. */
-export function expiringWaiversOf(reports: EntityReadinessResponse[], now: Date, days: number): ExpiringWaiver[] {
+export function expiringWaiversOf(
+  reports: EntityReadinessResponse[],
+  now: Date,
+  days: number,
+): ExpiringWaiver[] {
   return reports
     .flatMap(report =>
       report.workloads.flatMap(w =>
-        waiversExpiringWithin(w, now, days).map(({ ruleId, reason, source, until }) => ({
-          entityRef: report.entityRef,
-          workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
-          ruleId,
-          reason,
-          source,
-          until,
-        })),
+        waiversExpiringWithin(w, now, days).map(
+          ({ ruleId, reason, source, until }) => ({
+            entityRef: report.entityRef,
+            workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
+            ruleId,
+            reason,
+            source,
+            until,
+          }),
+        ),
       ),
     )
-    .sort((a, b) => a.until.localeCompare(b.until) || a.entityRef.localeCompare(b.entityRef));
+    .sort(
+      (a, b) =>
+        a.until.localeCompare(b.until) ||
+        a.entityRef.localeCompare(b.entityRef),
+    );
 }
 
 /** Workloads per data-plane mode, for scorecards. */
 function modesOf(workloads: WorkloadReport[]) {
-  return { sidecar: summarizeMode(workloads, 'sidecar'), ambient: summarizeMode(workloads, 'ambient') };
+  return {
+    sidecar: summarizeMode(workloads, 'sidecar'),
+    ambient: summarizeMode(workloads, 'ambient'),
+  };
 }
 
 /** Why an entity pinned to a cluster no source reads shows nothing, and what it could name instead. */
-function unknownClusterMessage(cluster: string, clusters: StoredCluster[]): string {
+function unknownClusterMessage(
+  cluster: string,
+  clusters: StoredCluster[],
+): string {
   const known = clusters.map(c => c.cluster);
   return (
     `No cluster named "${cluster}" has been read: the ${KUBERNETES_CLUSTER_ANNOTATION} annotation must name a cluster ` +
-    `of the Kubernetes plugin's configuration or of the catalog (${known.length ? `read so far: ${known.join(', ')}` : 'none read yet'}).`
+    `of the Kubernetes plugin's configuration or of the catalog (${
+      known.length ? `read so far: ${known.join(', ')}` : 'none read yet'
+    }).`
   );
 }
 
@@ -109,7 +142,10 @@ export class ReadinessService {
   }
 
   /** The report of each entity over the stored results, reusing those already computed for them. */
-  private reportsFor(entities: Entity[], clusters: StoredCluster[]): EntityReadinessResponse[] {
+  private reportsFor(
+    entities: Entity[],
+    clusters: StoredCluster[],
+  ): EntityReadinessResponse[] {
     const { key, compute } = this.reportsOver(clusters);
     return this.reports.reportsFor(key, entities, compute);
   }
@@ -120,11 +156,18 @@ export class ReadinessService {
     this.labelIndex.keepOnly(clusters);
     // Waivers run out by the day: a new day computes every report afresh.
     const key = `${dayOf(now)} ${resultsKey(clusters)}`;
-    return { key, compute: (entity: Entity) => this.reportFor(entity, clusters, now) };
+    return {
+      key,
+      compute: (entity: Entity) => this.reportFor(entity, clusters, now),
+    };
   }
 
   /** The entity's report from stored cluster results. */
-  private reportFor(entity: Entity, clusters: StoredCluster[], now: Date): EntityReadinessResponse {
+  private reportFor(
+    entity: Entity,
+    clusters: StoredCluster[],
+    now: Date,
+  ): EntityReadinessResponse {
     const entityRef = stringifyEntityRef(entity);
     const mapping = mappingOf(entity);
     if (!mapping.mapped) {
@@ -139,7 +182,10 @@ export class ReadinessService {
         errors: [],
       };
     }
-    const entityWaivers = waiversFromAnnotations(entity.metadata.annotations ?? {}, `${entity.kind} ${entityRef}`);
+    const entityWaivers = waiversFromAnnotations(
+      entity.metadata.annotations ?? {},
+      `${entity.kind} ${entityRef}`,
+    );
     const results: ClusterResult[] = clusters
       .filter(c => !mapping.cluster || c.cluster === mapping.cluster)
       .map(c => ({
@@ -150,7 +196,10 @@ export class ReadinessService {
           .map(w => applyWaivers(w.report, entityWaivers.waivers, now)),
       }));
     const workloads = results.flatMap(r => r.workloads);
-    const scanned = results.map(r => r.scannedAt).filter((s): s is string => !!s).sort();
+    const scanned = results
+      .map(r => r.scannedAt)
+      .filter((s): s is string => !!s)
+      .sort();
     return {
       entityRef,
       mapped: true,
@@ -161,13 +210,31 @@ export class ReadinessService {
       errors: [
         ...clusters
           .filter(c => c.status === 'error')
-          .map(c => ({ cluster: c.cluster, message: c.error ?? 'scan failed' })),
-        ...clusters.flatMap(c => c.warnings.map(message => ({ cluster: c.cluster, message }))),
+          .map(c => ({
+            cluster: c.cluster,
+            message: c.error ?? 'scan failed',
+          })),
+        ...clusters.flatMap(c =>
+          c.warnings.map(message => ({ cluster: c.cluster, message })),
+        ),
         // Waivers refused for a date nobody can read: the findings they name still count.
         ...entityWaivers.errors.map(message => ({ message })),
-        ...results.flatMap(r => r.workloads.flatMap(w => (w.waiverErrors ?? []).map(message => ({ cluster: r.cluster, message })))),
-        ...(mapping.cluster && !clusters.some(c => c.cluster === mapping.cluster)
-          ? [{ cluster: mapping.cluster, message: unknownClusterMessage(mapping.cluster, clusters) }]
+        ...results.flatMap(r =>
+          r.workloads.flatMap(w =>
+            (w.waiverErrors ?? []).map(message => ({
+              cluster: r.cluster,
+              message,
+            })),
+          ),
+        ),
+        ...(mapping.cluster &&
+        !clusters.some(c => c.cluster === mapping.cluster)
+          ? [
+              {
+                cluster: mapping.cluster,
+                message: unknownClusterMessage(mapping.cluster, clusters),
+              },
+            ]
           : []),
       ],
     };
@@ -183,7 +250,10 @@ export class ReadinessService {
     return report;
   }
 
-  private static score(entity: Entity, report: EntityReadinessResponse): ComponentScore {
+  private static score(
+    entity: Entity,
+    report: EntityReadinessResponse,
+  ): ComponentScore {
     return {
       entityRef: report.entityRef,
       name: entity.metadata.name,
@@ -197,7 +267,10 @@ export class ReadinessService {
     };
   }
 
-  async componentsOwnedBy(groupRef: string, credentials: BackstageCredentials): Promise<Entity[]> {
+  async componentsOwnedBy(
+    groupRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity[]> {
     const { items } = await this.catalog.getEntities(
       { filter: { kind: 'Component', 'relations.ownedBy': groupRef } },
       { credentials },
@@ -205,11 +278,17 @@ export class ReadinessService {
     return items;
   }
 
-  async groupScorecard(group: Entity, credentials: BackstageCredentials): Promise<GroupScorecardResponse> {
+  async groupScorecard(
+    group: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<GroupScorecardResponse> {
     const groupRef = stringifyEntityRef(group);
     const components = await this.componentsOwnedBy(groupRef, credentials);
     const clusters = await this.store.clusters();
-    const reports = this.reportsFor(components, clusters).map((report, i) => ({ entity: components[i], report }));
+    const reports = this.reportsFor(components, clusters).map((report, i) => ({
+      entity: components[i],
+      report,
+    }));
     const scores = reports
       .map(({ entity, report }) => ReadinessService.score(entity, report))
       .sort((a, b) => a.score - b.score || (a.name < b.name ? -1 : 1));
@@ -227,25 +306,52 @@ export class ReadinessService {
       levelDistribution: distribution,
       averageScore: averageScore(mapped.map(c => c.score)),
       readyComponents: scores.filter(s => s.ready).length,
-      topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
+      topFailingRules: topFailingRules(
+        reports.flatMap(r => r.report.workloads),
+      ),
       modes: modesOf(reports.flatMap(r => r.report.workloads)),
-      trend: trendOf(await this.store.history(mapped.map(s => s.entityRef), since)),
-      expiringWaivers: expiringWaiversOf(reports.map(r => r.report), new Date(), EXPIRING_WAIVER_DAYS),
+      trend: trendOf(
+        await this.store.history(
+          mapped.map(s => s.entityRef),
+          since,
+        ),
+      ),
+      expiringWaivers: expiringWaiversOf(
+        reports.map(r => r.report),
+        new Date(),
+        EXPIRING_WAIVER_DAYS,
+      ),
     };
   }
 
-  async organizationScorecard(credentials: BackstageCredentials): Promise<OrganizationScorecardResponse> {
-    const [{ items: groups }, { items: components }, clusters] = await Promise.all([
-      this.catalog.getEntities({ filter: { kind: 'Group' } }, { credentials }),
-      this.catalog.getEntities({ filter: { kind: 'Component' } }, { credentials }),
-      this.store.clusters(),
-    ]);
-    const reports = this.reportsFor(components, clusters).map((report, i) => ({ entity: components[i], report }));
+  async organizationScorecard(
+    credentials: BackstageCredentials,
+  ): Promise<OrganizationScorecardResponse> {
+    const [{ items: groups }, { items: components }, clusters] =
+      await Promise.all([
+        this.catalog.getEntities(
+          { filter: { kind: 'Group' } },
+          { credentials },
+        ),
+        this.catalog.getEntities(
+          { filter: { kind: 'Component' } },
+          { credentials },
+        ),
+        this.store.clusters(),
+      ]);
+    const reports = this.reportsFor(components, clusters).map((report, i) => ({
+      entity: components[i],
+      report,
+    }));
     const teams: TeamSummary[] = groups
       .map(group => {
         const groupRef = stringifyEntityRef(group);
-        const owned = reports.filter(r => ownersOf(r.entity).includes(groupRef));
-        const scores = owned.map(r => ReadinessService.score(r.entity, r.report));
+        const owned = reports.filter(r =>
+          ownersOf(r.entity).includes(groupRef),
+        );
+        const scores = owned.map(r =>
+          ReadinessService.score(r.entity, r.report),
+        );
         const mapped = scores.filter(s => s.mapped);
         const ready = scores.filter(s => s.ready).length;
         const workloads = owned.flatMap(r => r.report.workloads);
@@ -258,15 +364,24 @@ export class ReadinessService {
           readyShare: scores.length ? ready / scores.length : 0,
           averageScore: averageScore(mapped.map(c => c.score)),
           workloads: workloads.length,
-          ambientReadyWorkloads: summarizeMode(workloads, 'ambient').readyWorkloads,
+          ambientReadyWorkloads: summarizeMode(workloads, 'ambient')
+            .readyWorkloads,
         };
       })
       .filter(t => t.components > 0)
-      .sort((a, b) => b.readyShare - a.readyShare || (a.groupRef < b.groupRef ? -1 : 1));
-    const scanned = clusters.map(c => c.scannedAt).filter((s): s is string => !!s).sort();
+      .sort(
+        (a, b) =>
+          b.readyShare - a.readyShare || (a.groupRef < b.groupRef ? -1 : 1),
+      );
+    const scanned = clusters
+      .map(c => c.scannedAt)
+      .filter((s): s is string => !!s)
+      .sort();
     return {
       teams,
-      topFailingRules: topFailingRules(reports.flatMap(r => r.report.workloads)),
+      topFailingRules: topFailingRules(
+        reports.flatMap(r => r.report.workloads),
+      ),
       modes: modesOf(reports.flatMap(r => r.report.workloads)),
       ...(scanned.length ? { scannedAt: scanned[scanned.length - 1] } : {}),
     };
@@ -275,7 +390,10 @@ export class ReadinessService {
   /** After a scan: one history row per mapped component, for trends. */
   async recordHistory(credentials: BackstageCredentials): Promise<number> {
     const [{ items: components }, clusters] = await Promise.all([
-      this.catalog.getEntities({ filter: { kind: 'Component' } }, { credentials }),
+      this.catalog.getEntities(
+        { filter: { kind: 'Component' } },
+        { credentials },
+      ),
       this.store.clusters(),
     ]);
     const scannedAt = new Date().toISOString();

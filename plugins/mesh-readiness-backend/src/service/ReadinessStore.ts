@@ -3,7 +3,10 @@
  * entity. SQLite by default, PostgreSQL in production.
  */
 import { randomUUID } from 'node:crypto';
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { WorkloadLabels } from './entityMapping';
@@ -70,11 +73,21 @@ export interface WaitingCluster {
   pulledAt?: number;
 }
 
-function waitingFromRow(row: { cluster: string; since: unknown; pulled_by: string | null; pulled_at: unknown }): WaitingCluster {
+function waitingFromRow(row: {
+  cluster: string;
+  since: unknown;
+  pulled_by: string | null;
+  pulled_at: unknown;
+}): WaitingCluster {
   return {
     cluster: row.cluster,
     since: new Date(row.since as string).getTime(),
-    ...(row.pulled_by ? { pulledBy: row.pulled_by, pulledAt: new Date(row.pulled_at as string).getTime() } : {}),
+    ...(row.pulled_by
+      ? {
+          pulledBy: row.pulled_by,
+          pulledAt: new Date(row.pulled_at as string).getTime(),
+        }
+      : {}),
   };
 }
 
@@ -105,7 +118,9 @@ export function clusterState(c: StoredCluster) {
 }
 
 const toIso = (value: unknown): string | undefined =>
-  value === null || value === undefined ? undefined : new Date(value as string).toISOString();
+  value === null || value === undefined
+    ? undefined
+    : new Date(value as string).toISOString();
 
 export class ReadinessStore {
   static async create(database: DatabaseService): Promise<ReadinessStore> {
@@ -119,7 +134,12 @@ export class ReadinessStore {
   constructor(private readonly db: Knex) {}
 
   /** A good scan replaces the cluster's result in one statement. */
-  async saveClusterResult(cluster: string, at: Date, workloads: StoredWorkload[], warnings: string[]) {
+  async saveClusterResult(
+    cluster: string,
+    at: Date,
+    workloads: StoredWorkload[],
+    warnings: string[],
+  ) {
     const resultId = randomUUID();
     await this.db('mesh_readiness_clusters')
       .insert({
@@ -135,13 +155,24 @@ export class ReadinessStore {
       .merge();
     // This replica has the result in hand: no need to read and parse it back.
     // Another replica parses it once, when it first sees the new result id.
-    this.parsed.set(cluster, { resultId, scannedAt: at.toISOString(), body: { workloads, warnings } });
+    this.parsed.set(cluster, {
+      resultId,
+      scannedAt: at.toISOString(),
+      body: { workloads, warnings },
+    });
   }
 
   /** A failed scan keeps the previous good workloads, which become stale. */
   async saveClusterFailure(cluster: string, at: Date, error: string) {
     await this.db('mesh_readiness_clusters')
-      .insert({ cluster, status: 'error', error, attempted_at: at, scanned_at: null, workloads: null })
+      .insert({
+        cluster,
+        status: 'error',
+        error,
+        attempted_at: at,
+        scanned_at: null,
+        workloads: null,
+      })
       .onConflict('cluster')
       .merge(['status', 'error', 'attempted_at']);
   }
@@ -150,20 +181,37 @@ export class ReadinessStore {
    * Parsed results by cluster, under their result id: a result is read and
    * parsed once, when this replica first sees its id.
    */
-  private readonly parsed = new Map<string, { resultId: string; scannedAt?: string; body: StoredBody }>();
+  private readonly parsed = new Map<
+    string,
+    { resultId: string; scannedAt?: string; body: StoredBody }
+  >();
 
   async clusters(): Promise<StoredCluster[]> {
     const rows = await this.db('mesh_readiness_clusters')
-      .select('cluster', 'status', 'error', 'attempted_at', 'scanned_at', 'result_id')
+      .select(
+        'cluster',
+        'status',
+        'error',
+        'attempted_at',
+        'scanned_at',
+        'result_id',
+      )
       .orderBy('cluster');
-    const unparsed = rows.filter(r => r.result_id && this.parsed.get(r.cluster)?.resultId !== r.result_id);
+    const unparsed = rows.filter(
+      r => r.result_id && this.parsed.get(r.cluster)?.resultId !== r.result_id,
+    );
     if (unparsed.length > 0) {
       const blobs = await this.db('mesh_readiness_clusters')
         .select('cluster', 'result_id', 'scanned_at', 'workloads')
-        .whereIn('cluster', unparsed.map(r => r.cluster));
+        .whereIn(
+          'cluster',
+          unparsed.map(r => r.cluster),
+        );
       for (const b of blobs) {
         if (!b.result_id) continue;
-        const body: Partial<StoredBody> = b.workloads ? JSON.parse(b.workloads) : NOTHING_STORED;
+        const body: Partial<StoredBody> = b.workloads
+          ? JSON.parse(b.workloads)
+          : NOTHING_STORED;
         this.parsed.set(b.cluster, {
           resultId: b.result_id,
           scannedAt: toIso(b.scanned_at),
@@ -194,8 +242,12 @@ export class ReadinessStore {
   /** When each cluster's latest read (good or failed) started, in ms; clusters never read are absent. */
   async attemptedAt(clusters: string[]): Promise<Map<string, number>> {
     if (clusters.length === 0) return new Map();
-    const rows = await this.db('mesh_readiness_clusters').select('cluster', 'attempted_at').whereIn('cluster', clusters);
-    return new Map(rows.map(r => [r.cluster, new Date(r.attempted_at).getTime()]));
+    const rows = await this.db('mesh_readiness_clusters')
+      .select('cluster', 'attempted_at')
+      .whereIn('cluster', clusters);
+    return new Map(
+      rows.map(r => [r.cluster, new Date(r.attempted_at).getTime()]),
+    );
   }
 
   /**
@@ -204,7 +256,10 @@ export class ReadinessStore {
    * already waiting keeps its place (the time it first waited).
    */
   async markWaiting(cluster: string, since: Date): Promise<void> {
-    await this.db('mesh_readiness_waiting').insert({ cluster, since, pulled_by: null, pulled_at: null }).onConflict('cluster').ignore();
+    await this.db('mesh_readiness_waiting')
+      .insert({ cluster, since, pulled_by: null, pulled_at: null })
+      .onConflict('cluster')
+      .ignore();
   }
 
   /** The shared waiting list, longest waiting first. */
@@ -223,7 +278,12 @@ export class ReadinessStore {
   }
 
   private waitingRows() {
-    return this.db('mesh_readiness_waiting').select('cluster', 'since', 'pulled_by', 'pulled_at');
+    return this.db('mesh_readiness_waiting').select(
+      'cluster',
+      'since',
+      'pulled_by',
+      'pulled_at',
+    );
   }
 
   /**
@@ -231,10 +291,20 @@ export class ReadinessStore {
    * replica pulled it after `takenAfter`: true when this replica may make
    * it due. One statement, so that of two replicas pulling at once one wins.
    */
-  async pullWaiting(cluster: string, replica: string, at: Date, takenAfter: Date): Promise<boolean> {
+  async pullWaiting(
+    cluster: string,
+    replica: string,
+    at: Date,
+    takenAfter: Date,
+  ): Promise<boolean> {
     const changed = await this.db('mesh_readiness_waiting')
       .where({ cluster })
-      .andWhere(q => q.whereNull('pulled_by').orWhere('pulled_by', replica).orWhere('pulled_at', '<=', takenAfter))
+      .andWhere(q =>
+        q
+          .whereNull('pulled_by')
+          .orWhere('pulled_by', replica)
+          .orWhere('pulled_at', '<=', takenAfter),
+      )
       .update({ pulled_by: replica, pulled_at: at });
     return changed > 0;
   }
@@ -242,7 +312,9 @@ export class ReadinessStore {
   /** Takes clusters off the waiting list: read, or due again anyway. */
   async clearWaiting(clusters: string[]): Promise<void> {
     if (clusters.length === 0) return;
-    await this.db('mesh_readiness_waiting').whereIn('cluster', clusters).delete();
+    await this.db('mesh_readiness_waiting')
+      .whereIn('cluster', clusters)
+      .delete();
   }
 
   /**
@@ -252,33 +324,60 @@ export class ReadinessStore {
    */
   async retireClustersExcept(current: string[]): Promise<string[]> {
     const gone: string[] = (
-      await this.db('mesh_readiness_clusters').select('cluster').whereNotIn('cluster', current)
+      await this.db('mesh_readiness_clusters')
+        .select('cluster')
+        .whereNotIn('cluster', current)
     ).map(r => r.cluster);
-    if (gone.length > 0) await this.db('mesh_readiness_clusters').whereIn('cluster', gone).delete();
+    if (gone.length > 0)
+      await this.db('mesh_readiness_clusters')
+        .whereIn('cluster', gone)
+        .delete();
     for (const cluster of gone) this.parsed.delete(cluster);
-    await this.db('mesh_readiness_waiting').whereNotIn('cluster', current).delete();
+    await this.db('mesh_readiness_waiting')
+      .whereNotIn('cluster', current)
+      .delete();
     return gone;
   }
 
   /** Records that a scan of these clusters started; returns its id. */
-  async startScan(trigger: ScanRecord['trigger'], runner: string, at: Date, planned: string[]): Promise<number> {
+  async startScan(
+    trigger: ScanRecord['trigger'],
+    runner: string,
+    at: Date,
+    planned: string[],
+  ): Promise<number> {
     const [row] = await this.db('mesh_readiness_scans')
-      .insert({ trigger, runner, started_at: at, finished_at: null, clusters: null, planned: JSON.stringify(planned) })
+      .insert({
+        trigger,
+        runner,
+        started_at: at,
+        finished_at: null,
+        clusters: null,
+        planned: JSON.stringify(planned),
+      })
       .returning('id');
     return Number(typeof row === 'object' ? row.id : row);
   }
 
   /** Records how a scan ended, and forgets the oldest scans beyond the kept number. */
-  async finishScan(id: number, at: Date, clusters: NonNullable<ScanRecord['clusters']>) {
+  async finishScan(
+    id: number,
+    at: Date,
+    clusters: NonNullable<ScanRecord['clusters']>,
+  ) {
     await this.db('mesh_readiness_scans')
       .where({ id })
       .update({ finished_at: at, clusters: JSON.stringify(clusters) });
-    await this.db('mesh_readiness_scans').where('id', '<=', id - SCANS_KEPT).delete();
+    await this.db('mesh_readiness_scans')
+      .where('id', '<=', id - SCANS_KEPT)
+      .delete();
   }
 
   /** The latest scans, newest first. */
   async scans(limit: number): Promise<ScanRecord[]> {
-    const rows = await this.db('mesh_readiness_scans').orderBy('id', 'desc').limit(limit);
+    const rows = await this.db('mesh_readiness_scans')
+      .orderBy('id', 'desc')
+      .limit(limit);
     return rows.map(r => ({
       id: Number(r.id),
       trigger: r.trigger,

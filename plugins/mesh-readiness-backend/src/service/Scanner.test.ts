@@ -4,7 +4,11 @@
  * may read any field), whole objects.
  */
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ClusterSnapshot, pass, Rule } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  ClusterSnapshot,
+  pass,
+  Rule,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { KeptFields, KubernetesClusterSource } from './KubernetesClusterSource';
 import { KubernetesBackendClient } from './KubernetesBackendClient';
 import { ReadinessStore } from './ReadinessStore';
@@ -14,9 +18,16 @@ import { Scanner } from './Scanner';
 class RecordingSource extends KubernetesClusterSource {
   readonly asked: Array<KeptFields | undefined> = [];
   constructor() {
-    super({ name: 'prod', locator: 'config', authProvider: 'serviceAccount', client: {} as KubernetesBackendClient });
+    super({
+      name: 'prod',
+      locator: 'config',
+      authProvider: 'serviceAccount',
+      client: {} as KubernetesBackendClient,
+    });
   }
-  async readSnapshot(options: { signal?: AbortSignal; fields?: KeptFields } = {}): Promise<ClusterSnapshot> {
+  async readSnapshot(
+    options: { signal?: AbortSignal; fields?: KeptFields } = {},
+  ): Promise<ClusterSnapshot> {
     this.asked.push(options.fields);
     return { cluster: 'prod', source: 'live', objects: [] };
   }
@@ -38,9 +49,17 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 async function scanWith(customRules: Rule[]) {
   const knex = await databases.init('SQLITE_3');
-  const store = await ReadinessStore.create(mockServices.database({ knex, migrations: { skip: false } }));
+  const store = await ReadinessStore.create(
+    mockServices.database({ knex, migrations: { skip: false } }),
+  );
   const source = new RecordingSource();
-  await new Scanner({ sources: [source], store, logger: mockServices.logger.mock(), clusterTimeoutMs: 10_000, customRules }).scan();
+  await new Scanner({
+    sources: [source],
+    store,
+    logger: mockServices.logger.mock(),
+    clusterTimeoutMs: 10_000,
+    customRules,
+  }).scan();
   return source.asked;
 }
 

@@ -8,10 +8,24 @@
 import os from 'node:os';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readiness-node';
-import { evaluateWorkloads, Rule, ScanSummary, ScansResponse } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { clusterState, ReadinessStore, ScanRecord, StoredWorkload } from './ReadinessStore';
+import {
+  evaluateWorkloads,
+  Rule,
+  ScanSummary,
+  ScansResponse,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  clusterState,
+  ReadinessStore,
+  ScanRecord,
+  StoredWorkload,
+} from './ReadinessStore';
 import { KubernetesCaller } from './KubernetesBackendClient';
-import { ClusterOrigin, KubernetesClusterSource, NeedsSignedInUserError } from './KubernetesClusterSource';
+import {
+  ClusterOrigin,
+  KubernetesClusterSource,
+  NeedsSignedInUserError,
+} from './KubernetesClusterSource';
 import { ReadSlots } from './ReadSlots';
 
 /** Names this backend process in the scans table: which replica ran a scan. */
@@ -71,7 +85,10 @@ export class Scanner {
   private foundAt = 0;
   private lookingUp?: Promise<LookedUp>;
   /** Where each Kubernetes cluster came from, as last seen by this replica: what `status` tells users. */
-  private readonly origins = new Map<string, ClusterOrigin & { needsSignedInUser?: boolean }>();
+  private readonly origins = new Map<
+    string,
+    ClusterOrigin & { needsSignedInUser?: boolean }
+  >();
 
   constructor(options: ScannerOptions) {
     this.sources = options.sources;
@@ -112,11 +129,22 @@ export class Scanner {
     caller?: KubernetesCaller,
   ): Promise<ScanOutcome[]> {
     // A refresh of clusters the fixed sources have needs no catalog lookup.
-    const fixedOnly = only?.every(name => this.sources.some(s => s.name === name));
-    const { sources: all, complete } = fixedOnly ? { sources: this.sources, complete: true } : await this.currentSources(0);
+    const fixedOnly = only?.every(name =>
+      this.sources.some(s => s.name === name),
+    );
+    const { sources: all, complete } = fixedOnly
+      ? { sources: this.sources, complete: true }
+      : await this.currentSources(0);
     const sources = only ? all.filter(s => only.includes(s.name)) : all;
-    const id = await this.store.startScan(trigger, RUNNER, new Date(), sources.map(s => s.name));
-    const outcomes = await Promise.all(sources.map(source => this.readOnce(source, signal, caller)));
+    const id = await this.store.startScan(
+      trigger,
+      RUNNER,
+      new Date(),
+      sources.map(s => s.name),
+    );
+    const outcomes = await Promise.all(
+      sources.map(source => this.readOnce(source, signal, caller)),
+    );
     await this.store.finishScan(id, new Date(), outcomes.map(recorded));
     // A scan of every current source: clusters no longer among them stop being served.
     if (!only && complete && !signal?.aborted) await this.retireAllBut(all);
@@ -130,7 +158,10 @@ export class Scanner {
    * when the cluster is no longer listed. A cluster a user's scan is
    * reading here is not read twice: this joins that read.
    */
-  async readScheduled(cluster: string, signal?: AbortSignal): Promise<ScheduledRead> {
+  async readScheduled(
+    cluster: string,
+    signal?: AbortSignal,
+  ): Promise<ScheduledRead> {
     const inFlight = this.reading.get(cluster);
     if (inFlight) {
       await inFlight;
@@ -138,7 +169,9 @@ export class Scanner {
     }
     const done = this.slots.tryRun(async (): Promise<ScheduledRead> => {
       const fixed = this.sources.find(s => s.name === cluster);
-      const { sources, complete } = fixed ? { sources: [fixed], complete: true } : await this.currentSources(LOOKUP_REUSE_MS);
+      const { sources, complete } = fixed
+        ? { sources: [fixed], complete: true }
+        : await this.currentSources(LOOKUP_REUSE_MS);
       const source = sources.find(s => s.name === cluster);
       if (!source) return complete ? 'gone' : 'read';
       // A user's scan may have started reading it meanwhile.
@@ -148,7 +181,9 @@ export class Scanner {
         return 'read';
       }
       const read = (async () => {
-        const id = await this.store.startScan('schedule', RUNNER, new Date(), [cluster]);
+        const id = await this.store.startScan('schedule', RUNNER, new Date(), [
+          cluster,
+        ]);
         const outcome = await this.scanOne(source, signal);
         await this.store.finishScan(id, new Date(), [recorded(outcome)]);
         return outcome;
@@ -186,10 +221,14 @@ export class Scanner {
   }
 
   private async retireAllBut(current: MeshReadinessClusterSource[]) {
-    const gone = await this.store.retireClustersExcept(current.map(s => s.name));
+    const gone = await this.store.retireClustersExcept(
+      current.map(s => s.name),
+    );
     if (gone.length > 0) {
       this.logger.info(
-        `Mesh readiness: ${gone.join(', ')} no longer configured or in the catalog: their results are no longer served (history is kept)`,
+        `Mesh readiness: ${gone.join(
+          ', ',
+        )} no longer configured or in the catalog: their results are no longer served (history is kept)`,
       );
     }
   }
@@ -220,7 +259,9 @@ export class Scanner {
       return { sources: [...this.sources, ...found], complete: true };
     } catch (e) {
       this.logger.warn(
-        `Mesh readiness: could not look up the Kubernetes plugin's clusters, reading the others and the ones it listed last: ${(e as Error)?.message ?? e}`,
+        `Mesh readiness: could not look up the Kubernetes plugin's clusters, reading the others and the ones it listed last: ${
+          (e as Error)?.message ?? e
+        }`,
       );
       return { sources: [...this.sources, ...this.found], complete: false };
     }
@@ -235,13 +276,23 @@ export class Scanner {
    * many people press at once costs the cluster one read. A read with a
    * user's own cluster credentials is that user's and is never shared.
    */
-  private readOnce(source: MeshReadinessClusterSource, signal?: AbortSignal, caller?: KubernetesCaller): Promise<ScanOutcome> {
-    if (caller?.clusterAuthHeaders && source instanceof KubernetesClusterSource && source.needsSignedInUser) {
+  private readOnce(
+    source: MeshReadinessClusterSource,
+    signal?: AbortSignal,
+    caller?: KubernetesCaller,
+  ): Promise<ScanOutcome> {
+    if (
+      caller?.clusterAuthHeaders &&
+      source instanceof KubernetesClusterSource &&
+      source.needsSignedInUser
+    ) {
       return this.slots.run(() => this.scanOne(source, signal, caller));
     }
     let outcome = this.reading.get(source.name);
     if (!outcome) {
-      outcome = this.slots.run(() => this.scanOne(source, signal, caller)).finally(() => this.reading.delete(source.name));
+      outcome = this.slots
+        .run(() => this.scanOne(source, signal, caller))
+        .finally(() => this.reading.delete(source.name));
       this.reading.set(source.name, outcome);
     }
     return outcome;
@@ -255,8 +306,14 @@ export class Scanner {
    * its backend stopping: it shows as interrupted.
    */
   async status(limit: number): Promise<ScansResponse> {
-    const [clusters, scans, waiting] = await Promise.all([this.store.clusters(), this.store.scans(limit), this.store.waitingClusters()]);
-    const longestRead = (s: ScanRecord) => Math.ceil((s.planned?.length ?? 1) / this.slots.size) * this.timeoutMs + 60_000;
+    const [clusters, scans, waiting] = await Promise.all([
+      this.store.clusters(),
+      this.store.scans(limit),
+      this.store.waitingClusters(),
+    ]);
+    const longestRead = (s: ScanRecord) =>
+      Math.ceil((s.planned?.length ?? 1) / this.slots.size) * this.timeoutMs +
+      60_000;
     return {
       clusters: clusters.map(c => ({
         ...clusterState(c),
@@ -268,12 +325,22 @@ export class Scanner {
         let state: ScanSummary['state'] = 'finished';
         if (!s.finishedAt) {
           // The scheduler starts no read of a cluster while another holds its task.
-          const overtaken = s.trigger === 'schedule' && scans.some(t => t.trigger === 'schedule' && t.id > s.id && overlaps(s, t));
-          state = overtaken || Date.parse(s.startedAt) < Date.now() - longestRead(s) ? 'interrupted' : 'running';
+          const overtaken =
+            s.trigger === 'schedule' &&
+            scans.some(
+              t => t.trigger === 'schedule' && t.id > s.id && overlaps(s, t),
+            );
+          state =
+            overtaken || Date.parse(s.startedAt) < Date.now() - longestRead(s)
+              ? 'interrupted'
+              : 'running';
         }
         return { ...s, state };
       }),
-      waiting: waiting.map(w => ({ cluster: w.cluster, since: new Date(w.since).toISOString() })),
+      waiting: waiting.map(w => ({
+        cluster: w.cluster,
+        since: new Date(w.since).toISOString(),
+      })),
     };
   }
 
@@ -300,27 +367,38 @@ export class Scanner {
       new Promise<never>((_, reject) =>
         signal.addEventListener('abort', () =>
           reject(
-            new Error(stop?.aborted ? 'scan cancelled' : `timed out after ${Math.round(this.timeoutMs / 1000)} s`),
+            new Error(
+              stop?.aborted
+                ? 'scan cancelled'
+                : `timed out after ${Math.round(this.timeoutMs / 1000)} s`,
+            ),
           ),
         ),
       ),
     ]);
     // Each report keeps its workload's labels, so entities can be matched later.
-    const workloads: StoredWorkload[] = evaluateWorkloads({ ...snapshot, cluster: source.name }, { customRules: this.customRules }).map(
-      ({ workload, report }) => ({
-        report,
-        labels: {
-          namespace: workload.namespace,
-          podLabels: workload.template.labels,
-          labels: workload.object.metadata?.labels ?? {},
-        },
-      }),
+    const workloads: StoredWorkload[] = evaluateWorkloads(
+      { ...snapshot, cluster: source.name },
+      { customRules: this.customRules },
+    ).map(({ workload, report }) => ({
+      report,
+      labels: {
+        namespace: workload.namespace,
+        podLabels: workload.template.labels,
+        labels: workload.object.metadata?.labels ?? {},
+      },
+    }));
+    const warnings = (snapshot.unreadable ?? []).map(
+      u => `${u.kind}${u.namespace ? ` in ${u.namespace}` : ''}: ${u.reason}`,
     );
-    const warnings = (snapshot.unreadable ?? []).map(u => `${u.kind}${u.namespace ? ` in ${u.namespace}` : ''}: ${u.reason}`);
     return { workloads, warnings };
   }
 
-  private async scanOne(source: MeshReadinessClusterSource, stop?: AbortSignal, caller?: KubernetesCaller): Promise<ScanOutcome> {
+  private async scanOne(
+    source: MeshReadinessClusterSource,
+    stop?: AbortSignal,
+    caller?: KubernetesCaller,
+  ): Promise<ScanOutcome> {
     const at = new Date();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
@@ -328,16 +406,25 @@ export class Scanner {
     stop?.addEventListener('abort', onStop);
     try {
       if (stop?.aborted) throw new Error('scan cancelled');
-      const { workloads, warnings } = await this.readAndEvaluate(source, controller.signal, stop, caller);
+      const { workloads, warnings } = await this.readAndEvaluate(
+        source,
+        controller.signal,
+        stop,
+        caller,
+      );
       await this.store.saveClusterResult(source.name, at, workloads, warnings);
-      this.logger.info(`Scanned cluster ${source.name}: ${workloads.length} workloads`);
+      this.logger.info(
+        `Scanned cluster ${source.name}: ${workloads.length} workloads`,
+      );
       return { cluster: source.name, ok: true, workloads: workloads.length };
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
       // Cancelled (shutdown, or the scheduler's timeout): the cluster did nothing wrong.
       if (!stop?.aborted) {
-        if (e instanceof NeedsSignedInUserError) this.logger.info(`Cluster ${source.name} not scanned: ${message}`);
-        else this.logger.warn(`Scan of cluster ${source.name} failed: ${message}`);
+        if (e instanceof NeedsSignedInUserError)
+          this.logger.info(`Cluster ${source.name} not scanned: ${message}`);
+        else
+          this.logger.warn(`Scan of cluster ${source.name} failed: ${message}`);
         await this.store.saveClusterFailure(source.name, at, message);
       }
       return { cluster: source.name, ok: false, error: message, workloads: 0 };
@@ -350,7 +437,11 @@ export class Scanner {
 
 /** What a scan row keeps of a cluster's outcome. */
 function recorded(o: ScanOutcome) {
-  return { cluster: o.cluster, ok: o.ok, ...(o.error ? { error: o.error } : {}) };
+  return {
+    cluster: o.cluster,
+    ok: o.ok,
+    ...(o.error ? { error: o.error } : {}),
+  };
 }
 
 /** Whether two scans set out to read a cluster in common; a scan from before `planned` read every cluster. */

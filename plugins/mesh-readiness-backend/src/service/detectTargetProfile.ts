@@ -17,14 +17,22 @@ const NATIVE_SIDECAR_KUBELET: [number, number] = [1, 33];
 /** From this Istio on, ENABLE_NATIVE_SIDECARS defaults to `auto` (native where every kubelet allows it). */
 const NATIVE_SIDECAR_AUTO_ISTIO: [number, number] = [1, 28];
 
-const atLeast = (v: [number, number], min: [number, number]) => v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
+const atLeast = (v: [number, number], min: [number, number]) =>
+  v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
 
 function isIstiod(o: KubeObject): boolean {
   const name = o.metadata?.name ?? '';
-  return o.kind === 'Deployment' && (name === 'istiod' || name.startsWith('istiod-') || o.metadata?.labels?.app === 'istiod');
+  return (
+    o.kind === 'Deployment' &&
+    (name === 'istiod' ||
+      name.startsWith('istiod-') ||
+      o.metadata?.labels?.app === 'istiod')
+  );
 }
 
-function discoveryContainer(istiod: KubeObject): Record<string, any> | undefined {
+function discoveryContainer(
+  istiod: KubeObject,
+): Record<string, any> | undefined {
   const containers: any[] = istiod.spec?.template?.spec?.containers ?? [];
   return containers.find(c => c?.name === 'discovery') ?? containers[0];
 }
@@ -39,7 +47,10 @@ function versionOfImage(image: unknown): string | undefined {
 
 /** A revision named after its version (`1-28-1`, as istioctl's docs suggest) → `1.28.1`. */
 function versionOfRevision(revision: unknown): string | undefined {
-  const match = typeof revision === 'string' ? /^(\d+)-(\d+)(?:-(\d+))?$/.exec(revision) : null;
+  const match =
+    typeof revision === 'string'
+      ? /^(\d+)-(\d+)(?:-(\d+))?$/.exec(revision)
+      : null;
   return match ? match.slice(1).filter(Boolean).join('.') : undefined;
 }
 
@@ -54,16 +65,21 @@ function versionOf(istiod: KubeObject): string | undefined {
 function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  for (let i = 0; i < 3; i++)
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
   return 0;
 }
 
 /** Whether every node's kubelet runs native sidecars; undefined when the nodes could not be read. */
-function kubeletsAllowNative(nodes: KubeObject[] | undefined): boolean | undefined {
+function kubeletsAllowNative(
+  nodes: KubeObject[] | undefined,
+): boolean | undefined {
   if (!nodes || nodes.length === 0) return undefined;
   let all = true;
   for (const node of nodes) {
-    const version = istioMinorVersion(String(node.status?.nodeInfo?.kubeletVersion ?? '').replace(/^v/, ''));
+    const version = istioMinorVersion(
+      String(node.status?.nodeInfo?.kubeletVersion ?? '').replace(/^v/, ''),
+    );
     if (!version) return undefined;
     if (!atLeast(version, NATIVE_SIDECAR_KUBELET)) all = false;
   }
@@ -79,11 +95,17 @@ export interface DetectionInput {
 }
 
 /** The cluster's target profile as the rules read it. */
-export function detectTargetProfile({ objects, nodes, unreadable }: DetectionInput): ClusterEnvironment {
+export function detectTargetProfile({
+  objects,
+  nodes,
+  unreadable,
+}: DetectionInput): ClusterEnvironment {
   const env: ClusterEnvironment = {};
   const cannotRead = (kind: string) => unreadable.some(u => u.kind === kind);
   if (!cannotRead('DaemonSet')) {
-    const daemonSets = new Set(objects.filter(o => o.kind === 'DaemonSet').map(o => o.metadata?.name));
+    const daemonSets = new Set(
+      objects.filter(o => o.kind === 'DaemonSet').map(o => o.metadata?.name),
+    );
     env.istioCni = daemonSets.has('istio-cni-node');
     env.ambient = daemonSets.has('ztunnel');
   }
@@ -91,21 +113,37 @@ export function detectTargetProfile({ objects, nodes, unreadable }: DetectionInp
   const istiods = objects.filter(isIstiod);
   // Several revisions side by side: the oldest decides what is safe to rely on.
   const versions = istiods.map(versionOf);
-  const known = versions.filter((v): v is string => v !== undefined).sort(compareVersions);
-  if (known.length > 0 && known.length === versions.length) env.istioVersion = known[0];
+  const known = versions
+    .filter((v): v is string => v !== undefined)
+    .sort(compareVersions);
+  if (known.length > 0 && known.length === versions.length)
+    env.istioVersion = known[0];
 
   const settings = istiods.map(d => {
-    const variable = (discoveryContainer(d)?.env ?? []).find((e: any) => e?.name === 'ENABLE_NATIVE_SIDECARS');
+    const variable = (discoveryContainer(d)?.env ?? []).find(
+      (e: any) => e?.name === 'ENABLE_NATIVE_SIDECARS',
+    );
     if (variable === undefined) return undefined;
-    return typeof variable.value === 'string' ? variable.value.toLowerCase() : 'unreadable';
+    return typeof variable.value === 'string'
+      ? variable.value.toLowerCase()
+      : 'unreadable';
   });
   if (istiods.length === 0) return env;
-  const decide = (setting: string | undefined, version: string | undefined): boolean | undefined => {
+  const decide = (
+    setting: string | undefined,
+    version: string | undefined,
+  ): boolean | undefined => {
     if (setting === 'true') return true;
     if (setting === 'false') return false;
     const minor = istioMinorVersion(version);
-    if (setting === undefined && minor && !atLeast(minor, NATIVE_SIDECAR_AUTO_ISTIO)) return false;
-    if (setting === 'auto' || (setting === undefined && minor)) return kubeletsAllowNative(nodes);
+    if (
+      setting === undefined &&
+      minor &&
+      !atLeast(minor, NATIVE_SIDECAR_AUTO_ISTIO)
+    )
+      return false;
+    if (setting === 'auto' || (setting === undefined && minor))
+      return kubeletsAllowNative(nodes);
     return undefined; // from a ConfigMap or Secret, or a version we cannot tell
   };
   const decisions = istiods.map((_, i) => decide(settings[i], versions[i]));

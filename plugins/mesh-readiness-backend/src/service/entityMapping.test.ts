@@ -8,7 +8,11 @@ const entity = (annotations: Record<string, string>): Entity => ({
   spec: {},
 });
 
-const workload = (namespace: string, podLabels: Record<string, string>, labels: Record<string, string> = {}) => ({
+const workload = (
+  namespace: string,
+  podLabels: Record<string, string>,
+  labels: Record<string, string> = {},
+) => ({
   namespace,
   podLabels,
   labels,
@@ -18,16 +22,46 @@ describe('entity to workloads', () => {
   it('maps backstage.io/kubernetes-id to the label of the same name on pods', () => {
     const m = mappingOf(entity({ 'backstage.io/kubernetes-id': 'web' }));
     if (!m.mapped) throw new Error('expected mapped');
-    expect(workloadMatches(m, 'c', workload('shop', { 'backstage.io/kubernetes-id': 'web' }))).toBe(true);
-    expect(workloadMatches(m, 'c', workload('shop', { 'backstage.io/kubernetes-id': 'cart' }))).toBe(false);
+    expect(
+      workloadMatches(
+        m,
+        'c',
+        workload('shop', { 'backstage.io/kubernetes-id': 'web' }),
+      ),
+    ).toBe(true);
+    expect(
+      workloadMatches(
+        m,
+        'c',
+        workload('shop', { 'backstage.io/kubernetes-id': 'cart' }),
+      ),
+    ).toBe(false);
   });
 
   it('maps backstage.io/kubernetes-label-selector, on pod labels or the workload’s own', () => {
-    const m = mappingOf(entity({ 'backstage.io/kubernetes-label-selector': 'app=cart,tier in (backend)' }));
+    const m = mappingOf(
+      entity({
+        'backstage.io/kubernetes-label-selector': 'app=cart,tier in (backend)',
+      }),
+    );
     if (!m.mapped) throw new Error('expected mapped');
-    expect(workloadMatches(m, 'c', workload('shop', { app: 'cart', tier: 'backend' }))).toBe(true);
-    expect(workloadMatches(m, 'c', workload('shop', {}, { app: 'cart', tier: 'backend' }))).toBe(true);
-    expect(workloadMatches(m, 'c', workload('shop', { app: 'cart', tier: 'front' }))).toBe(false);
+    expect(
+      workloadMatches(
+        m,
+        'c',
+        workload('shop', { app: 'cart', tier: 'backend' }),
+      ),
+    ).toBe(true);
+    expect(
+      workloadMatches(
+        m,
+        'c',
+        workload('shop', {}, { app: 'cart', tier: 'backend' }),
+      ),
+    ).toBe(true);
+    expect(
+      workloadMatches(m, 'c', workload('shop', { app: 'cart', tier: 'front' })),
+    ).toBe(false);
   });
 
   it('limits by backstage.io/kubernetes-namespace and backstage.io/kubernetes-cluster', () => {
@@ -54,7 +88,11 @@ describe('entity to workloads', () => {
   });
 
   it('explains an unreadable label selector instead of matching nothing silently', () => {
-    expect(mappingOf(entity({ 'backstage.io/kubernetes-label-selector': 'app=web,=x' }))).toMatchObject({
+    expect(
+      mappingOf(
+        entity({ 'backstage.io/kubernetes-label-selector': 'app=web,=x' }),
+      ),
+    ).toMatchObject({
       mapped: false,
       reason: expect.stringContaining('cannot be read'),
     });

@@ -23,14 +23,21 @@ export type EntityMapping =
       namespace?: string;
       cluster?: string;
     }
-  | { mapped: false; reason: string; suggestedAnnotations: Record<string, string> };
+  | {
+      mapped: false;
+      reason: string;
+      suggestedAnnotations: Record<string, string>;
+    };
 
 export function mappingOf(entity: Entity): EntityMapping {
   const annotations = entity.metadata.annotations ?? {};
   const id = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
-  const selectorText = annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION]?.trim();
-  const namespace = annotations[KUBERNETES_NAMESPACE_ANNOTATION]?.trim() || undefined;
-  const cluster = annotations[KUBERNETES_CLUSTER_ANNOTATION]?.trim() || undefined;
+  const selectorText =
+    annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION]?.trim();
+  const namespace =
+    annotations[KUBERNETES_NAMESPACE_ANNOTATION]?.trim() || undefined;
+  const cluster =
+    annotations[KUBERNETES_CLUSTER_ANNOTATION]?.trim() || undefined;
   if (selectorText) {
     try {
       return {
@@ -43,8 +50,12 @@ export function mappingOf(entity: Entity): EntityMapping {
     } catch (e) {
       return {
         mapped: false,
-        reason: `The ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} annotation cannot be read: ${(e as Error).message}`,
-        suggestedAnnotations: { [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: 'app=my-service' },
+        reason: `The ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} annotation cannot be read: ${
+          (e as Error).message
+        }`,
+        suggestedAnnotations: {
+          [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: 'app=my-service',
+        },
       };
     }
   }
@@ -80,7 +91,8 @@ export function workloadMatches(
   workload: WorkloadLabels,
 ): boolean {
   if (mapping.cluster && mapping.cluster !== cluster) return false;
-  if (mapping.namespace && mapping.namespace !== workload.namespace) return false;
+  if (mapping.namespace && mapping.namespace !== workload.namespace)
+    return false;
   return (
     labelSelectorMatches(mapping.selector, workload.podLabels) ||
     labelSelectorMatches(mapping.selector, workload.labels)

@@ -6,7 +6,10 @@
 import { serving } from './__testUtils__/loopbackServer';
 import { AnswerBrokenOffError, readAnswerBody } from './readAnswerBody';
 
-const BODY = JSON.stringify({ kind: 'PodList', items: [{ metadata: { name: 'web' } }] });
+const BODY = JSON.stringify({
+  kind: 'PodList',
+  items: [{ metadata: { name: 'web' } }],
+});
 
 it('reads a whole answer, chunk by chunk', async () => {
   const server = await serving((_req, res) => {
@@ -23,13 +26,20 @@ it('reads a whole answer, chunk by chunk', async () => {
 
 it('says an answer broke off when it stops coming, and how much came', async () => {
   const server = await serving((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(BODY.length) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': String(BODY.length),
+    });
     res.write(BODY.slice(0, 10)); // and nothing more, the connection left open
   });
   try {
-    const reading = readAnswerBody(await fetch(server.url), { stallSeconds: 0.2 });
+    const reading = readAnswerBody(await fetch(server.url), {
+      stallSeconds: 0.2,
+    });
     await expect(reading).rejects.toThrow(AnswerBrokenOffError);
-    await expect(reading).rejects.toThrow(`the answer broke off after 10 of ${BODY.length} bytes: nothing more came for 0.2 s`);
+    await expect(reading).rejects.toThrow(
+      `the answer broke off after 10 of ${BODY.length} bytes: nothing more came for 0.2 s`,
+    );
   } finally {
     server.close();
   }
@@ -37,11 +47,16 @@ it('says an answer broke off when it stops coming, and how much came', async () 
 
 it('says an answer broke off when its connection closes before the length it declared', async () => {
   const server = await serving((req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(BODY.length) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': String(BODY.length),
+    });
     res.write(BODY.slice(0, 10), () => req.socket.destroy());
   });
   try {
-    await expect(readAnswerBody(await fetch(server.url))).rejects.toThrow(/^the answer broke off after 10 of \d+ bytes \(/);
+    await expect(readAnswerBody(await fetch(server.url))).rejects.toThrow(
+      /^the answer broke off after 10 of \d+ bytes \(/,
+    );
   } finally {
     server.close();
   }

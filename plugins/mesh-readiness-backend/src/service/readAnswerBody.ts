@@ -51,14 +51,19 @@ export async function* answerChunks(
       } catch (e) {
         // The connection to the proxy itself closed early (undici: "terminated").
         throw new AnswerBrokenOffError(
-          `the answer broke off after ${describeLength(received, declared)} (${(e as Error)?.message ?? e})`,
+          `the answer broke off after ${describeLength(received, declared)} (${
+            (e as Error)?.message ?? e
+          })`,
         );
       } finally {
         clearTimeout(timer);
       }
       if (chunk === 'stalled') {
         throw new AnswerBrokenOffError(
-          `the answer broke off after ${describeLength(received, declared)}: nothing more came for ${stallSeconds} s (the cluster's connection was cut mid-answer)`,
+          `the answer broke off after ${describeLength(
+            received,
+            declared,
+          )}: nothing more came for ${stallSeconds} s (the cluster's connection was cut mid-answer)`,
         );
       }
       if (chunk.done) break;

@@ -25,7 +25,8 @@ const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
-const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+const isSpace = (b: number) =>
+  b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 /** The answer was not one JSON object, or it ended inside one. */
 export class MalformedListError extends Error {
@@ -65,7 +66,8 @@ class ListSplitter {
     for (let i = 0; i < n; i++) {
       const b = chunk[i];
       if (this.ended) {
-        if (!isSpace(b)) throw new MalformedListError('more came after the end of the answer');
+        if (!isSpace(b))
+          throw new MalformedListError('more came after the end of the answer');
         continue;
       }
       if (this.inString) {
@@ -74,7 +76,9 @@ class ListSplitter {
         else if (b === QUOTE) {
           this.inString = false;
           if (this.depth === 1) {
-            this.key = this.keyBytes ? String.fromCharCode(...this.keyBytes) : '';
+            this.key = this.keyBytes
+              ? String.fromCharCode(...this.keyBytes)
+              : '';
             this.keyBytes = undefined;
           }
           if (this.inElement && this.depth === 2) this.endElement(chunk, i + 1);
@@ -84,7 +88,10 @@ class ListSplitter {
         }
         continue;
       }
-      if (this.scalarElement && (b === COMMA || b === CLOSE_ARRAY || isSpace(b))) {
+      if (
+        this.scalarElement &&
+        (b === COMMA || b === CLOSE_ARRAY || isSpace(b))
+      ) {
         this.scalarElement = false;
         this.endElement(chunk, i);
       }
@@ -96,7 +103,8 @@ class ListSplitter {
         } else if (!isSpace(b) && b !== COMMA) {
           this.inElement = true;
           this.elementFrom = i;
-          if (b !== OPEN_OBJECT && b !== OPEN_ARRAY && b !== QUOTE) this.scalarElement = true;
+          if (b !== OPEN_OBJECT && b !== OPEN_ARRAY && b !== QUOTE)
+            this.scalarElement = true;
         }
       }
       switch (b) {
@@ -109,9 +117,14 @@ class ListSplitter {
           break;
         case OPEN_OBJECT:
         case OPEN_ARRAY:
-          if (this.depth === 0 && b !== OPEN_OBJECT) throw new MalformedListError('the answer is not a JSON object');
+          if (this.depth === 0 && b !== OPEN_OBJECT)
+            throw new MalformedListError('the answer is not a JSON object');
           this.depth++;
-          if (this.depth === 2 && b === OPEN_ARRAY && this.lastKey === 'items') {
+          if (
+            this.depth === 2 &&
+            b === OPEN_ARRAY &&
+            this.lastKey === 'items'
+          ) {
             // Keep `[` in the rest, leave out what follows until its `]`.
             this.restParts.push(chunk.subarray(this.restFrom, i + 1));
             this.inItems = true;
@@ -120,13 +133,17 @@ class ListSplitter {
         case CLOSE_OBJECT:
         case CLOSE_ARRAY:
           this.depth--;
-          if (this.depth < 0) throw new MalformedListError('the answer closes more than it opens');
+          if (this.depth < 0)
+            throw new MalformedListError(
+              'the answer closes more than it opens',
+            );
           if (this.depth === 1) this.lastKey = '';
           if (this.inElement && this.depth === 2) this.endElement(chunk, i + 1);
           if (this.depth === 0) this.ended = true;
           break;
         default:
-          if (this.depth === 0 && !isSpace(b)) throw new MalformedListError('the answer is not a JSON object');
+          if (this.depth === 0 && !isSpace(b))
+            throw new MalformedListError('the answer is not a JSON object');
       }
     }
     // Keep what is unfinished: the element being read, or the rest.
@@ -136,15 +153,22 @@ class ListSplitter {
 
   private endElement(chunk: Uint8Array, end: number) {
     const last = chunk.subarray(this.elementFrom, end);
-    const bytes = this.elementParts.length ? Buffer.concat([...this.elementParts, last]) : last;
+    const bytes = this.elementParts.length
+      ? Buffer.concat([...this.elementParts, last])
+      : last;
     this.elementParts = [];
     this.inElement = false;
-    this.onItem(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    this.onItem(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(
+        'utf8',
+      ),
+    );
   }
 
   /** The rest of the object (everything but the elements of `items`), parsed. */
   end(): any {
-    if (!this.ended) throw new MalformedListError('the answer ended before its JSON did');
+    if (!this.ended)
+      throw new MalformedListError('the answer ended before its JSON did');
     return JSON.parse(Buffer.concat(this.restParts).toString('utf8'));
   }
 }
@@ -162,6 +186,7 @@ export async function readListItems(
   options: { stallSeconds?: number } = {},
 ): Promise<any> {
   const splitter = new ListSplitter(text => onItem(JSON.parse(text)));
-  for await (const chunk of answerChunks(response, options)) splitter.write(chunk);
+  for await (const chunk of answerChunks(response, options))
+    splitter.write(chunk);
   return splitter.end();
 }

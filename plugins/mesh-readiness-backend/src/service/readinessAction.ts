@@ -5,7 +5,10 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotFoundError } from '@backstage/errors';
-import { LEVEL_NAMES, needsAction } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  LEVEL_NAMES,
+  needsAction,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessActionPermission } from '@mesh-readiness/plugin-mesh-readiness-common/permissions';
 import { ReadinessService } from './ReadinessService';
 
@@ -26,7 +29,8 @@ export function registerReadinessAction(options: {
     examples: [
       {
         title: 'A component that is not ready',
-        description: 'One workload fails an error rule; the issue says what to change and where Istio documents it.',
+        description:
+          'One workload fails an error rule; the issue says what to change and where Istio documents it.',
         input: { entityRef: 'component:default/cart' },
         output: {
           entityRef: 'component:default/cart',
@@ -42,9 +46,11 @@ export function registerReadinessAction(options: {
               ruleId: 'MR003',
               status: 'fail',
               severity: 'error',
-              message: 'Container cart runs as UID 1337, the sidecar proxy’s UID.',
+              message:
+                'Container cart runs as UID 1337, the sidecar proxy’s UID.',
               remediation: 'Run the container as another UID.',
-              docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
+              docsUrl:
+                'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
             },
           ],
           caveats: [],
@@ -56,7 +62,8 @@ export function registerReadinessAction(options: {
         output: {
           entityRef: 'component:default/legacy-billing',
           mapped: false,
-          notMappedReason: 'This component is not mapped to Kubernetes workloads. Add the backstage.io/kubernetes-id annotation.',
+          notMappedReason:
+            'This component is not mapped to Kubernetes workloads. Add the backstage.io/kubernetes-id annotation.',
           level: 0,
           levelName: 'Not compatible',
           score: 0,
@@ -70,7 +77,9 @@ export function registerReadinessAction(options: {
     schema: {
       input: z =>
         z.object({
-          entityRef: z.string().describe('The entity, e.g. component:default/cart'),
+          entityRef: z
+            .string()
+            .describe('The entity, e.g. component:default/cart'),
         }),
       output: z =>
         z.object({
@@ -97,41 +106,51 @@ export function registerReadinessAction(options: {
         }),
     },
     action: async ({ input, credentials }) => {
-      const entity = await catalog.getEntityByRef(input.entityRef, { credentials });
+      const entity = await catalog.getEntityByRef(input.entityRef, {
+        credentials,
+      });
       if (!entity) throw new NotFoundError(`No entity ${input.entityRef}`);
       const report = await readiness.entityReport(entity);
       return {
         output: {
           entityRef: report.entityRef,
           mapped: report.mapped,
-          ...(report.notMappedReason ? { notMappedReason: report.notMappedReason } : {}),
+          ...(report.notMappedReason
+            ? { notMappedReason: report.notMappedReason }
+            : {}),
           level: report.summary.level,
           levelName: LEVEL_NAMES[report.summary.level],
           score: report.summary.score,
           workloads: report.summary.workloads,
           readyWorkloads: report.summary.readyWorkloads,
           issues: report.workloads.flatMap(w =>
-            w.findings
-              .filter(needsAction)
-              .map(f => ({
-                workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
-                ruleId: f.ruleId,
-                status: f.status,
-                severity: f.severity,
-                message: f.message,
-                remediation: f.remediation,
-                docsUrl: f.docsUrl,
-              })),
+            w.findings.filter(needsAction).map(f => ({
+              workload: `${w.cluster}/${w.kind}/${w.namespace}/${w.name}`,
+              ruleId: f.ruleId,
+              status: f.status,
+              severity: f.severity,
+              message: f.message,
+              remediation: f.remediation,
+              docsUrl: f.docsUrl,
+            })),
           ),
           // What the answer could not see: without it "no issues" may read as "ready".
           caveats: [
-            ...report.errors.map(e => (e.cluster ? `cluster ${e.cluster}: ${e.message}` : e.message)),
+            ...report.errors.map(e =>
+              e.cluster ? `cluster ${e.cluster}: ${e.message}` : e.message,
+            ),
             ...report.clusters
               .filter(c => c.stale)
-              .map(c => `cluster ${c.cluster}: these results are from ${c.scannedAt}, as its latest read failed`),
+              .map(
+                c =>
+                  `cluster ${c.cluster}: these results are from ${c.scannedAt}, as its latest read failed`,
+              ),
             ...report.workloads
               .filter(w => w.notice)
-              .map(w => `${w.cluster}/${w.kind}/${w.namespace}/${w.name}: ${w.notice}`),
+              .map(
+                w =>
+                  `${w.cluster}/${w.kind}/${w.namespace}/${w.name}: ${w.notice}`,
+              ),
           ],
         },
       };

@@ -5,7 +5,10 @@
  * a caller may see: the catalog is asked on every request.
  */
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityReadinessResponse, LabelSelector } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  EntityReadinessResponse,
+  LabelSelector,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { StoredCluster, StoredWorkload } from './ReadinessStore';
 import { serializeJson, SerializedJson } from './serializedJson';
 
@@ -15,7 +18,14 @@ import { serializeJson, SerializedJson } from './serializedJson';
  * come with the result).
  */
 export function resultsKey(clusters: StoredCluster[]): string {
-  return JSON.stringify(clusters.map(c => [c.cluster, c.status, c.error ?? null, c.resultId ?? null]));
+  return JSON.stringify(
+    clusters.map(c => [
+      c.cluster,
+      c.status,
+      c.error ?? null,
+      c.resultId ?? null,
+    ]),
+  );
 }
 
 /**
@@ -24,15 +34,24 @@ export function resultsKey(clusters: StoredCluster[]): string {
  * selector with every workload. One index per cluster, under its result id.
  */
 export class WorkloadLabelIndex {
-  private readonly byCluster = new Map<string, { resultId: string; index: Map<string, StoredWorkload[]> }>();
+  private readonly byCluster = new Map<
+    string,
+    { resultId: string; index: Map<string, StoredWorkload[]> }
+  >();
 
   /** The cluster's workloads that may match the selector (all of them when it has no label to look up). */
-  candidatesFor(cluster: StoredCluster, selector: LabelSelector): StoredWorkload[] {
+  candidatesFor(
+    cluster: StoredCluster,
+    selector: LabelSelector,
+  ): StoredWorkload[] {
     const [pair] = Object.entries(selector.matchLabels ?? {});
     if (!pair || !cluster.resultId) return cluster.workloads;
     let kept = this.byCluster.get(cluster.cluster);
     if (kept?.resultId !== cluster.resultId) {
-      kept = { resultId: cluster.resultId, index: WorkloadLabelIndex.build(cluster.workloads) };
+      kept = {
+        resultId: cluster.resultId,
+        index: WorkloadLabelIndex.build(cluster.workloads),
+      };
       this.byCluster.set(cluster.cluster, kept);
     }
     return kept.index.get(`${pair[0]}=${pair[1]}`) ?? [];
@@ -41,10 +60,13 @@ export class WorkloadLabelIndex {
   /** Forgets the indexes of clusters no longer stored. */
   keepOnly(clusters: StoredCluster[]): void {
     const current = new Set(clusters.map(c => c.cluster));
-    for (const cluster of this.byCluster.keys()) if (!current.has(cluster)) this.byCluster.delete(cluster);
+    for (const cluster of this.byCluster.keys())
+      if (!current.has(cluster)) this.byCluster.delete(cluster);
   }
 
-  private static build(workloads: StoredWorkload[]): Map<string, StoredWorkload[]> {
+  private static build(
+    workloads: StoredWorkload[],
+  ): Map<string, StoredWorkload[]> {
     const index = new Map<string, StoredWorkload[]>();
     for (const w of workloads) {
       const keys = new Set([
@@ -61,9 +83,15 @@ export class WorkloadLabelIndex {
   }
 }
 
-function sameAnnotations(a: Record<string, string>, b: Record<string, string>): boolean {
+function sameAnnotations(
+  a: Record<string, string>,
+  b: Record<string, string>,
+): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every(k => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every(k => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k])
+  );
 }
 
 /** An entity's report, with what it was computed from besides the stored results. */
@@ -94,13 +122,21 @@ export class EntityReportCache {
   }
 
   /** The entity's report as JSON, serialised once for as long as its report is kept. */
-  serializedFor(key: string, entity: Entity, compute: (entity: Entity) => EntityReadinessResponse): SerializedJson {
+  serializedFor(
+    key: string,
+    entity: Entity,
+    compute: (entity: Entity) => EntityReadinessResponse,
+  ): SerializedJson {
     const entry = this.entryFor(key, entity, compute);
     entry.serialized ??= serializeJson(entry.report);
     return entry.serialized;
   }
 
-  private entryFor(key: string, entity: Entity, compute: (entity: Entity) => EntityReadinessResponse): CachedReport {
+  private entryFor(
+    key: string,
+    entity: Entity,
+    compute: (entity: Entity) => EntityReadinessResponse,
+  ): CachedReport {
     if (this.current?.key !== key) this.current = { key, byRef: new Map() };
     const { byRef } = this.current;
     // A report reads the entity's kind, name, namespace (in its ref) and annotations.
@@ -115,7 +151,12 @@ export class EntityReportCache {
     ) {
       return cached;
     }
-    const entry = { kind: entity.kind, name: entity.metadata.name, annotations: { ...annotations }, report: compute(entity) };
+    const entry = {
+      kind: entity.kind,
+      name: entity.metadata.name,
+      annotations: { ...annotations },
+      report: compute(entity),
+    };
     byRef.set(ref, entry);
     return entry;
   }

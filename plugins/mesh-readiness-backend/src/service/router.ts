@@ -31,8 +31,13 @@ import { sendSerialized, serializeJson } from './serializedJson';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
 function refFrom(kind: string, namespace: string, name: string): string {
-  for (const [what, value] of [['kind', kind], ['namespace', namespace], ['name', name]]) {
-    if (!NAME.test(value)) throw new InputError(`Invalid entity ${what} "${value}"`);
+  for (const [what, value] of [
+    ['kind', kind],
+    ['namespace', namespace],
+    ['name', name],
+  ]) {
+    if (!NAME.test(value))
+      throw new InputError(`Invalid entity ${what} "${value}"`);
   }
   return `${kind.toLowerCase()}:${namespace}/${name}`;
 }
@@ -48,15 +53,21 @@ export function createRouter(options: {
   /** Runs after an on-demand scan, e.g. to tell owners what changed. */
   onScanned?: () => Promise<void>;
 }): express.Router {
-  const { httpAuth, permissions, auditor, catalog, readiness, scanner } = options;
+  const { httpAuth, permissions, auditor, catalog, readiness, scanner } =
+    options;
   // The catalogue as data: the built-in rules, then the adopter's; it does not change while the backend runs.
   const rules: RulesResponse = {
-    rules: [...RULE_DEFINITIONS, ...(options.customRules ?? []).map(definitionOf)],
+    rules: [
+      ...RULE_DEFINITIONS,
+      ...(options.customRules ?? []).map(definitionOf),
+    ],
   };
   const rulesJson = serializeJson(rules);
   // Requests that do not fit the OpenAPI spec are answered 400 before any handler runs
   // (its default middleware parses JSON bodies).
-  const router = createValidatedOpenApiRouter(spec as any) as unknown as express.Router;
+  const router = createValidatedOpenApiRouter(
+    spec as any,
+  ) as unknown as express.Router;
 
   router.get('/rules', async (_req, res) => {
     sendSerialized(res, rulesJson);
@@ -66,7 +77,11 @@ export function createRouter(options: {
    * Scans the entity's clusters now, if the caller may, and records it with
    * the auditor: who asked, for which entity, and how it ended.
    */
-  async function scanOnDemand(req: express.Request, entity: Entity, credentials: BackstageCredentials) {
+  async function scanOnDemand(
+    req: express.Request,
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ) {
     const entityRef = stringifyEntityRef(entity);
     const auditorEvent = await auditor.createEvent({
       eventId: 'entity-scan',
@@ -76,18 +91,36 @@ export function createRouter(options: {
     });
     try {
       const [decision] = await permissions.authorize(
-        [{ permission: meshReadinessRefreshPermission, resourceRef: entityRef }],
+        [
+          {
+            permission: meshReadinessRefreshPermission,
+            resourceRef: entityRef,
+          },
+        ],
         { credentials },
       );
       if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(`You may not scan ${entityRef} now; its stored result is served without a scan`);
+        throw new NotAllowedError(
+          `You may not scan ${entityRef} now; its stored result is served without a scan`,
+        );
       }
       const mapping = mappingOf(entity);
-      const clusters = mapping.mapped ? mapping.cluster ?? 'all' : 'none (not mapped)';
+      const clusters = mapping.mapped
+        ? mapping.cluster ?? 'all'
+        : 'none (not mapped)';
       // The caller's own cluster credentials, sent as the Kubernetes plugin's frontend sends them,
       // reach the clusters whose auth provider needs a signed-in user; they last as long as this scan.
-      const caller = { credentials, clusterAuthHeaders: clusterAuthHeadersOf(req.headers) };
-      if (mapping.mapped) await scanner.scan(mapping.cluster ? [mapping.cluster] : undefined, 'refresh', undefined, caller);
+      const caller = {
+        credentials,
+        clusterAuthHeaders: clusterAuthHeadersOf(req.headers),
+      };
+      if (mapping.mapped)
+        await scanner.scan(
+          mapping.cluster ? [mapping.cluster] : undefined,
+          'refresh',
+          undefined,
+          caller,
+        );
       await auditorEvent.success({ meta: { clusters } });
       if (mapping.mapped) await options.onScanned?.();
     } catch (error) {
@@ -97,7 +130,10 @@ export function createRouter(options: {
   }
 
   /** The entity, read as the caller: one they may not see is not found. */
-  async function entityFor(req: express.Request, credentials: BackstageCredentials) {
+  async function entityFor(
+    req: express.Request,
+    credentials: BackstageCredentials,
+  ) {
     const ref = refFrom(req.params.kind, req.params.namespace, req.params.name);
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${ref}`);
@@ -114,7 +150,10 @@ export function createRouter(options: {
     if (refresh === 'true') {
       // A read that changes state: kept for one release, then removed.
       res.setHeader('Deprecation', 'true');
-      res.setHeader('Link', '</entities/{kind}/{namespace}/{name}/scan>; rel="successor-version"');
+      res.setHeader(
+        'Link',
+        '</entities/{kind}/{namespace}/{name}/scan>; rel="successor-version"',
+      );
       await scanOnDemand(req, entity, credentials);
     }
     // Only now, with the entity read as the caller, may a matching If-None-Match get its 304.

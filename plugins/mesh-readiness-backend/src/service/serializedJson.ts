@@ -15,7 +15,10 @@ export interface SerializedJson {
 
 export function serializeJson(value: unknown): SerializedJson {
   const body = Buffer.from(JSON.stringify(value));
-  return { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+  return {
+    body,
+    etag: `"${createHash('sha256').update(body).digest('base64url')}"`,
+  };
 }
 
 /**
@@ -23,7 +26,10 @@ export function serializeJson(value: unknown): SerializedJson {
  * only and asks again every time (If-None-Match), so the permission check
  * runs on every view; express answers 304 when the tag matches.
  */
-export function sendSerialized(res: express.Response, serialized: SerializedJson): void {
+export function sendSerialized(
+  res: express.Response,
+  serialized: SerializedJson,
+): void {
   res.set({ ETag: serialized.etag, 'Cache-Control': 'private, no-cache' });
   res.type('application/json');
   res.send(serialized.body);

@@ -9,18 +9,30 @@ const workloads = [
   {
     report: {
       name: 'web',
-      findings: [{ message: 'Create a Service in the workload’s namespace — “now”', evidence: [{ detail: 'grüß dich 👋 \u2028 "quoted" \\ back\u0001' }] }],
+      findings: [
+        {
+          message: 'Create a Service in the workload’s namespace — “now”',
+          evidence: [{ detail: 'grüß dich 👋 \u2028 "quoted" \\ back\u0001' }],
+        },
+      ],
     },
     labels: { namespace: 'shop', podLabels: { app: 'web' }, labels: {} },
   },
-  { report: { name: 'api', findings: [] }, labels: { namespace: 'shop', podLabels: {}, labels: { tier: 'ä' } } },
+  {
+    report: { name: 'api', findings: [] },
+    labels: { namespace: 'shop', podLabels: {}, labels: { tier: 'ä' } },
+  },
 ];
-const warnings = ['DaemonSet: forbidden (403): the cluster’s identity may not list it'];
+const warnings = [
+  'DaemonSet: forbidden (403): the cluster’s identity may not list it',
+];
 
 it('reads back as the result JSON.stringify would have stored', () => {
   const text = storedJson(workloads, warnings);
   expect(JSON.parse(text)).toEqual({ workloads, warnings });
-  expect(JSON.stringify(JSON.parse(text))).toBe(JSON.stringify({ workloads, warnings }));
+  expect(JSON.stringify(JSON.parse(text))).toBe(
+    JSON.stringify({ workloads, warnings }),
+  );
 });
 
 it('is ASCII only', () => {
@@ -29,5 +41,8 @@ it('is ASCII only', () => {
 });
 
 it('stores an empty result as one', () => {
-  expect(JSON.parse(storedJson([], []))).toEqual({ workloads: [], warnings: [] });
+  expect(JSON.parse(storedJson([], []))).toEqual({
+    workloads: [],
+    warnings: [],
+  });
 });

@@ -12,20 +12,31 @@
 
 /** `\uXXXX` for each UTF-16 unit beyond ASCII (a surrogate pair becomes two escapes, as JSON allows). */
 const beyondAscii = /[\u007f-\uffff]/g;
-const escaped = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const escaped = (unit: string) =>
+  `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** JSON of `value` in ASCII only. */
 function asciiJson(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value).replace(beyondAscii, escaped), 'latin1');
+  return Buffer.from(
+    JSON.stringify(value).replace(beyondAscii, escaped),
+    'latin1',
+  );
 }
 
 /** `{"workloads":[…],"warnings":[…]}`, equal under JSON.parse to JSON.stringify of the same. */
-export function storedJson(workloads: readonly unknown[], warnings: readonly string[]): string {
+export function storedJson(
+  workloads: readonly unknown[],
+  warnings: readonly string[],
+): string {
   const parts: Buffer[] = [Buffer.from('{"workloads":[')];
   workloads.forEach((workload, i) => {
     if (i > 0) parts.push(Buffer.from(','));
     parts.push(asciiJson(workload));
   });
-  parts.push(Buffer.from('],"warnings":'), asciiJson(warnings), Buffer.from('}'));
+  parts.push(
+    Buffer.from('],"warnings":'),
+    asciiJson(warnings),
+    Buffer.from('}'),
+  );
   return Buffer.concat(parts).toString('latin1');
 }

@@ -7,18 +7,29 @@
  * make an old problem new.
  */
 import fs from 'node:fs';
-import { Finding, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  Finding,
+  WorkloadReport,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 export interface Baseline {
   file: string;
   keys: Set<string>;
 }
 
-function keyOf(w: Pick<WorkloadReport, 'kind' | 'namespace' | 'name'>, ruleId: string, status: string): string {
+function keyOf(
+  w: Pick<WorkloadReport, 'kind' | 'namespace' | 'name'>,
+  ruleId: string,
+  status: string,
+): string {
   return JSON.stringify([w.kind, w.namespace, w.name, ruleId, status]);
 }
 
-export function inBaseline(baseline: Baseline, w: WorkloadReport, f: Finding): boolean {
+export function inBaseline(
+  baseline: Baseline,
+  w: WorkloadReport,
+  f: Finding,
+): boolean {
   return baseline.keys.has(keyOf(w, f.ruleId, f.status));
 }
 
@@ -32,15 +43,24 @@ export function readBaseline(file: string): Baseline {
     throw new Error(`cannot read the baseline ${file}: ${reason}`);
   }
   if (!data || !Array.isArray(data.workloads)) {
-    throw new Error(`the baseline ${file} is not a report of \`check --format json\` (it has no "workloads" list)`);
+    throw new Error(
+      `the baseline ${file} is not a report of \`check --format json\` (it has no "workloads" list)`,
+    );
   }
   const keys = new Set<string>();
   for (const w of data.workloads) {
-    if (!w || typeof w.kind !== 'string' || typeof w.name !== 'string' || !Array.isArray(w.findings)) continue;
+    if (
+      !w ||
+      typeof w.kind !== 'string' ||
+      typeof w.name !== 'string' ||
+      !Array.isArray(w.findings)
+    )
+      continue;
     for (const f of w.findings) {
       // A finding waived in the baseline is known as waived only: once the
       // waiver expires (or is removed) the finding counts again, as the portal counts it.
-      if (f && typeof f.ruleId === 'string' && typeof f.status === 'string') keys.add(keyOf(w, f.ruleId, f.status));
+      if (f && typeof f.ruleId === 'string' && typeof f.status === 'string')
+        keys.add(keyOf(w, f.ruleId, f.status));
     }
   }
   return { file, keys };

@@ -58,7 +58,11 @@ export interface CheckOutcome {
   baseline?: Baseline;
 }
 
-export async function check(paths: string[], options: CheckOptions, output: Output = {}): Promise<CheckResult> {
+export async function check(
+  paths: string[],
+  options: CheckOptions,
+  output: Output = {},
+): Promise<CheckResult> {
   const inputs = await readInputs(paths, (done, total) => {
     if (total >= 20 && (done === total || done % Math.ceil(total / 10) === 0)) {
       output.progress?.(`read ${done}/${total} files`);
@@ -67,7 +71,8 @@ export async function check(paths: string[], options: CheckOptions, output: Outp
   const target: LoadedTarget = options.target
     ? loadTarget(options.target.file, options.target.cwd ?? process.cwd())
     : { errors: [] };
-  if (inputs.files >= 20) output.progress?.(`evaluating ${inputs.objects.length} objects`);
+  if (inputs.files >= 20)
+    output.progress?.(`evaluating ${inputs.objects.length} objects`);
   const snapshot = applyTargetProfile(
     {
       cluster: 'manifests',
@@ -75,15 +80,23 @@ export async function check(paths: string[], options: CheckOptions, output: Outp
       objects: inputs.objects,
       // Only the flags given: a flag left out lets the profile say.
       environment: {
-        ...(options.istioCni !== undefined ? { istioCni: options.istioCni } : {}),
+        ...(options.istioCni !== undefined
+          ? { istioCni: options.istioCni }
+          : {}),
         ...(options.ambient !== undefined ? { ambient: options.ambient } : {}),
       },
     },
     target.profile,
   );
-  const evaluated = evaluate(snapshot, { customRules: options.customRules, modes: showsModes(options.format) });
+  const evaluated = evaluate(snapshot, {
+    customRules: options.customRules,
+    modes: showsModes(options.format),
+  });
   // Inputs that could not be read, then waivers refused by the engine.
-  const report: Report = { workloads: evaluated.workloads, errors: [...target.errors, ...inputs.errors, ...evaluated.errors] };
+  const report: Report = {
+    workloads: evaluated.workloads,
+    errors: [...target.errors, ...inputs.errors, ...evaluated.errors],
+  };
   let locator: Locator | undefined;
   const outcome: CheckOutcome = {
     report,
@@ -98,7 +111,11 @@ export async function check(paths: string[], options: CheckOptions, output: Outp
     },
     baseline: options.baseline,
   };
-  return { exitCode: outcome.gate.exitCode, stdout: formatReport(options.format, outcome), report };
+  return {
+    exitCode: outcome.gate.exitCode,
+    stdout: formatReport(options.format, outcome),
+    report,
+  };
 }
 
 /**
@@ -114,10 +131,16 @@ export function loadRuleModules(modules: string[]): Rule[] {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       loaded = require(path.resolve(file));
     } catch (e) {
-      throw new Error(`cannot load rules from ${file}: ${(e as Error)?.message ?? e}`);
+      throw new Error(
+        `cannot load rules from ${file}: ${(e as Error)?.message ?? e}`,
+      );
     }
-    const list = loaded?.rules ?? loaded?.default?.rules ?? loaded?.default ?? loaded;
-    if (!Array.isArray(list)) throw new Error(`${file} exports no list of rules (export them as \`rules\`)`);
+    const list =
+      loaded?.rules ?? loaded?.default?.rules ?? loaded?.default ?? loaded;
+    if (!Array.isArray(list))
+      throw new Error(
+        `${file} exports no list of rules (export them as \`rules\`)`,
+      );
     rules.push(...list);
   }
   try {

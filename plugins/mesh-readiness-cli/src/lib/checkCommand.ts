@@ -24,21 +24,42 @@ Exit status: 0 the gate passes, 1 a finding fails it (by default, a
 workload is not ready), 2 some input or the target profile could not be
 read (the rest is still reported).`;
 
-export function addCheckCommand(program: Command, exit: (code: number) => void): void {
+export function addCheckCommand(
+  program: Command,
+  exit: (code: number) => void,
+): void {
   program
     .command('check')
     .description(
       'Reads Kubernetes manifests (multi-document YAML, kind List, Helm template output) and runs the Mesh Readiness rules on them, and any given with --rules.',
     )
-    .argument('<path...>', 'files, folders (walked for .yaml, .yml and .json), or - for standard input')
-    .option('--format <format>', `${FORMATS.join(', ')}; github prints workflow commands, markdown a PR comment`, 'table')
-    .option('--fail-on <level>', `what fails the gate, one of ${FAIL_ON_VALUES.join(', ')} (error: a workload is not ready)`, 'error')
+    .argument(
+      '<path...>',
+      'files, folders (walked for .yaml, .yml and .json), or - for standard input',
+    )
+    .option(
+      '--format <format>',
+      `${FORMATS.join(
+        ', ',
+      )}; github prints workflow commands, markdown a PR comment`,
+      'table',
+    )
+    .option(
+      '--fail-on <level>',
+      `what fails the gate, one of ${FAIL_ON_VALUES.join(
+        ', ',
+      )} (error: a workload is not ready)`,
+      'error',
+    )
     .option(
       '--target <file>',
       "the target cluster's profile (Istio version, CNI, ambient, native sidecars, namespace labels); default: the nearest .mesh-readiness.yaml from here upward",
     )
     .option('--no-target', 'read no target profile')
-    .option('--baseline <report>', 'a previous --format json output; findings already in it do not fail the gate, and new ones are marked')
+    .option(
+      '--baseline <report>',
+      'a previous --format json output; findings already in it do not fail the gate, and new ones are marked',
+    )
     .option('--istio-cni', 'the target cluster has the Istio CNI node agent')
     .option('--ambient', 'the target cluster runs Istio in ambient mode')
     .option(
@@ -48,18 +69,26 @@ export function addCheckCommand(program: Command, exit: (code: number) => void):
     )
     .option('--no-color', 'plain text')
     .addHelpText('after', EXIT_STATUS)
-    .action(async (paths: string[], flags: CheckFlags) => exit(await runCheck(paths, flags)));
+    .action(async (paths: string[], flags: CheckFlags) =>
+      exit(await runCheck(paths, flags)),
+    );
 }
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const format = flags.format;
   if (!isFormat(format)) {
-    process.stderr.write(`--format must be one of ${FORMATS.join(', ')}, not "${format}".\n`);
+    process.stderr.write(
+      `--format must be one of ${FORMATS.join(', ')}, not "${format}".\n`,
+    );
     return 2;
   }
   const failOn = flags.failOn as FailOn;
   if (!FAIL_ON_VALUES.includes(failOn)) {
-    process.stderr.write(`--fail-on must be one of ${FAIL_ON_VALUES.join(', ')}, not "${failOn}".\n`);
+    process.stderr.write(
+      `--fail-on must be one of ${FAIL_ON_VALUES.join(
+        ', ',
+      )}, not "${failOn}".\n`,
+    );
     return 2;
   }
   if (!flags.color || format !== 'table') {
@@ -83,11 +112,16 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
       failOn,
       istioCni: flags.istioCni,
       ambient: flags.ambient,
-      target: flags.target === false ? undefined : { file: flags.target, cwd: process.cwd() },
+      target:
+        flags.target === false
+          ? undefined
+          : { file: flags.target, cwd: process.cwd() },
       baseline,
       customRules,
     },
-    { progress: message => process.stderr.write(`mesh-readiness: ${message}\n`) },
+    {
+      progress: message => process.stderr.write(`mesh-readiness: ${message}\n`),
+    },
   );
   // Two writes rather than one of `${stdout}\n`: appending to a report of
   // megabytes would copy all of it once more before it is encoded.

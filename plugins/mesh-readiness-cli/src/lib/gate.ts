@@ -2,15 +2,30 @@
  * The CI gate: which findings fail the build, given `--fail-on` and an
  * optional baseline of findings the team has already accepted.
  */
-import { Finding, needsAction, Report, Severity, WorkloadReport } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  Finding,
+  needsAction,
+  Report,
+  Severity,
+  WorkloadReport,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { Baseline, inBaseline } from './baseline';
 
 /** The lowest severity that fails the gate; `never` only fails on unreadable input. */
 export type FailOn = Severity | 'never';
 
-export const FAIL_ON_VALUES: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
+export const FAIL_ON_VALUES: readonly FailOn[] = [
+  'error',
+  'warning',
+  'info',
+  'never',
+];
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+const SEVERITY_RANK: Record<Severity, number> = {
+  info: 0,
+  warning: 1,
+  error: 2,
+};
 
 /**
  * Whether a finding fails the gate at this level, before the baseline.
@@ -31,7 +46,11 @@ export interface GateResult {
 }
 
 /** 2 when an input could not be read, 1 when a finding fails the gate, else 0. */
-export function gate(report: Report, failOn: FailOn, baseline?: Baseline): GateResult {
+export function gate(
+  report: Report,
+  failOn: FailOn,
+  baseline?: Baseline,
+): GateResult {
   const failing = new Set<Finding>();
   const newFindings = baseline ? new Set<Finding>() : undefined;
   for (const w of report.workloads) {
@@ -47,6 +66,8 @@ export function gate(report: Report, failOn: FailOn, baseline?: Baseline): GateR
 }
 
 /** `Kind/namespace/name`: how a workload is named in every output. */
-export function workloadId(w: Pick<WorkloadReport, 'kind' | 'namespace' | 'name'>): string {
+export function workloadId(
+  w: Pick<WorkloadReport, 'kind' | 'namespace' | 'name'>,
+): string {
   return `${w.kind}/${w.namespace}/${w.name}`;
 }

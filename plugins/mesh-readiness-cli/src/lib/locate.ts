@@ -30,12 +30,17 @@ export function fieldPath(field: string): Array<string | number> {
       continue;
     }
     if (match[1]) path.push(match[1]);
-    for (const index of match[2].matchAll(/\[(\d+)\]/g)) path.push(Number(index[1]));
+    for (const index of match[2].matchAll(/\[(\d+)\]/g))
+      path.push(Number(index[1]));
   }
   return path;
 }
 
-function objectKey(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
+function objectKey(
+  kind: string | undefined,
+  namespace: string | undefined,
+  name: string | undefined,
+): string {
   return `${kind}/${namespace ?? ''}/${name}`;
 }
 
@@ -47,7 +52,10 @@ interface ParsedDocument {
 export class Locator {
   private readonly byObject = new Map<string, ObjectSource>();
   private readonly parsed = new Map<string, ParsedDocument>();
-  private readonly fast = new Map<string, { positions?: DocumentPositions; lineStarts: number[] }>();
+  private readonly fast = new Map<
+    string,
+    { positions?: DocumentPositions; lineStarts: number[] }
+  >();
 
   constructor(objects: KubeObject[], sources: Map<KubeObject, ObjectSource>) {
     for (const object of objects) {
@@ -55,24 +63,39 @@ export class Locator {
       if (!source) continue;
       const meta = object.metadata ?? {};
       // The engine puts namespaced objects without a namespace in `default`.
-      const namespace = meta.namespace ?? (object.kind === 'Namespace' ? undefined : 'default');
+      const namespace =
+        meta.namespace ?? (object.kind === 'Namespace' ? undefined : 'default');
       const key = objectKey(object.kind, namespace, meta.name);
       if (!this.byObject.has(key)) this.byObject.set(key, source);
     }
   }
 
   /** The location of a workload's finding; undefined when the workload came from no file. */
-  locate(workload: WorkloadReport, evidence: Evidence | undefined): Location | undefined {
+  locate(
+    workload: WorkloadReport,
+    evidence: Evidence | undefined,
+  ): Location | undefined {
     if (evidence) {
       const source =
-        this.byObject.get(objectKey(evidence.kind, evidence.namespace, evidence.name)) ??
-        (evidence.namespace === undefined ? undefined : this.byObject.get(objectKey(evidence.kind, undefined, evidence.name)));
+        this.byObject.get(
+          objectKey(evidence.kind, evidence.namespace, evidence.name),
+        ) ??
+        (evidence.namespace === undefined
+          ? undefined
+          : this.byObject.get(
+              objectKey(evidence.kind, undefined, evidence.name),
+            ));
       if (source) {
-        const found = this.position(source, evidence.field ? fieldPath(evidence.field) : []);
+        const found = this.position(
+          source,
+          evidence.field ? fieldPath(evidence.field) : [],
+        );
         if (found) return found;
       }
     }
-    const own = this.byObject.get(objectKey(workload.kind, workload.namespace, workload.name));
+    const own = this.byObject.get(
+      objectKey(workload.kind, workload.namespace, workload.name),
+    );
     return own ? this.position(own, []) : undefined;
   }
 
@@ -81,19 +104,26 @@ export class Locator {
    * a mapping (`labels:`), the entry's for a list item (`- name: http`);
    * for a field that is not there, the deepest one of its parents that is.
    */
-  private position(source: ObjectSource, field: Array<string | number>): Location | undefined {
+  private position(
+    source: ObjectSource,
+    field: Array<string | number>,
+  ): Location | undefined {
     return this.fastPosition(source, field) ?? this.yamlPosition(source, field);
   }
 
   /** js-yaml's positions, where they are sure: most documents, at a fraction of the `yaml` library's cost. */
-  private fastPosition(source: ObjectSource, field: Array<string | number>): Location | undefined {
+  private fastPosition(
+    source: ObjectSource,
+    field: Array<string | number>,
+  ): Location | undefined {
     if (source.documentIndex !== 0) return undefined;
     const key = `${source.file}\u0000${source.document.line}`;
     let entry = this.fast.get(key);
     if (!entry) {
       const text = source.document.text;
       const lineStarts = [0];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        lineStarts.push(i + 1);
       entry = { positions: documentPositions(text), lineStarts };
       this.fast.set(key, entry);
     }
@@ -106,10 +136,17 @@ export class Locator {
       if (entry.lineStarts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
-    return { file: source.file, line: source.document.line + low, column: offset - entry.lineStarts[low] + 1 };
+    return {
+      file: source.file,
+      line: source.document.line + low,
+      column: offset - entry.lineStarts[low] + 1,
+    };
   }
 
-  private yamlPosition(source: ObjectSource, field: Array<string | number>): Location | undefined {
+  private yamlPosition(
+    source: ObjectSource,
+    field: Array<string | number>,
+  ): Location | undefined {
     const document = this.document(source);
     let node: unknown = document.nodes[source.documentIndex];
     for (const step of source.path) node = child(node, step)?.value;
@@ -124,7 +161,11 @@ export class Locator {
     const offset = at.range?.[0];
     if (offset === undefined) return undefined;
     const { line, col } = document.lineCounter.linePos(offset);
-    return { file: source.file, line: line + source.document.line - 1, column: col };
+    return {
+      file: source.file,
+      line: line + source.document.line - 1,
+      column: col,
+    };
   }
 
   private document(source: ObjectSource): ParsedDocument {
@@ -133,9 +174,15 @@ export class Locator {
     if (!parsed) {
       const { LineCounter: Counter, parseAllDocuments } = yamlLibrary();
       const lineCounter = new Counter();
-      const docs = parseAllDocuments(source.document.text, { lineCounter, uniqueKeys: false });
+      const docs = parseAllDocuments(source.document.text, {
+        lineCounter,
+        uniqueKeys: false,
+      });
       const list = Array.isArray(docs) ? docs : [docs];
-      parsed = { lineCounter, nodes: list.map(d => (d.contents as Node | null) ?? null) };
+      parsed = {
+        lineCounter,
+        nodes: list.map(d => (d.contents as Node | null) ?? null),
+      };
       this.parsed.set(key, parsed);
     }
     return parsed;
@@ -143,11 +190,18 @@ export class Locator {
 }
 
 /** The node under `step`, and the node that marks it: the key in a mapping, the item in a list. */
-function child(node: unknown, step: string | number): { value: unknown; at: Node } | undefined {
+function child(
+  node: unknown,
+  step: string | number,
+): { value: unknown; at: Node } | undefined {
   const { isMap, isNode, isScalar, isSeq } = yamlLibrary();
   if (isMap(node) && typeof step === 'string') {
-    const pair = node.items.find(item => (isScalar(item.key) ? item.key.value : item.key) === step);
-    return pair && isNode(pair.key) ? { value: pair.value, at: pair.key } : undefined;
+    const pair = node.items.find(
+      item => (isScalar(item.key) ? item.key.value : item.key) === step,
+    );
+    return pair && isNode(pair.key)
+      ? { value: pair.value, at: pair.key }
+      : undefined;
   }
   if (isSeq(node) && typeof step === 'number') {
     const item = node.items[step];

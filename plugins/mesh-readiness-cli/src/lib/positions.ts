@@ -38,7 +38,12 @@ export function documentPositions(text: string): DocumentPositions | undefined {
         else {
           const start = open.pop();
           const result = state.result as unknown;
-          if (start !== undefined && result !== null && typeof result === 'object' && !starts.has(result)) {
+          if (
+            start !== undefined &&
+            result !== null &&
+            typeof result === 'object' &&
+            !starts.has(result)
+          ) {
             starts.set(result, contentStart(text, start));
           }
         }
@@ -69,7 +74,13 @@ export function documentPositions(text: string): DocumentPositions | undefined {
       const content = contentStartOnLine(text, start);
       const indent = content - start;
       next = text.indexOf('\n', start);
-      if (content >= text.length || text[content] === '\n' || text[content] === '\r' || text[content] === '#') continue;
+      if (
+        content >= text.length ||
+        text[content] === '\n' ||
+        text[content] === '\r' ||
+        text[content] === '#'
+      )
+        continue;
       if (indent < column) return undefined; // left the mapping
       if (indent === column && matches(content)) return content;
     }
@@ -79,7 +90,10 @@ export function documentPositions(text: string): DocumentPositions | undefined {
   return {
     offsetOf(path) {
       let node: unknown = root;
-      let at = node !== null && typeof node === 'object' ? starts.get(node) : undefined;
+      let at =
+        node !== null && typeof node === 'object'
+          ? starts.get(node)
+          : undefined;
       for (const step of path) {
         if (node === null || typeof node !== 'object') break;
         const nodeStart = starts.get(node);
@@ -87,12 +101,19 @@ export function documentPositions(text: string): DocumentPositions | undefined {
         if (Array.isArray(node)) {
           if (typeof step !== 'number' || step >= node.length) break;
           const item = node[step];
-          const itemStart = item !== null && typeof item === 'object' ? starts.get(item) : undefined;
+          const itemStart =
+            item !== null && typeof item === 'object'
+              ? starts.get(item)
+              : undefined;
           if (itemStart === undefined) return undefined; // a scalar item: the yaml library knows
           at = itemStart;
           node = item;
         } else {
-          if (typeof step !== 'string' || !Object.prototype.hasOwnProperty.call(node, step)) break;
+          if (
+            typeof step !== 'string' ||
+            !Object.prototype.hasOwnProperty.call(node, step)
+          )
+            break;
           const offset = keyOffset(nodeStart, step);
           if (offset === undefined) return undefined;
           at = offset;

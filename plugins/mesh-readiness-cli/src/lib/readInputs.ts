@@ -25,14 +25,22 @@ export interface Inputs {
 }
 
 /** Lists the manifest files under the given paths, in a stable order. */
-export function listManifestFiles(paths: string[], errors: ReportError[]): string[] {
+export function listManifestFiles(
+  paths: string[],
+  errors: ReportError[],
+): string[] {
   const files: string[] = [];
   const walk = (p: string, explicit: boolean) => {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(p);
     } catch (e) {
-      errors.push({ file: p, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      errors.push({
+        file: p,
+        message: `cannot read: ${
+          (e as NodeJS.ErrnoException).code ?? (e as Error).message
+        }`,
+      });
       return;
     }
     if (stat.isDirectory()) {
@@ -40,14 +48,20 @@ export function listManifestFiles(paths: string[], errors: ReportError[]): strin
       try {
         entries = fs.readdirSync(p).sort();
       } catch (e) {
-        errors.push({ file: p, message: `cannot list folder: ${(e as NodeJS.ErrnoException).code}` });
+        errors.push({
+          file: p,
+          message: `cannot list folder: ${(e as NodeJS.ErrnoException).code}`,
+        });
         return;
       }
       for (const entry of entries) {
         if (entry.startsWith('.') || entry === 'node_modules') continue;
         walk(path.join(p, entry), false);
       }
-    } else if (explicit || MANIFEST_EXTENSIONS.has(path.extname(p).toLowerCase())) {
+    } else if (
+      explicit ||
+      MANIFEST_EXTENSIONS.has(path.extname(p).toLowerCase())
+    ) {
       files.push(p);
     }
   };
@@ -72,14 +86,25 @@ export async function readInputs(
   for (const file of files) {
     let text: string;
     try {
-      text = file === '-' ? await readStdin() : await fs.promises.readFile(file, 'utf8');
+      text =
+        file === '-'
+          ? await readStdin()
+          : await fs.promises.readFile(file, 'utf8');
     } catch (e) {
-      errors.push({ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      errors.push({
+        file,
+        message: `cannot read: ${
+          (e as NodeJS.ErrnoException).code ?? (e as Error).message
+        }`,
+      });
       continue;
     }
     const name = file === '-' ? '<stdin>' : file;
     if (text.includes('\u0000')) {
-      errors.push({ file: name, message: 'not a text file (it contains NUL bytes)' });
+      errors.push({
+        file: name,
+        message: 'not a text file (it contains NUL bytes)',
+      });
     } else {
       const parsed = parseManifests(text, name, { sources });
       for (const o of parsed.objects) objects.push(o);

@@ -13,25 +13,37 @@ const findingOf = (stdout: string, workload: string, ruleId: string) =>
 
 describe('the target profile', () => {
   it('is found from the working directory upward and describes what the PR does not carry', () => {
-    const result = spawnSync(process.execPath, [BIN, 'check', 'shop.yaml', '--format', 'json'], {
-      cwd: path.join(GATE, 'project/deploy'),
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'check', 'shop.yaml', '--format', 'json'],
+      {
+        cwd: path.join(GATE, 'project/deploy'),
+        encoding: 'utf8',
+      },
+    );
     const output = JSON.parse(result.stdout);
-    expect(output.gate.target).toBe(path.join(GATE, 'project/.mesh-readiness.yaml'));
+    expect(output.gate.target).toBe(
+      path.join(GATE, 'project/.mesh-readiness.yaml'),
+    );
     // The namespace is known now (injection on, baseline), and the CNI agent makes MR004 pass.
     expect(findingOf(result.stdout, 'worker', 'MR008').status).toBe('pass');
     expect(findingOf(result.stdout, 'worker', 'MR004').status).toBe('pass');
-    expect(output.workloads.find((w: any) => w.name === 'worker').ready).toBe(true);
+    expect(output.workloads.find((w: any) => w.name === 'worker').ready).toBe(
+      true,
+    );
     // web still runs a container as UID 1337.
     expect(result.status).toBe(1);
   });
 
   it('is not read with --no-target, so unknown stays unknown', () => {
-    const result = spawnSync(process.execPath, [BIN, 'check', 'shop.yaml', '--format', 'json', '--no-target'], {
-      cwd: path.join(GATE, 'project/deploy'),
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'check', 'shop.yaml', '--format', 'json', '--no-target'],
+      {
+        cwd: path.join(GATE, 'project/deploy'),
+        encoding: 'utf8',
+      },
+    );
     expect(findingOf(result.stdout, 'worker', 'MR008').status).toBe('unknown');
   });
 
@@ -40,7 +52,11 @@ describe('the target profile', () => {
     const result = await check([SHOP], { format: 'json', target: { file } });
     expect(result.exitCode).toBe(2);
     expect(JSON.parse(result.stdout).errors).toEqual([
-      { file, line: 3, message: 'istio.cni must be true or false, found "yes"' },
+      {
+        file,
+        line: 3,
+        message: 'istio.cni must be true or false, found "yes"',
+      },
     ]);
     // Its namespaces still apply.
     expect(findingOf(result.stdout, 'worker', 'MR008').status).toBe('pass');
@@ -50,12 +66,18 @@ describe('the target profile', () => {
     const file = path.join(GATE, 'nowhere.yaml');
     const result = await check([SHOP], { format: 'json', target: { file } });
     expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout).errors[0]).toMatchObject({ file, message: expect.stringContaining('ENOENT') });
+    expect(JSON.parse(result.stdout).errors[0]).toMatchObject({
+      file,
+      message: expect.stringContaining('ENOENT'),
+    });
   });
 
   it('gives way to Namespace objects in the input', async () => {
     const file = path.join(GATE, 'project/.mesh-readiness.yaml');
-    const result = await check([SHOP, path.join(GATE, 'namespace-disabled.yaml')], { format: 'json', target: { file } });
+    const result = await check(
+      [SHOP, path.join(GATE, 'namespace-disabled.yaml')],
+      { format: 'json', target: { file } },
+    );
     const mr008 = findingOf(result.stdout, 'worker', 'MR008');
     expect(mr008.status).toBe('warn');
     expect(JSON.stringify(mr008)).toContain('disabled');
@@ -63,7 +85,11 @@ describe('the target profile', () => {
 
   it('gives way to --istio-cni and --ambient given on the command line', async () => {
     const file = path.join(GATE, 'project/.mesh-readiness.yaml');
-    const result = await check([SHOP], { format: 'json', target: { file }, istioCni: false });
+    const result = await check([SHOP], {
+      format: 'json',
+      target: { file },
+      istioCni: false,
+    });
     // The profile says cni: true, the flag says no: baseline forbids istio-init's capabilities.
     expect(findingOf(result.stdout, 'worker', 'MR004').status).toBe('fail');
   });

@@ -4,7 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseTargetProfile, ReportError, TargetProfile } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  parseTargetProfile,
+  ReportError,
+  TargetProfile,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 export const TARGET_FILE_NAME = '.mesh-readiness.yaml';
 
@@ -28,14 +32,27 @@ export function findTargetFile(from: string): string | undefined {
 }
 
 /** Reads the given target file, or the one found from `cwd`; no file at all is fine. */
-export function loadTarget(explicit: string | undefined, cwd: string): LoadedTarget {
+export function loadTarget(
+  explicit: string | undefined,
+  cwd: string,
+): LoadedTarget {
   const file = explicit ?? findTargetFile(cwd);
   if (!file) return { errors: [] };
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    return { file, errors: [{ file, message: `cannot read the target profile: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
+    return {
+      file,
+      errors: [
+        {
+          file,
+          message: `cannot read the target profile: ${
+            (e as NodeJS.ErrnoException).code ?? (e as Error).message
+          }`,
+        },
+      ],
+    };
   }
   const parsed = parseTargetProfile(text, file);
   return { file, profile: parsed.profile, errors: parsed.errors };

@@ -1,13 +1,26 @@
 /*
  * Containers and ports of a pod, with named ports resolved.
  */
-import { asArray, asPortNumber, asString, forEachRecord, isRecord } from './objects';
+import {
+  asArray,
+  asPortNumber,
+  asString,
+  forEachRecord,
+  isRecord,
+} from './objects';
 import { PodView } from './workloads';
 
 /** Containers that Istio injects: never the application's own. */
-export const ISTIO_CONTAINERS = new Set(['istio-proxy', 'istio-init', 'istio-validation']);
+export const ISTIO_CONTAINERS = new Set([
+  'istio-proxy',
+  'istio-init',
+  'istio-validation',
+]);
 
-export type ContainerGroup = 'containers' | 'initContainers' | 'ephemeralContainers';
+export type ContainerGroup =
+  | 'containers'
+  | 'initContainers'
+  | 'ephemeralContainers';
 
 export interface ContainerRef {
   group: ContainerGroup;
@@ -37,7 +50,11 @@ export function containersOf(
   return refs;
 }
 
-const CONTAINER_GROUPS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+const CONTAINER_GROUPS = [
+  'containers',
+  'initContainers',
+  'ephemeralContainers',
+] as const;
 
 function listContainers(pod: PodView, includeIstio: boolean): ContainerRef[] {
   const refs: ContainerRef[] = [];
@@ -45,7 +62,13 @@ function listContainers(pod: PodView, includeIstio: boolean): ContainerRef[] {
     forEachRecord(pod.spec[group], (container, index) => {
       const name = asString(container.name) ?? `#${index}`;
       if (!includeIstio && ISTIO_CONTAINERS.has(name)) return;
-      refs.push({ group, index, name, container, path: `${pod.specPath}.${group}[${index}]` });
+      refs.push({
+        group,
+        index,
+        name,
+        container,
+        path: `${pod.specPath}.${group}[${index}]`,
+      });
     });
   }
   return refs;
@@ -117,7 +140,13 @@ export function resolveTargetPort(
 ): ResolvedPort | undefined {
   const target = servicePort.targetPort;
   // Kubernetes defaults an absent or zero targetPort to `port`, and Istio reads it the same way.
-  if (target === undefined || target === null || target === '' || target === 0 || target === '0') {
+  if (
+    target === undefined ||
+    target === null ||
+    target === '' ||
+    target === 0 ||
+    target === '0'
+  ) {
     const port = asPortNumber(servicePort.port);
     return port === undefined ? undefined : { port };
   }
@@ -151,10 +180,18 @@ export function resolveProbePort(
   return undefined;
 }
 
-export const PROBE_KINDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+export const PROBE_KINDS = [
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+] as const;
 
 /** Probe handlers the sidecar rewrites to its agent (Istio's pkg/kube/inject/app_probe.go). */
-export const REWRITTEN_PROBE_HANDLERS = ['httpGet', 'grpc', 'tcpSocket'] as const;
+export const REWRITTEN_PROBE_HANDLERS = [
+  'httpGet',
+  'grpc',
+  'tcpSocket',
+] as const;
 export type ProbeHandler = (typeof REWRITTEN_PROBE_HANDLERS)[number];
 
 /** The handler of a probe the sidecar rewrites, if it has one: the kubelet runs only the first it finds. */

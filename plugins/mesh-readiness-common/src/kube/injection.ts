@@ -41,7 +41,10 @@ export interface InjectionDecision {
 }
 
 /** Why the injector's webhooks select the pod, when they do (Istio's `mutatingwebhook.yaml`). */
-function injectorSelects(pod: PodView, namespace: NamespaceInfo): string | undefined {
+function injectorSelects(
+  pod: PodView,
+  namespace: NamespaceInfo,
+): string | undefined {
   const ns = namespace.labels;
   const injection = ns[INJECTION_NAMESPACE_LABEL];
   if (injection === 'enabled') {
@@ -52,15 +55,21 @@ function injectorSelects(pod: PodView, namespace: NamespaceInfo): string | undef
   if (ns[REVISION_LABEL]) {
     return `namespace "${namespace.name}" is labelled ${REVISION_LABEL}=${ns[REVISION_LABEL]}`;
   }
-  if (pod.labels[INJECT_KEY] === 'true') return `the pod is labelled ${INJECT_KEY}: "true"`;
-  if (pod.labels[REVISION_LABEL]) return `the pod is labelled ${REVISION_LABEL}=${pod.labels[REVISION_LABEL]}`;
+  if (pod.labels[INJECT_KEY] === 'true')
+    return `the pod is labelled ${INJECT_KEY}: "true"`;
+  if (pod.labels[REVISION_LABEL])
+    return `the pod is labelled ${REVISION_LABEL}=${pod.labels[REVISION_LABEL]}`;
   return undefined;
 }
 
 /** Why the pod asks for ambient, when it does: its own label, else its namespace's. */
-function ambientRequest(pod: PodView, namespace: NamespaceInfo): string | undefined {
+function ambientRequest(
+  pod: PodView,
+  namespace: NamespaceInfo,
+): string | undefined {
   const podMode = pod.labels[DATAPLANE_MODE_LABEL];
-  if (podMode === 'ambient') return `the pod is labelled ${DATAPLANE_MODE_LABEL}=ambient`;
+  if (podMode === 'ambient')
+    return `the pod is labelled ${DATAPLANE_MODE_LABEL}=ambient`;
   if (podMode === 'none') return undefined;
   if (namespace.labels[DATAPLANE_MODE_LABEL] === 'ambient') {
     return `namespace "${namespace.name}" is labelled ${DATAPLANE_MODE_LABEL}=ambient`;
@@ -93,11 +102,16 @@ export function decideInjection(
   const sidecar = optOut ? undefined : injectorSelects(pod, namespace);
   if (sidecar) {
     return ambient
-      ? { state: 'sidecar', reason: `${sidecar}, and the sidecar wins over ambient`, overruled: ambient }
+      ? {
+          state: 'sidecar',
+          reason: `${sidecar}, and the sidecar wins over ambient`,
+          overruled: ambient,
+        }
       : { state: 'sidecar', reason: sidecar };
   }
   if (ambient) return { state: 'ambient', reason: ambient };
-  if (optOut) return { state: 'off', reason: `the pod opts out with the ${optOut}` };
+  if (optOut)
+    return { state: 'off', reason: `the pod opts out with the ${optOut}` };
   if (namespace.labels[INJECTION_NAMESPACE_LABEL] === 'disabled') {
     return {
       state: 'off',
@@ -107,8 +121,12 @@ export function decideInjection(
   const annotationOnly = pod.annotations[INJECT_KEY] !== undefined;
   return {
     state: 'off',
-    reason: `namespace "${namespace.name}" has no ${INJECTION_NAMESPACE_LABEL} or ${REVISION_LABEL} label${
-      annotationOnly ? ` and the ${INJECT_KEY} annotation alone turns nothing on` : ''
+    reason: `namespace "${
+      namespace.name
+    }" has no ${INJECTION_NAMESPACE_LABEL} or ${REVISION_LABEL} label${
+      annotationOnly
+        ? ` and the ${INJECT_KEY} annotation alone turns nothing on`
+        : ''
     }`,
   };
 }

@@ -10,7 +10,9 @@ export function isRecord(value: unknown): value is Record<string, any> {
 }
 
 export function asArray<T = any>(value: unknown): T[] {
-  return Array.isArray(value) ? value.filter(v => v !== null && v !== undefined) : [];
+  return Array.isArray(value)
+    ? value.filter(v => v !== null && v !== undefined)
+    : [];
 }
 
 /**
@@ -18,7 +20,10 @@ export function asArray<T = any>(value: unknown): T[] {
  * null and missing entries are not counted; other entries that are not
  * objects are counted but not visited. Nothing happens for a non-list.
  */
-export function forEachRecord(list: unknown, visit: (entry: Record<string, any>, index: number) => void): void {
+export function forEachRecord(
+  list: unknown,
+  visit: (entry: Record<string, any>, index: number) => void,
+): void {
   if (!Array.isArray(list)) return;
   let index = -1;
   for (const entry of list) {
@@ -30,7 +35,8 @@ export function forEachRecord(list: unknown, visit: (entry: Record<string, any>,
 
 export function asString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   return undefined;
 }
 

@@ -9,7 +9,8 @@ import { isRecord } from './objects';
 import { Labels } from './labels';
 import type { PodView } from './workloads';
 
-const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const hasOwn = (o: object, key: string) =>
+  Object.prototype.hasOwnProperty.call(o, key);
 const everyKey = () => true;
 const sameValueAt = (_key: string, x: unknown, y: unknown) => sameValue(x, y);
 
@@ -21,17 +22,28 @@ const sameValueAt = (_key: string, x: unknown, y: unknown) => sameValue(x, y);
  */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null
+  ) {
     return Object.is(a, b);
   }
   if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+      return false;
     for (let i = 0; i < a.length; i++) {
       if (!sameValue(a[i], b[i])) return false;
     }
     return true;
   }
-  return sameEntries(a as Record<string, unknown>, b as Record<string, unknown>, everyKey, sameValueAt);
+  return sameEntries(
+    a as Record<string, unknown>,
+    b as Record<string, unknown>,
+    everyKey,
+    sameValueAt,
+  );
 }
 
 /** Whether two maps with the same keys list them in the same order. */
@@ -64,7 +76,12 @@ export const MAX_SHAPES = 8;
  * when a rule reads one; properties.test.ts checks that findings do not
  * depend on them).
  */
-export const POD_SPEC_UNREAD: ReadonlySet<string> = new Set(['nodeName', 'volumes', 'hostname', 'affinity']);
+export const POD_SPEC_UNREAD: ReadonlySet<string> = new Set([
+  'nodeName',
+  'volumes',
+  'hostname',
+  'affinity',
+]);
 export const CONTAINER_UNREAD: ReadonlySet<string> = new Set(['volumeMounts']);
 
 /**
@@ -79,7 +96,11 @@ export function isReadAnnotation(key: string): boolean {
   return key.includes('istio.io/') || key.startsWith('mesh-readiness.io/');
 }
 
-const CONTAINER_LISTS: ReadonlySet<string> = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+const CONTAINER_LISTS: ReadonlySet<string> = new Set([
+  'containers',
+  'initContainers',
+  'ephemeralContainers',
+]);
 
 /**
  * Whether two plain objects have the same keys among those `counted`
@@ -94,7 +115,10 @@ export function sameEntries(
   same: (key: string, x: unknown, y: unknown) => boolean,
 ): boolean {
   if (a === b) return true;
-  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
+  if (
+    Object.getPrototypeOf(a) !== Object.prototype ||
+    Object.getPrototypeOf(b) !== Object.prototype
+  ) {
     return false;
   }
   let count = 0;

@@ -20,26 +20,51 @@
  */
 import { KubeObject } from '../types';
 import { isRecord } from './objects';
-import { CONTAINER_UNREAD, isReadAnnotation, POD_SPEC_UNREAD } from './podShape';
+import {
+  CONTAINER_UNREAD,
+  isReadAnnotation,
+  POD_SPEC_UNREAD,
+} from './podShape';
 
 /** The metadata rules read, of any object and of a pod template. */
-const METADATA_READ = ['name', 'namespace', 'uid', 'labels', 'annotations', 'ownerReferences'] as const;
+const METADATA_READ = [
+  'name',
+  'namespace',
+  'uid',
+  'labels',
+  'annotations',
+  'ownerReferences',
+] as const;
 
-const CONTAINER_LISTS: ReadonlySet<string> = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+const CONTAINER_LISTS: ReadonlySet<string> = new Set([
+  'containers',
+  'initContainers',
+  'ephemeralContainers',
+]);
 
-const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const hasOwn = (o: object, key: string) =>
+  Object.prototype.hasOwnProperty.call(o, key);
 
 /** Sets a key as JSON.parse would, `__proto__` included (as an own property, not the prototype). */
 function put(target: Record<string, unknown>, key: string, value: unknown) {
   if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     target[key] = value;
   }
 }
 
 /** A record without the given keys; anything else as it is. */
-function without(value: unknown, unread: ReadonlySet<string>, map?: (key: string, v: unknown) => unknown): unknown {
+function without(
+  value: unknown,
+  unread: ReadonlySet<string>,
+  map?: (key: string, v: unknown) => unknown,
+): unknown {
   if (!isRecord(value)) return value;
   const kept: Record<string, unknown> = {};
   for (const key in value) {
@@ -53,7 +78,8 @@ function readAnnotations(annotations: unknown): unknown {
   if (!isRecord(annotations)) return annotations;
   const kept: Record<string, unknown> = {};
   for (const key in annotations) {
-    if (hasOwn(annotations, key) && isReadAnnotation(key)) put(kept, key, annotations[key]);
+    if (hasOwn(annotations, key) && isReadAnnotation(key))
+      put(kept, key, annotations[key]);
   }
   return kept;
 }
@@ -63,15 +89,19 @@ function readMetadata(metadata: unknown): unknown {
   const kept: Record<string, unknown> = {};
   for (const key of METADATA_READ) {
     if (!hasOwn(metadata, key)) continue;
-    kept[key] = key === 'annotations' ? readAnnotations(metadata[key]) : metadata[key];
+    kept[key] =
+      key === 'annotations' ? readAnnotations(metadata[key]) : metadata[key];
   }
   return kept;
 }
 
 const readContainers = (key: string, list: unknown) =>
-  CONTAINER_LISTS.has(key) && Array.isArray(list) ? list.map(c => without(c, CONTAINER_UNREAD)) : list;
+  CONTAINER_LISTS.has(key) && Array.isArray(list)
+    ? list.map(c => without(c, CONTAINER_UNREAD))
+    : list;
 
-const readPodSpec = (spec: unknown) => without(spec, POD_SPEC_UNREAD, readContainers);
+const readPodSpec = (spec: unknown) =>
+  without(spec, POD_SPEC_UNREAD, readContainers);
 
 /** A pod template (`{metadata, spec}`) with what its pods' rules read. */
 function readTemplate(template: unknown): unknown {
@@ -93,9 +123,17 @@ function readWorkloadSpec(kind: string | undefined, spec: unknown): unknown {
   if (kind === 'CronJob') {
     const jobTemplate = spec.jobTemplate;
     if (!isRecord(jobTemplate)) return spec;
-    return { ...spec, jobTemplate: { ...jobTemplate, spec: readWorkloadSpec('Job', jobTemplate.spec) } };
+    return {
+      ...spec,
+      jobTemplate: {
+        ...jobTemplate,
+        spec: readWorkloadSpec('Job', jobTemplate.spec),
+      },
+    };
   }
-  return hasOwn(spec, 'template') ? { ...spec, template: readTemplate(spec.template) } : spec;
+  return hasOwn(spec, 'template')
+    ? { ...spec, template: readTemplate(spec.template) }
+    : spec;
 }
 
 /**
@@ -108,13 +146,18 @@ function readWorkloadSpec(kind: string | undefined, spec: unknown): unknown {
  *
  * @public
  */
-export function readFieldsOf(obj: KubeObject, kind: string | undefined = obj.kind): KubeObject {
+export function readFieldsOf(
+  obj: KubeObject,
+  kind: string | undefined = obj.kind,
+): KubeObject {
   const kept: Record<string, unknown> = {};
   for (const key in obj) {
     if (!hasOwn(obj, key) || key === 'status') continue;
     let value = obj[key];
     if (key === 'metadata') value = readMetadata(value);
-    else if (key === 'spec') value = kind === 'Pod' ? readPodSpec(value) : readWorkloadSpec(kind, value);
+    else if (key === 'spec')
+      value =
+        kind === 'Pod' ? readPodSpec(value) : readWorkloadSpec(kind, value);
     put(kept, key, value);
   }
   if (kind !== undefined) kept.kind = kind;
@@ -128,13 +171,20 @@ export function readFieldsOf(obj: KubeObject, kind: string | undefined = obj.kin
  */
 function identical(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null
+  )
+    return Object.is(a, b);
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
   for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i] || !identical((a as any)[ka[i]], (b as any)[kb[i]])) return false;
+    if (ka[i] !== kb[i] || !identical((a as any)[ka[i]], (b as any)[kb[i]]))
+      return false;
   }
   return true;
 }
@@ -150,17 +200,22 @@ const SHARED_METADATA = ['labels', 'annotations', 'ownerReferences'] as const;
  *
  * @public
  */
-export function readFieldsOfEach(): (obj: KubeObject, kind?: string) => KubeObject {
+export function readFieldsOfEach(): (
+  obj: KubeObject,
+  kind?: string,
+) => KubeObject {
   let previous: KubeObject | undefined;
   return (obj, kind = obj.kind) => {
     const kept = readFieldsOf(obj, kind);
     if (previous) {
-      if (hasOwn(kept, 'spec') && identical(kept.spec, previous.spec)) kept.spec = previous.spec;
+      if (hasOwn(kept, 'spec') && identical(kept.spec, previous.spec))
+        kept.spec = previous.spec;
       const metadata = kept.metadata as Record<string, unknown> | undefined;
       const before = previous.metadata as Record<string, unknown> | undefined;
       if (isRecord(metadata) && isRecord(before)) {
         for (const key of SHARED_METADATA) {
-          if (hasOwn(metadata, key) && identical(metadata[key], before[key])) metadata[key] = before[key];
+          if (hasOwn(metadata, key) && identical(metadata[key], before[key]))
+            metadata[key] = before[key];
         }
       }
     }

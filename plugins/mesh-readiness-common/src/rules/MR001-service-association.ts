@@ -27,8 +27,12 @@ spec:
     - name: http
       port: 80
       targetPort: 8080`,
-  docsUrl: 'https://istio.io/v1.19/docs/ops/deployment/requirements/#pod-requirements',
-  istioAnalyzer: istioAnalyzer('IST0117', 'DeploymentRequiresServiceAssociated'),
+  docsUrl:
+    'https://istio.io/v1.19/docs/ops/deployment/requirements/#pod-requirements',
+  istioAnalyzer: istioAnalyzer(
+    'IST0117',
+    'DeploymentRequiresServiceAssociated',
+  ),
   onboardingOrder: 3,
   check({ workload, index }) {
     const unreadable = servicesUnreadable(workload, index);
@@ -44,7 +48,10 @@ spec:
     let previousShape: PodView | undefined;
     for (const pod of podViewsOf(workload)) {
       // A pod of the same shape as the one before is selected by the same list.
-      const services = pod.shape === previousShape && previous ? previous : index.servicesSelecting(pod);
+      const services =
+        pod.shape === previousShape && previous
+          ? previous
+          : index.servicesSelecting(pod);
       previousShape = pod.shape;
       if (services.length === 0) unselected.push(pod);
       // The same list as the pod before (the same shape) adds no Service.
@@ -70,15 +77,22 @@ spec:
             : `${unselected.length} of the workload's pods`
         }.${
           relaxed
-            ? ` The target runs Istio ${index.snapshot.environment!.istioVersion}, which no longer requires a Service (since 1.20): the pods still join the mesh but cannot be reached by Service name or routed by Service-based config, so this does not block readiness.`
+            ? ` The target runs Istio ${
+                index.snapshot.environment!.istioVersion
+              }, which no longer requires a Service (since 1.20): the pods still join the mesh but cannot be reached by Service name or routed by Service-based config, so this does not block readiness.`
             : ''
         }`,
         unselected.map(pod => ({
           kind: pod.source === 'template' ? workload.kind : 'Pod',
           namespace: pod.namespace,
           name: pod.name,
-          field: pod.source === 'template' ? pod.specPath.replace(/\.spec$/, '.metadata.labels') : 'metadata.labels',
-          detail: `labels {${formatSelector(pod.labels) || 'none'}} match no Service selector`,
+          field:
+            pod.source === 'template'
+              ? pod.specPath.replace(/\.spec$/, '.metadata.labels')
+              : 'metadata.labels',
+          detail: `labels {${
+            formatSelector(pod.labels) || 'none'
+          }} match no Service selector`,
         })),
         relaxed ? 'warning' : undefined,
       );
@@ -90,7 +104,9 @@ spec:
         namespace: workload.namespace,
         name,
         field: 'spec.selector',
-        detail: `selector {${formatSelector(selectors[i].spec?.selector)}} matches the pods`,
+        detail: `selector {${formatSelector(
+          selectors[i].spec?.selector,
+        )}} matches the pods`,
       })),
     );
   },

@@ -1,7 +1,13 @@
 import { Evidence } from '../types';
 import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
-import { describePort, describeProtocol, ServicePortUse, servicePortsReaching, servicesUnreadable } from './servicePorts';
+import {
+  describePort,
+  describeProtocol,
+  ServicePortUse,
+  servicePortsReaching,
+  servicesUnreadable,
+} from './servicePorts';
 
 function evidenceOf(use: ServicePortUse): Evidence {
   return {
@@ -16,7 +22,10 @@ function evidenceOf(use: ServicePortUse): Evidence {
 }
 
 /** Groups explicit protocol uses by a key and returns the groups that disagree. */
-function conflictsBy(uses: ServicePortUse[], keyOf: (u: ServicePortUse) => string | undefined) {
+function conflictsBy(
+  uses: ServicePortUse[],
+  keyOf: (u: ServicePortUse) => string | undefined,
+) {
   const groups = new Map<string, ServicePortUse[]>();
   for (const use of uses) {
     const key = keyOf(use);
@@ -45,7 +54,12 @@ function hasConflict(uses: ServicePortUse[]): boolean {
     if (!isExplicit(a)) continue;
     for (let j = 0; j < i; j++) {
       const b = uses[j];
-      if (!isExplicit(b) || a.transport !== b.transport || a.selection.protocol === b.selection.protocol) continue;
+      if (
+        !isExplicit(b) ||
+        a.transport !== b.transport ||
+        a.selection.protocol === b.selection.protocol
+      )
+        continue;
       if (a.podPort !== undefined && a.podPort === b.podPort) return true;
       if (a.port !== undefined && a.port === b.port) return true;
     }
@@ -83,8 +97,14 @@ function agreement(uses: ServicePortUse[]) {
 function protocolsOf(group: ServicePortUse[]): string {
   const protocols = [...new Set(group.map(u => u.selection.protocol))];
   // The usual two, ordered as sort() orders strings, without its copy.
-  if (protocols.length === 2 && typeof protocols[0] === 'string' && typeof protocols[1] === 'string') {
-    return protocols[0] < protocols[1] ? `${protocols[0]} and ${protocols[1]}` : `${protocols[1]} and ${protocols[0]}`;
+  if (
+    protocols.length === 2 &&
+    typeof protocols[0] === 'string' &&
+    typeof protocols[1] === 'string'
+  ) {
+    return protocols[0] < protocols[1]
+      ? `${protocols[0]} and ${protocols[1]}`
+      : `${protocols[1]} and ${protocols[0]}`;
   }
   return protocols.sort().join(' and ');
 }
@@ -104,15 +124,22 @@ ports:
   - name: http-web
     port: 80
     targetPort: 8080`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
-  istioAnalyzer: istioAnalyzer('IST0116', 'DeploymentAssociatedToMultipleServices'),
+  docsUrl:
+    'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
+  istioAnalyzer: istioAnalyzer(
+    'IST0116',
+    'DeploymentAssociatedToMultipleServices',
+  ),
   onboardingOrder: 4,
   check({ workload, index }) {
     const unreadable = servicesUnreadable(workload, index);
     if (unreadable) return unreadable;
 
     const views = distinctPodViewsOf(workload);
-    const uses = views.length === 1 ? servicePortsReaching(views[0], index) : views.flatMap(pod => servicePortsReaching(pod, index));
+    const uses =
+      views.length === 1
+        ? servicePortsReaching(views[0], index)
+        : views.flatMap(pod => servicePortsReaching(pod, index));
     if (uses.length === 0) {
       return skip('No Service port reaches the workload’s pods.');
     }
@@ -120,7 +147,9 @@ ports:
     // without grouping, and group (below) only when some port disagrees.
     if (uses.length <= SMALL && !hasConflict(uses)) return agreement(uses);
     // An unspecified protocol conflicts with nothing (MR006 warns about it).
-    const explicit = uses.filter(u => u.selection.protocol && u.selection.explicit);
+    const explicit = uses.filter(
+      u => u.selection.protocol && u.selection.explicit,
+    );
     const byPodPort = conflictsBy(explicit, u =>
       u.podPort === undefined ? undefined : `${u.podPort}/${u.transport}`,
     );
@@ -132,14 +161,17 @@ ports:
     for (const [key, group] of byPodPort) {
       const protocols = protocolsOf(group);
       messages.add(`Pod port ${key} is reached as ${protocols}.`);
-      for (const u of group) evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
+      for (const u of group)
+        evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
     }
     for (const [key, group] of byServicePort) {
       const protocols = protocolsOf(group);
       messages.add(`Service port ${key} is declared as ${protocols}.`);
-      for (const u of group) evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
+      for (const u of group)
+        evidence.set(`${u.serviceName}/${u.index}`, evidenceOf(u));
     }
-    if (messages.size > 0) return fail([...messages].join(' '), [...evidence.values()]);
+    if (messages.size > 0)
+      return fail([...messages].join(' '), [...evidence.values()]);
 
     return agreement(uses);
   },

@@ -18,9 +18,13 @@ function effectiveRunAsUser(
   container: Record<string, any>,
   podSpec: Record<string, any>,
 ): { uid: unknown; from: 'container' | 'pod' } | undefined {
-  const own = isRecord(container.securityContext) ? container.securityContext.runAsUser : undefined;
+  const own = isRecord(container.securityContext)
+    ? container.securityContext.runAsUser
+    : undefined;
   if (own !== undefined && own !== null) return { uid: own, from: 'container' };
-  const pod = isRecord(podSpec.securityContext) ? podSpec.securityContext.runAsUser : undefined;
+  const pod = isRecord(podSpec.securityContext)
+    ? podSpec.securityContext.runAsUser
+    : undefined;
   if (pod !== undefined && pod !== null) return { uid: pod, from: 'pod' };
   return undefined;
 }
@@ -38,7 +42,8 @@ export const reservedUid: Rule = {
   remediationSnippet: `securityContext:
   runAsUser: 1000
   runAsNonRoot: true`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
+  docsUrl:
+    'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   istioAnalyzer: istioAnalyzer('IST0144', 'InvalidApplicationUID'),
   ambient:
     'The rule does not apply: no proxy runs in the pod, and the in-pod capture that ztunnel sets up exempts ztunnel’s own traffic by its packet mark, not by UID, so UID 1337 is an ordinary UID there.',
@@ -70,15 +75,21 @@ export const reservedUid: Rule = {
             run.from === 'container'
               ? `${c.path}.securityContext.runAsUser`
               : `${pod.specPath}.securityContext.runAsUser`,
-          detail: `${GROUP_NAMES[c.group]} "${c.name}" runs as UID 1337 (set on the ${run.from})`,
+          detail: `${GROUP_NAMES[c.group]} "${
+            c.name
+          }" runs as UID 1337 (set on the ${run.from})`,
         });
       }
     }
     if (containers === 0) return skip('The workload declares no containers.');
     if (offending.length > 0) {
-      const names = [...new Set(offending.map(e => e.detail.replace(/ runs as.*/, '')))];
+      const names = [
+        ...new Set(offending.map(e => e.detail.replace(/ runs as.*/, ''))),
+      ];
       return fail(
-        `${names.join(', ')} run${names.length === 1 ? 's' : ''} as UID 1337, the sidecar proxy’s UID.`,
+        `${names.join(', ')} run${
+          names.length === 1 ? 's' : ''
+        } as UID 1337, the sidecar proxy’s UID.`,
         offending,
       );
     }

@@ -8,7 +8,9 @@ const REQUIRED = ['NET_ADMIN', 'NET_RAW'];
 
 function allowsCapabilities(policy: Record<string, any> | undefined): boolean {
   if (!policy || !isRecord(policy.spec)) return false;
-  const allowed = asArray(policy.spec.allowedCapabilities).map(c => String(c).toUpperCase());
+  const allowed = asArray(policy.spec.allowedCapabilities).map(c =>
+    String(c).toUpperCase(),
+  );
   return allowed.includes('*') || REQUIRED.every(c => allowed.includes(c));
 }
 
@@ -24,37 +26,56 @@ export const initCapabilities: Rule = {
     'Install the Istio CNI plugin (or use ambient mode); otherwise let the workload’s service account use a policy that allows NET_ADMIN and NET_RAW, or relax the namespace’s Pod Security Admission level.',
   remediationSnippet: `# Istio CNI plugin, with istioctl
 istioctl install --set components.cni.enabled=true`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
+  docsUrl:
+    'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   onboardingOrder: 2,
   readsDataPlaneMode: true,
   check({ workload, index, mode }) {
     const env = index.snapshot.environment ?? {};
     const pod = workload.template;
     if (env.istioCni) {
-      return pass('The Istio CNI plugin is installed, so istio-init and its capabilities are not needed.');
+      return pass(
+        'The Istio CNI plugin is installed, so istio-init and its capabilities are not needed.',
+      );
     }
     if (env.ambient) {
-      return pass('Ambient mode is installed (it brings the CNI plugin), so istio-init is not needed.');
+      return pass(
+        'Ambient mode is installed (it brings the CNI plugin), so istio-init is not needed.',
+      );
     }
     const namespace = namespaceViewOf(index, workload.namespace, mode);
     const injection = injectionOf(workload, index, mode);
     if (injection.state === 'ambient') {
-      return pass(`The workload is in ambient mode (${injection.reason}): no istio-init container is injected.`);
+      return pass(
+        `The workload is in ambient mode (${injection.reason}): no istio-init container is injected.`,
+      );
     }
 
     if (env.podSecurityPolicyApi) {
       const serviceAccount =
-        asString(pod.spec.serviceAccountName) || asString(pod.spec.serviceAccount) || 'default';
+        asString(pod.spec.serviceAccountName) ||
+        asString(pod.spec.serviceAccount) ||
+        'default';
       const subject = `system:serviceaccount:${workload.namespace}:${serviceAccount}`;
       const psps = index.unreadable('PodSecurityPolicy');
-      if (psps) return unknown(`Pod security policies could not be read: ${psps.reason}`);
+      if (psps)
+        return unknown(
+          `Pod security policies could not be read: ${psps.reason}`,
+        );
       const access = (env.pspUse ?? []).find(
-        a => a.namespace === workload.namespace && a.serviceAccount === serviceAccount,
+        a =>
+          a.namespace === workload.namespace &&
+          a.serviceAccount === serviceAccount,
       );
       if (!access) {
-        return unknown(`It is not known which pod security policies ${subject} may use.`);
+        return unknown(
+          `It is not known which pod security policies ${subject} may use.`,
+        );
       }
-      const usable = access.policies.map(name => ({ name, policy: index.podSecurityPolicy(name) }));
+      const usable = access.policies.map(name => ({
+        name,
+        policy: index.podSecurityPolicy(name),
+      }));
       const allowing = usable.filter(u => allowsCapabilities(u.policy));
       const evidence: Evidence[] = usable.map(u => ({
         kind: 'PodSecurityPolicy',
@@ -65,7 +86,10 @@ istioctl install --set components.cni.enabled=true`,
         }`,
       }));
       if (allowing.length > 0) {
-        return pass(`${subject} may use policy "${allowing[0].name}", which allows NET_ADMIN and NET_RAW.`, evidence);
+        return pass(
+          `${subject} may use policy "${allowing[0].name}", which allows NET_ADMIN and NET_RAW.`,
+          evidence,
+        );
       }
       return fail(
         usable.length === 0

@@ -4,8 +4,16 @@ import { SnapshotIndex } from '../kube/snapshotIndex';
 import { metadataPathOf, Workload } from '../kube/workloads';
 import { fail, pass, Rule, workloadEvidence } from './rule';
 
-const NAME_LABELS = ['service.istio.io/canonical-name', 'app.kubernetes.io/name', 'app'];
-const REVISION_LABELS = ['service.istio.io/canonical-revision', 'app.kubernetes.io/version', 'version'];
+const NAME_LABELS = [
+  'service.istio.io/canonical-name',
+  'app.kubernetes.io/name',
+  'app',
+];
+const REVISION_LABELS = [
+  'service.istio.io/canonical-revision',
+  'app.kubernetes.io/version',
+  'version',
+];
 
 interface Canonical {
   value?: string;
@@ -61,22 +69,39 @@ export const appVersionLabels: Rule = {
       labels:
         app: reviews
         version: v2`,
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
+  docsUrl:
+    'https://istio.io/latest/docs/ops/deployment/application-requirements/#pod-requirements',
   onboardingOrder: 6,
   check({ workload, index }) {
     const { name, revision } = canonicalOf(workload);
     const field = `${metadataPathOf(workload.template)}.labels`;
-    const missing = [!name.value && 'app', !revision.value && 'version'].filter(Boolean);
+    const missing = [!name.value && 'app', !revision.value && 'version'].filter(
+      Boolean,
+    );
     const evidence: Evidence[] = [];
     if (name.value) {
-      evidence.push(workloadEvidence(workload, `name "${name.value}" from label ${name.label}`, field));
+      evidence.push(
+        workloadEvidence(
+          workload,
+          `name "${name.value}" from label ${name.label}`,
+          field,
+        ),
+      );
     }
     if (revision.value) {
-      evidence.push(workloadEvidence(workload, `revision "${revision.value}" from label ${revision.label}`, field));
+      evidence.push(
+        workloadEvidence(
+          workload,
+          `revision "${revision.value}" from label ${revision.label}`,
+          field,
+        ),
+      );
     }
     if (missing.length > 0) {
       return fail(
-        `The pod template has no ${missing.join(' and no ')} label (looked for ${[
+        `The pod template has no ${missing.join(
+          ' and no ',
+        )} label (looked for ${[
           !name.value && NAME_LABELS.join(', '),
           !revision.value && REVISION_LABELS.join(', '),
         ]

@@ -1,17 +1,28 @@
 import { Evidence } from '../types';
 import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
-import { describePort, describeProtocol, ServicePortUse, servicePortsReaching, servicesUnreadable } from './servicePorts';
+import {
+  describePort,
+  describeProtocol,
+  ServicePortUse,
+  servicePortsReaching,
+  servicesUnreadable,
+} from './servicePorts';
 
 /**
  * One use per Service port (`Service/index`), in the order first seen, the
  * last seen winning: as a Map keyed by them, without the keys for few ports.
  */
 function uniquePorts(uses: ServicePortUse[]): ServicePortUse[] {
-  if (uses.length > 32) return [...new Map(uses.map(u => [`${u.serviceName}/${u.index}`, u])).values()];
+  if (uses.length > 32)
+    return [
+      ...new Map(uses.map(u => [`${u.serviceName}/${u.index}`, u])).values(),
+    ];
   const unique: ServicePortUse[] = [];
   for (const use of uses) {
-    const at = unique.findIndex(u => u.serviceName === use.serviceName && u.index === use.index);
+    const at = unique.findIndex(
+      u => u.serviceName === use.serviceName && u.index === use.index,
+    );
     if (at === -1) unique.push(use);
     else unique[at] = use;
   }
@@ -32,14 +43,18 @@ export const portNaming: Rule = {
   - name: http-web   # or: appProtocol: http
     port: 80
     targetPort: 8080`,
-  docsUrl: 'https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/#explicit-protocol-selection',
+  docsUrl:
+    'https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/#explicit-protocol-selection',
   istioAnalyzer: istioAnalyzer('IST0118', 'PortNameIsNotUnderNamingConvention'),
   onboardingOrder: 5,
   check({ workload, index }) {
     const unreadable = servicesUnreadable(workload, index);
     if (unreadable) return unreadable;
     const views = distinctPodViewsOf(workload);
-    const uses = views.length === 1 ? servicePortsReaching(views[0], index) : views.flatMap(pod => servicePortsReaching(pod, index));
+    const uses =
+      views.length === 1
+        ? servicePortsReaching(views[0], index)
+        : views.flatMap(pod => servicePortsReaching(pod, index));
     if (uses.length === 0) return skip('No Service port selects the workload.');
 
     const unique = uniquePorts(uses);
@@ -52,12 +67,16 @@ export const portNaming: Rule = {
         namespace: workload.namespace,
         name: use.serviceName,
         field: `spec.ports[${use.index}]`,
-        detail: `${describePort(use)}: protocol ${describeProtocol(use.selection)}`,
+        detail: `${describePort(use)}: protocol ${describeProtocol(
+          use.selection,
+        )}`,
       });
     }
     if (implicit.length > 0) {
       return fail(
-        `${implicit.length} of ${unique.length} Service port${unique.length === 1 ? '' : 's'} declare${
+        `${implicit.length} of ${unique.length} Service port${
+          unique.length === 1 ? '' : 's'
+        } declare${
           implicit.length === 1 ? 's' : ''
         } no protocol by name or appProtocol.`,
         implicit,
@@ -65,7 +84,12 @@ export const portNaming: Rule = {
     }
     return pass(
       `Every Service port declares its protocol: ${unique
-        .map(u => `${u.serviceName}:${u.port ?? '?'} ${u.selection.protocol}${u.selection.source === 'port' ? ' (TCP by port number)' : ''}`)
+        .map(
+          u =>
+            `${u.serviceName}:${u.port ?? '?'} ${u.selection.protocol}${
+              u.selection.source === 'port' ? ' (TCP by port number)' : ''
+            }`,
+        )
         .join(', ')}.`,
     );
   },

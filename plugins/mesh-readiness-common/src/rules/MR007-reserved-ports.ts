@@ -31,8 +31,16 @@ interface Reservation {
   /** Per-shape cache key: the two sets give different answers. */
   key: string;
 }
-const SIDECAR: Reservation = { ports: RESERVED_PORTS, by: 'the sidecar', key: 'reservedPorts' };
-const AMBIENT: Reservation = { ports: AMBIENT_RESERVED_PORTS, by: 'ztunnel in ambient mode', key: 'reservedPorts/ambient' };
+const SIDECAR: Reservation = {
+  ports: RESERVED_PORTS,
+  by: 'the sidecar',
+  key: 'reservedPorts',
+};
+const AMBIENT: Reservation = {
+  ports: AMBIENT_RESERVED_PORTS,
+  by: 'ztunnel in ambient mode',
+  key: 'reservedPorts/ambient',
+};
 
 /**
  * On live pods the injector rewrites HTTP probes to the Istio agent under
@@ -61,8 +69,14 @@ interface ReservedUse {
  * which are reserved: the same for every pod of one shape, so decided once;
  * only the evidence naming the pod is written per pod.
  */
-function portUsesOf(pod: PodView, index: SnapshotIndex, taken: Reservation): { checked: number; reserved: ReservedUse[] } {
-  return index.perPod(pod, taken.key, (shape, idx) => reservedPortsOf(shape, idx, taken.ports));
+function portUsesOf(
+  pod: PodView,
+  index: SnapshotIndex,
+  taken: Reservation,
+): { checked: number; reserved: ReservedUse[] } {
+  return index.perPod(pod, taken.key, (shape, idx) =>
+    reservedPortsOf(shape, idx, taken.ports),
+  );
 }
 
 function reservedPortsOf(
@@ -76,7 +90,9 @@ function reservedPortsOf(
     checked++;
     if (!taken.has(p.port)) continue;
     reserved.push({
-      key: `container/${p.container.name}/${p.port}`, port: p.port, field: p.path,
+      key: `container/${p.container.name}/${p.port}`,
+      port: p.port,
+      field: p.path,
       detail: `container "${p.container.name}" declares port ${p.port}`,
     });
   }
@@ -85,9 +101,13 @@ function reservedPortsOf(
     checked++;
     if (!taken.has(use.podPort)) continue;
     reserved.push({
-      key: `service/${use.serviceName}/${use.index}`, port: use.podPort, service: use.serviceName,
+      key: `service/${use.serviceName}/${use.index}`,
+      port: use.podPort,
+      service: use.serviceName,
       field: `spec.ports[${use.index}].targetPort`,
-      detail: `targets pod port ${use.podPort}${use.targetName ? ` (named "${use.targetName}")` : ''}`,
+      detail: `targets pod port ${use.podPort}${
+        use.targetName ? ` (named "${use.targetName}")` : ''
+      }`,
     });
   }
   for (const c of containersOf(shape)) {
@@ -96,13 +116,21 @@ function reservedPortsOf(
       if (!isRecord(probe)) continue;
       const resolved = resolveProbePort(probe, c);
       if (!resolved) continue;
-      if (shape.source === 'pod' && index.isLive && isRewrittenProbe(probe, resolved.port)) continue;
+      if (
+        shape.source === 'pod' &&
+        index.isLive &&
+        isRewrittenProbe(probe, resolved.port)
+      )
+        continue;
       checked++;
       if (!taken.has(resolved.port)) continue;
       reserved.push({
-        key: `probe/${c.name}/${probeKind}`, port: resolved.port,
+        key: `probe/${c.name}/${probeKind}`,
+        port: resolved.port,
         field: `${c.path}.${probeKind}.${resolved.handler}.port`,
-        detail: `container "${c.name}" ${probeKind} uses port ${resolved.port}${resolved.portName ? ` (named "${resolved.portName}")` : ''}`,
+        detail: `container "${c.name}" ${probeKind} uses port ${resolved.port}${
+          resolved.portName ? ` (named "${resolved.portName}")` : ''
+        }`,
       });
     }
   }
@@ -119,13 +147,17 @@ export const reservedPorts: Rule = {
     'The sidecar listens on ports 15000 to 15090 inside the pod; an application port, Service target or probe on one of them collides with Envoy or the Istio agent.',
   remediation:
     'Move the application’s container ports, Service targetPorts and probes off 15000, 15001, 15002, 15004, 15006, 15008, 15009, 15020, 15021, 15053 and 15090.',
-  docsUrl: 'https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio',
+  docsUrl:
+    'https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio',
   ambient:
     'Only the ports ztunnel listens on inside the pod are taken (15001, 15006, 15008 and 15053); the sidecar’s admin, agent, health and telemetry ports are free.',
   onboardingOrder: 7,
   readsDataPlaneMode: true,
   check({ workload, index, mode }) {
-    const taken = injectionOf(workload, index, mode).state === 'ambient' ? AMBIENT : SIDECAR;
+    const taken =
+      injectionOf(workload, index, mode).state === 'ambient'
+        ? AMBIENT
+        : SIDECAR;
     const evidence = new Map<string, Evidence>();
     let checked = 0;
     const reserved = new Set<number>();
@@ -152,20 +184,32 @@ export const reservedPorts: Rule = {
                 field: hit.field,
                 detail: hit.detail,
               }
-            : { kind: 'Service', namespace: pod.namespace, name: hit.service, field: hit.field, detail: hit.detail },
+            : {
+                kind: 'Service',
+                namespace: pod.namespace,
+                name: hit.service,
+                field: hit.field,
+                detail: hit.detail,
+              },
         );
       }
     }
     if (checked === 0) {
-      return skip('The workload declares no container ports, probes or Service targets.');
+      return skip(
+        'The workload declares no container ports, probes or Service targets.',
+      );
     }
     if (evidence.size > 0) {
       const ports = [...reserved].sort((a, b) => a - b);
       return fail(
-        `The workload uses port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}, reserved for ${taken.by}.`,
+        `The workload uses port${ports.length === 1 ? '' : 's'} ${ports.join(
+          ', ',
+        )}, reserved for ${taken.by}.`,
         [...evidence.values()],
       );
     }
-    return pass(`None of the ${checked} ports the workload uses is reserved for ${taken.by}.`);
+    return pass(
+      `None of the ${checked} ports the workload uses is reserved for ${taken.by}.`,
+    );
   },
 };

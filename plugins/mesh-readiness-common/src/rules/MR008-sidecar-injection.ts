@@ -3,7 +3,15 @@ import { containersOf } from '../kube/containers';
 import { injectionOf, namespaceViewOf } from '../kube/dataPlaneMode';
 import { formatSelector } from '../kube/labels';
 import { metadataPathOf, PodView } from '../kube/workloads';
-import { fail, istioAnalyzer, pass, Rule, skip, unknown, workloadEvidence } from './rule';
+import {
+  fail,
+  istioAnalyzer,
+  pass,
+  Rule,
+  skip,
+  unknown,
+  workloadEvidence,
+} from './rule';
 
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
 
@@ -22,13 +30,16 @@ export const sidecarInjection: Rule = {
     'Label the namespace istio-injection=enabled (or istio.io/rev=<revision>, or istio.io/dataplane-mode=ambient) and restart the workload; remove any sidecar.istio.io/inject: "false".',
   remediationSnippet: `kubectl label namespace my-namespace istio-injection=enabled
 kubectl rollout restart deployment/my-app -n my-namespace`,
-  docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
+  docsUrl:
+    'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
   istioAnalyzer: istioAnalyzer('IST0103', 'PodMissingProxy'),
   onboardingOrder: 9,
   readsDataPlaneMode: true,
   check({ workload, index, mode }) {
     if (workload.template.spec.hostNetwork === true) {
-      return skip('Pods on the host network are never injected (MR009 reports it).');
+      return skip(
+        'Pods on the host network are never injected (MR009 reports it).',
+      );
     }
     const unreadable = index.unreadable('Namespace', workload.namespace);
     const namespace = namespaceViewOf(index, workload.namespace, mode);
@@ -79,7 +90,8 @@ kubectl rollout restart deployment/my-app -n my-namespace`,
           decision.state === 'ambient'
             ? pod.annotations[AMBIENT_REDIRECTION] === 'enabled'
             : containersOf(pod, INCLUDE_ISTIO).some(
-                c => c.name === 'istio-proxy' && c.group !== 'ephemeralContainers',
+                c =>
+                  c.name === 'istio-proxy' && c.group !== 'ephemeralContainers',
               );
       }
       if (!meshed) {
@@ -101,7 +113,9 @@ kubectl rollout restart deployment/my-app -n my-namespace`,
       );
     }
     return pass(
-      `All ${workload.pods.length} running pods are in the mesh (${decision.state === 'ambient' ? 'ambient' : 'istio-proxy'}): ${decision.reason}.`,
+      `All ${workload.pods.length} running pods are in the mesh (${
+        decision.state === 'ambient' ? 'ambient' : 'istio-proxy'
+      }): ${decision.reason}.`,
     );
   },
 };

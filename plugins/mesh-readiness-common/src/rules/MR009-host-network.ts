@@ -14,13 +14,21 @@ export const hostNetwork: Rule = {
   template:
     spec:
       hostNetwork: false`,
-  docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
+  docsUrl:
+    'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
   onboardingOrder: 0,
   check({ workload }) {
     if (workload.template.spec.hostNetwork === true) {
-      return fail('The pods use the host network, so Istio will never inject them.', [
-        workloadEvidence(workload, 'hostNetwork: true', `${workload.template.specPath}.hostNetwork`),
-      ]);
+      return fail(
+        'The pods use the host network, so Istio will never inject them.',
+        [
+          workloadEvidence(
+            workload,
+            'hostNetwork: true',
+            `${workload.template.specPath}.hostNetwork`,
+          ),
+        ],
+      );
     }
     return pass('The pods use their own network namespace.');
   },

@@ -24,7 +24,8 @@ export const headlessServicePorts: Rule = {
   ports:
     - name: tcp-peer
       port: 7000`,
-  docsUrl: 'https://istio.io/latest/docs/ops/configuration/traffic-management/traffic-routing/#headless-services',
+  docsUrl:
+    'https://istio.io/latest/docs/ops/configuration/traffic-management/traffic-routing/#headless-services',
   onboardingOrder: 8,
   check({ workload, index }) {
     const unreadable = servicesUnreadable(workload, index);
@@ -32,7 +33,10 @@ export const headlessServicePorts: Rule = {
     const missing = new Map<string, Evidence>();
     const headless = new Set<string>();
     for (const pod of distinctPodViewsOf(workload)) {
-      const services = index.servicesSelecting(pod).filter(isHeadless).map(nameOf);
+      const services = index
+        .servicesSelecting(pod)
+        .filter(isHeadless)
+        .map(nameOf);
       if (services.length === 0) continue;
       for (const s of services) headless.add(s);
       // The sidecar builds its listeners from the union of the ports of every
@@ -44,26 +48,34 @@ export const headlessServicePorts: Rule = {
       );
       for (const served of containerPortsOf(pod)) {
         // The sidecar captures TCP only: an undeclared UDP or SCTP port is not lost to it.
-        if (served.protocol !== 'TCP' || declared.has(`${served.port}/TCP`)) continue;
+        if (served.protocol !== 'TCP' || declared.has(`${served.port}/TCP`))
+          continue;
         missing.set(`${served.port}`, {
           kind: workload.template.kind,
           namespace: pod.namespace,
           name: workload.template.name,
           field: served.path,
-          detail: `container "${served.container.name}" serves ${served.port}/TCP, which no headless Service in front of it (${services
+          detail: `container "${served.container.name}" serves ${
+            served.port
+          }/TCP, which no headless Service in front of it (${services
             .map(s => `"${s}"`)
             .join(', ')}) declares`,
         });
       }
     }
-    if (headless.size === 0) return skip('No headless Service selects the workload.');
+    if (headless.size === 0)
+      return skip('No headless Service selects the workload.');
     const names = [...headless].map(s => `"${s}"`).join(', ');
     if (missing.size > 0) {
       return fail(
-        `Headless Service ${names} misses ${missing.size} TCP port${missing.size === 1 ? '' : 's'} the pods serve.`,
+        `Headless Service ${names} misses ${missing.size} TCP port${
+          missing.size === 1 ? '' : 's'
+        } the pods serve.`,
         [...missing.values()],
       );
     }
-    return pass(`Headless Service ${names} declares every TCP port the pods serve.`);
+    return pass(
+      `Headless Service ${names} declares every TCP port the pods serve.`,
+    );
   },
 };

@@ -1,5 +1,9 @@
 import { Evidence } from '../types';
-import { containersOf, PROBE_KINDS, rewrittenHandlerOf } from '../kube/containers';
+import {
+  containersOf,
+  PROBE_KINDS,
+  rewrittenHandlerOf,
+} from '../kube/containers';
 import { fail, pass, Rule, skip, workloadEvidence } from './rule';
 
 const REWRITE_ANNOTATION = 'sidecar.istio.io/rewriteAppHTTPProbers';
@@ -7,7 +11,11 @@ const REWRITE_ANNOTATION = 'sidecar.istio.io/rewriteAppHTTPProbers';
 /** Go's strconv.ParseBool false values, which Istio uses to read the annotation. */
 const FALSE_VALUES = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
 
-const HANDLER_NAMES = { httpGet: 'HTTP', grpc: 'gRPC', tcpSocket: 'TCP' } as const;
+const HANDLER_NAMES = {
+  httpGet: 'HTTP',
+  grpc: 'gRPC',
+  tcpSocket: 'TCP',
+} as const;
 
 /** MR011: HTTP probes keep working under mTLS. */
 export const probeRewrite: Rule = {
@@ -22,7 +30,8 @@ export const probeRewrite: Rule = {
   remediationSnippet: `metadata:
   annotations:
     sidecar.istio.io/rewriteAppHTTPProbers: "true"`,
-  docsUrl: 'https://istio.io/latest/docs/ops/configuration/mesh/app-health-check/#disable-the-http-probe-rewrite-for-a-pod',
+  docsUrl:
+    'https://istio.io/latest/docs/ops/configuration/mesh/app-health-check/#disable-the-http-probe-rewrite-for-a-pod',
   onboardingOrder: 10,
   check({ workload }) {
     const pod = workload.template;
@@ -35,7 +44,11 @@ export const probeRewrite: Rule = {
           if (handler) {
             count++;
             evidence?.push(
-              workloadEvidence(workload, `container "${c.name}" has a ${HANDLER_NAMES[handler]} ${kind}`, `${c.path}.${kind}.${handler}`),
+              workloadEvidence(
+                workload,
+                `container "${c.name}" has a ${HANDLER_NAMES[handler]} ${kind}`,
+                `${c.path}.${kind}.${handler}`,
+              ),
             );
           }
         }
@@ -43,18 +56,25 @@ export const probeRewrite: Rule = {
       return count;
     };
     const count = listProbes();
-    if (count === 0) return skip('The workload has no HTTP, gRPC or TCP probes.');
+    if (count === 0)
+      return skip('The workload has no HTTP, gRPC or TCP probes.');
     const value = pod.annotations[REWRITE_ANNOTATION];
     if (value !== undefined && FALSE_VALUES.has(value.trim())) {
       const probes: Evidence[] = [];
       listProbes(probes);
       return fail(
-        `Probe rewriting is off (${REWRITE_ANNOTATION}: "${value}"), so ${probes.length} probe${
+        `Probe rewriting is off (${REWRITE_ANNOTATION}: "${value}"), so ${
+          probes.length
+        } probe${
           probes.length === 1 ? '' : 's'
         } (HTTP, gRPC or TCP) no longer tell whether the app is healthy under strict mTLS.`,
         probes,
       );
     }
-    return pass(`The sidecar rewrites the workload’s ${count} HTTP, gRPC or TCP probe${count === 1 ? '' : 's'}.`);
+    return pass(
+      `The sidecar rewrites the workload’s ${count} HTTP, gRPC or TCP probe${
+        count === 1 ? '' : 's'
+      }.`,
+    );
   },
 };

@@ -1,5 +1,9 @@
 import { Evidence, KubeObject } from '../types';
-import { containersOf, PROBE_KINDS, resolveProbePort } from '../kube/containers';
+import {
+  containersOf,
+  PROBE_KINDS,
+  resolveProbePort,
+} from '../kube/containers';
 import { injectionOf } from '../kube/dataPlaneMode';
 import { labelSelectorMatches } from '../kube/labels';
 import { asArray, asPortNumber, isRecord, nameOf } from '../kube/objects';
@@ -31,7 +35,14 @@ function cidrContains(cidr: unknown, address: string): boolean {
   const prefix = bits === undefined ? 32 : Number(bits);
   const network = ipv4(base);
   const ip = ipv4(address);
-  if (network === undefined || ip === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return false;
+  if (
+    network === undefined ||
+    ip === undefined ||
+    !Number.isInteger(prefix) ||
+    prefix < 0 ||
+    prefix > 32
+  )
+    return false;
   const size = 2 ** (32 - prefix);
   return Math.floor(network / size) === Math.floor(ip / size);
 }
@@ -42,12 +53,19 @@ function admitsPort(rule: Record<string, any>, target: PortRef): boolean {
   if (ports.length === 0) return true;
   return ports.some(p => {
     if (!isRecord(p)) return false;
-    if (typeof p.protocol === 'string' && p.protocol.toUpperCase() !== 'TCP') return false;
+    if (typeof p.protocol === 'string' && p.protocol.toUpperCase() !== 'TCP')
+      return false;
     if (p.port === undefined) return true;
-    if (typeof p.port === 'string' && !/^\d+$/.test(p.port)) return p.port === target.name;
+    if (typeof p.port === 'string' && !/^\d+$/.test(p.port))
+      return p.port === target.name;
     const start = asPortNumber(Number(p.port));
     const end = asPortNumber(p.endPort) ?? start;
-    return start !== undefined && end !== undefined && target.port >= start && target.port <= end;
+    return (
+      start !== undefined &&
+      end !== undefined &&
+      target.port >= start &&
+      target.port <= end
+    );
   });
 }
 
@@ -67,10 +85,19 @@ function admitsAddress(rule: Record<string, any>, address: string): boolean {
 /** A rule that admits only the kubelet's probe address: the kubelet speaks no HBONE. */
 function onlyProbeSource(rule: Record<string, any>): boolean {
   const from = asArray(rule.from);
-  return from.length > 0 && from.every(peer => isRecord(peer) && isRecord(peer.ipBlock) && peer.ipBlock.cidr === `${PROBE_SOURCE}/32`);
+  return (
+    from.length > 0 &&
+    from.every(
+      peer =>
+        isRecord(peer) &&
+        isRecord(peer.ipBlock) &&
+        peer.ipBlock.cidr === `${PROBE_SOURCE}/32`,
+    )
+  );
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+const sameJson = (a: unknown, b: unknown) =>
+  JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 
 /** Whether a policy restricts the ingress of the pods it selects. */
 function restrictsIngress(policy: KubeObject): boolean {
@@ -97,19 +124,35 @@ export const ambientNetworkPolicy: Rule = {
       - {port: 15008, protocol: TCP}
   - from: [{ipBlock: {cidr: 169.254.7.127/32}}]
     ports: [{port: 8080, protocol: TCP}]`,
-  docsUrl: 'https://istio.io/latest/docs/ambient/usage/networkpolicy/#ambient-traffic-overlay-and-kubernetes-networkpolicy',
+  docsUrl:
+    'https://istio.io/latest/docs/ambient/usage/networkpolicy/#ambient-traffic-overlay-and-kubernetes-networkpolicy',
   onboardingOrder: 13,
   check({ workload, index, mode }) {
     const decision = injectionOf(workload, index, mode);
-    if (decision.state === 'unknown') return unknown(`Whether the workload runs in ambient mode is unknown: ${decision.reason}.`);
-    if (decision.state !== 'ambient') return skip('The workload does not run in ambient mode.');
+    if (decision.state === 'unknown')
+      return unknown(
+        `Whether the workload runs in ambient mode is unknown: ${decision.reason}.`,
+      );
+    if (decision.state !== 'ambient')
+      return skip('The workload does not run in ambient mode.');
     const unreadable = index.unreadable('NetworkPolicy', workload.namespace);
-    if (unreadable) return unknown(`NetworkPolicies could not be read: ${unreadable.reason}`);
+    if (unreadable)
+      return unknown(`NetworkPolicies could not be read: ${unreadable.reason}`);
     const pod = workload.template;
     const policies = index
       .networkPolicies(workload.namespace)
-      .filter(p => restrictsIngress(p) && labelSelectorMatches(isRecord(p.spec?.podSelector) ? p.spec.podSelector : {}, pod.labels));
-    if (policies.length === 0) return skip('No NetworkPolicy restricts the ingress of the workload’s pods.');
+      .filter(
+        p =>
+          restrictsIngress(p) &&
+          labelSelectorMatches(
+            isRecord(p.spec?.podSelector) ? p.spec.podSelector : {},
+            pod.labels,
+          ),
+      );
+    if (policies.length === 0)
+      return skip(
+        'No NetworkPolicy restricts the ingress of the workload’s pods.',
+      );
 
     const probes: PortRef[] = [];
     for (const c of containersOf(pod)) {
@@ -118,8 +161,13 @@ export const ambientNetworkPolicy: Rule = {
         if (!isRecord(probe)) continue;
         const resolved = resolveProbePort(probe, c);
         if (!resolved) continue;
-        const named = asArray(c.container.ports).find(p => isRecord(p) && asPortNumber(p.containerPort) === resolved.port);
-        probes.push({ port: resolved.port, name: resolved.portName ?? (isRecord(named) ? named.name : undefined) });
+        const named = asArray(c.container.ports).find(
+          p => isRecord(p) && asPortNumber(p.containerPort) === resolved.port,
+        );
+        probes.push({
+          port: resolved.port,
+          name: resolved.portName ?? (isRecord(named) ? named.name : undefined),
+        });
       }
     }
     const evidence: Evidence[] = [];
@@ -130,28 +178,57 @@ export const ambientNetworkPolicy: Rule = {
       const blocked = rules.filter(
         r =>
           !onlyProbeSource(r) &&
-          !rules.some(other => (asArray(other.from).length === 0 || sameJson(other.from, r.from)) && admitsPort(other, hbone)),
+          !rules.some(
+            other =>
+              (asArray(other.from).length === 0 ||
+                sameJson(other.from, r.from)) &&
+              admitsPort(other, hbone),
+          ),
       );
-      const unprobed = probes.filter(p => !rules.some(r => admitsAddress(r, PROBE_SOURCE) && admitsPort(r, p)));
+      const unprobed = probes.filter(
+        p =>
+          !rules.some(r => admitsAddress(r, PROBE_SOURCE) && admitsPort(r, p)),
+      );
       const problems: string[] = [];
-      if (blocked.length > 0) problems.push(`admits peers on ${blocked.length} ingress rule${blocked.length === 1 ? '' : 's'} but not on TCP ${HBONE_PORT} (HBONE)`);
+      if (blocked.length > 0)
+        problems.push(
+          `admits peers on ${blocked.length} ingress rule${
+            blocked.length === 1 ? '' : 's'
+          } but not on TCP ${HBONE_PORT} (HBONE)`,
+        );
       if (unprobed.length > 0) {
-        problems.push(`does not admit ${PROBE_SOURCE}/32 on probe port${unprobed.length === 1 ? '' : 's'} ${[...new Set(unprobed.map(p => p.port))].join(', ')}`);
+        problems.push(
+          `does not admit ${PROBE_SOURCE}/32 on probe port${
+            unprobed.length === 1 ? '' : 's'
+          } ${[...new Set(unprobed.map(p => p.port))].join(', ')}`,
+        );
       }
       if (problems.length > 0) {
-        evidence.push({ kind: 'NetworkPolicy', namespace: workload.namespace, name: nameOf(policy), field: 'spec.ingress', detail: problems.join('; ') });
+        evidence.push({
+          kind: 'NetworkPolicy',
+          namespace: workload.namespace,
+          name: nameOf(policy),
+          field: 'spec.ingress',
+          detail: problems.join('; '),
+        });
       }
     }
     if (evidence.length > 0) {
       return fail(
-        `${evidence.length} NetworkPolicy${evidence.length === 1 ? '' : ' objects'} in front of the ambient pods would drop ztunnel’s traffic or the kubelet’s probes: ${evidence
+        `${evidence.length} NetworkPolicy${
+          evidence.length === 1 ? '' : ' objects'
+        } in front of the ambient pods would drop ztunnel’s traffic or the kubelet’s probes: ${evidence
           .map(e => `"${e.name}" ${e.detail}`)
           .join('; ')}.`,
         evidence,
       );
     }
     return pass(
-      `${policies.length} NetworkPolicy${policies.length === 1 ? '' : ' objects'} in front of the ambient pods admit${policies.length === 1 ? 's' : ''} HBONE (TCP ${HBONE_PORT}) and the kubelet’s probes.`,
+      `${policies.length} NetworkPolicy${
+        policies.length === 1 ? '' : ' objects'
+      } in front of the ambient pods admit${
+        policies.length === 1 ? 's' : ''
+      } HBONE (TCP ${HBONE_PORT}) and the kubelet’s probes.`,
     );
   },
 };

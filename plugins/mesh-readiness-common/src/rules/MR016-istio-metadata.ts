@@ -1,9 +1,19 @@
 import { Evidence } from '../types';
-import { ISTIO_METADATA, IstioMetadataKey } from '../kube/istioMetadata.generated';
+import {
+  ISTIO_METADATA,
+  IstioMetadataKey,
+} from '../kube/istioMetadata.generated';
 import { Labels } from '../kube/labels';
 import { annotationsOf, labelsOf, nameOf } from '../kube/objects';
 import { metadataPathOf } from '../kube/workloads';
-import { fail, istioAnalyzer, pass, Rule, skip, workloadEvidence } from './rule';
+import {
+  fail,
+  istioAnalyzer,
+  pass,
+  Rule,
+  skip,
+  workloadEvidence,
+} from './rule';
 
 type MetadataKind = 'annotation' | 'label';
 
@@ -27,7 +37,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       diagonal = above;
     }
   }
@@ -47,26 +61,47 @@ function nearestKnown(key: string): string | undefined {
       }
     }
   }
-  return best !== undefined && bestDistance <= Math.max(3, Math.floor(key.length / 4)) ? best : undefined;
+  return best !== undefined &&
+    bestDistance <= Math.max(3, Math.floor(key.length / 4))
+    ? best
+    : undefined;
 }
 
 /** What is wrong with one Istio key on one resource kind, if anything. */
-function problemOf(kind: MetadataKind, key: string, value: string, resource: string): string | undefined {
+function problemOf(
+  kind: MetadataKind,
+  key: string,
+  value: string,
+  resource: string,
+): string | undefined {
   const known = CATALOGUE[kind].get(key);
   if (!known) {
     const other = CATALOGUE[kind === 'label' ? 'annotation' : 'label'].get(key);
-    if (other) return `${key} is an Istio ${kind === 'label' ? 'annotation' : 'label'}, set here as a ${kind}`;
+    if (other)
+      return `${key} is an Istio ${
+        kind === 'label' ? 'annotation' : 'label'
+      }, set here as a ${kind}`;
     const nearest = nearestKnown(key);
-    return `${key} is not an Istio ${kind}${nearest ? `; did you mean ${nearest}?` : ''}`;
+    return `${key} is not an Istio ${kind}${
+      nearest ? `; did you mean ${nearest}?` : ''
+    }`;
   }
   if (!known.resources.includes('Any') && !known.resources.includes(resource)) {
-    return `${key} belongs on ${known.resources.join(', ')}, not on a ${resource}`;
+    return `${key} belongs on ${known.resources.join(
+      ', ',
+    )}, not on a ${resource}`;
   }
-  if (known.deprecated) return `${key} is deprecated${value !== '' ? ` (value "${value}")` : ''}`;
+  if (known.deprecated)
+    return `${key} is deprecated${value !== '' ? ` (value "${value}")` : ''}`;
   return undefined;
 }
 
-function check(kind: MetadataKind, entries: Labels, resource: string, found: (detail: string, key: string) => void) {
+function check(
+  kind: MetadataKind,
+  entries: Labels,
+  resource: string,
+  found: (detail: string, key: string) => void,
+) {
   for (const key of Object.keys(entries)) {
     if (!isIstioKey(key)) continue;
     const problem = problemOf(kind, key, entries[key], resource);
@@ -89,7 +124,8 @@ export const istioMetadata: Rule = {
     metadata:
       labels:
         sidecar.istio.io/inject: "true"   # the label, not the deprecated annotation`,
-  docsUrl: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
+  docsUrl:
+    'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy',
   istioAnalyzer: istioAnalyzer('IST0108', 'UnknownAnnotation'),
   onboardingOrder: 14,
   check({ workload, index }) {
@@ -100,40 +136,74 @@ export const istioMetadata: Rule = {
     const count = (entries: Labels) => {
       for (const key of Object.keys(entries)) if (isIstioKey(key)) checked++;
     };
-    for (const [kind, entries] of [['label', pod.labels], ['annotation', pod.annotations]] as const) {
+    for (const [kind, entries] of [
+      ['label', pod.labels],
+      ['annotation', pod.annotations],
+    ] as const) {
       count(entries);
       check(kind, entries, 'Pod', (detail, key) =>
-        evidence.push(workloadEvidence(workload, detail, `${podPath}.${kind}s["${key}"]`)),
+        evidence.push(
+          workloadEvidence(workload, detail, `${podPath}.${kind}s["${key}"]`),
+        ),
       );
     }
-    const services = new Map<string, ReturnType<typeof index.servicesSelecting>[number]>();
+    const services = new Map<
+      string,
+      ReturnType<typeof index.servicesSelecting>[number]
+    >();
     for (const s of index.servicesSelecting(pod)) services.set(nameOf(s), s);
     for (const service of services.values()) {
-      for (const [kind, entries] of [['label', labelsOf(service.metadata)], ['annotation', annotationsOf(service.metadata)]] as const) {
+      for (const [kind, entries] of [
+        ['label', labelsOf(service.metadata)],
+        ['annotation', annotationsOf(service.metadata)],
+      ] as const) {
         count(entries);
         check(kind, entries, 'Service', (detail, key) =>
-          evidence.push({ kind: 'Service', namespace: workload.namespace, name: nameOf(service), field: `metadata.${kind}s["${key}"]`, detail }),
+          evidence.push({
+            kind: 'Service',
+            namespace: workload.namespace,
+            name: nameOf(service),
+            field: `metadata.${kind}s["${key}"]`,
+            detail,
+          }),
         );
       }
     }
     const namespace = index.namespace(workload.namespace);
     if (namespace) {
-      for (const [kind, entries] of [['label', namespace.labels], ['annotation', namespace.annotations ?? {}]] as const) {
+      for (const [kind, entries] of [
+        ['label', namespace.labels],
+        ['annotation', namespace.annotations ?? {}],
+      ] as const) {
         count(entries);
         check(kind, entries, 'Namespace', (detail, key) =>
-          evidence.push({ kind: 'Namespace', name: namespace.name, field: `metadata.${kind}s["${key}"]`, detail }),
+          evidence.push({
+            kind: 'Namespace',
+            name: namespace.name,
+            field: `metadata.${kind}s["${key}"]`,
+            detail,
+          }),
         );
       }
     }
-    if (checked === 0) return skip('The pod template, its Services and its namespace carry no Istio annotation or label.');
+    if (checked === 0)
+      return skip(
+        'The pod template, its Services and its namespace carry no Istio annotation or label.',
+      );
     if (evidence.length > 0) {
       return fail(
-        `${evidence.length} Istio annotation${evidence.length === 1 ? ' or label is' : 's or labels are'} unknown, misplaced or deprecated: ${evidence
+        `${evidence.length} Istio annotation${
+          evidence.length === 1 ? ' or label is' : 's or labels are'
+        } unknown, misplaced or deprecated: ${evidence
           .map(e => e.detail)
           .join('; ')}.`,
         evidence,
       );
     }
-    return pass(`${checked} Istio annotation${checked === 1 ? '' : 's'} and labels are known, on the right resources and current.`);
+    return pass(
+      `${checked} Istio annotation${
+        checked === 1 ? '' : 's'
+      } and labels are known, on the right resources and current.`,
+    );
   },
 };

@@ -21,14 +21,21 @@ describe('the rule documentation', () => {
 describe('the rule catalogue', () => {
   it('has stable, unique ids MR001 to MR016 with every field users rely on', () => {
     expect(RULE_DEFINITIONS.map(r => r.id)).toEqual(
-      Array.from({ length: 16 }, (_, i) => `MR${String(i + 1).padStart(3, '0')}`),
+      Array.from(
+        { length: 16 },
+        (_, i) => `MR${String(i + 1).padStart(3, '0')}`,
+      ),
     );
     for (const r of RULE_DEFINITIONS) {
-      expect(r.docsUrl).toMatch(/^https:\/\/istio\.io\/(latest|v\d+\.\d+)\/docs\/.+\/#[a-z0-9-]+$/);
+      expect(r.docsUrl).toMatch(
+        /^https:\/\/istio\.io\/(latest|v\d+\.\d+)\/docs\/.+\/#[a-z0-9-]+$/,
+      );
       expect(r.rationale.length).toBeGreaterThan(40);
       expect(r.remediation.length).toBeGreaterThan(20);
       expect(['error', 'warning', 'info']).toContain(r.severity);
     }
-    expect(new Set(RULE_DEFINITIONS.map(r => r.onboardingOrder)).size).toBe(RULE_DEFINITIONS.length);
+    expect(new Set(RULE_DEFINITIONS.map(r => r.onboardingOrder)).size).toBe(
+      RULE_DEFINITIONS.length,
+    );
   });
 });

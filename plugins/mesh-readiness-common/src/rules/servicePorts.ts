@@ -5,7 +5,11 @@
 import { KubeObject } from '../types';
 import { resolveTargetPort } from '../kube/containers';
 import { asPortNumber, asString, forEachRecord, nameOf } from '../kube/objects';
-import { ProtocolSelection, selectProtocol, transportOf } from '../kube/protocol';
+import {
+  ProtocolSelection,
+  selectProtocol,
+  transportOf,
+} from '../kube/protocol';
 import { SnapshotIndex } from '../kube/snapshotIndex';
 import { PodView, Workload } from '../kube/workloads';
 import { RuleOutcome, unknown } from './rule';
@@ -27,9 +31,14 @@ export interface ServicePortUse {
 }
 
 /** Rules that read Services cannot decide when Services could not be read. */
-export function servicesUnreadable(workload: Workload, index: SnapshotIndex): RuleOutcome | undefined {
+export function servicesUnreadable(
+  workload: Workload,
+  index: SnapshotIndex,
+): RuleOutcome | undefined {
   const reason = index.unreadable('Service', workload.namespace);
-  return reason ? unknown(`Services could not be read: ${reason.reason}`) : undefined;
+  return reason
+    ? unknown(`Services could not be read: ${reason.reason}`)
+    : undefined;
 }
 
 /** Protocol selection depends on the Service port alone: decide it once. */
@@ -44,11 +53,17 @@ function protocolOf(port: Record<string, any>): ProtocolSelection {
 }
 
 /** Every port of every Service selecting the pod, resolved against it. */
-export function servicePortsReaching(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
+export function servicePortsReaching(
+  pod: PodView,
+  index: SnapshotIndex,
+): ServicePortUse[] {
   return index.perPod(pod, 'servicePorts', resolveServicePorts);
 }
 
-function resolveServicePorts(pod: PodView, index: SnapshotIndex): ServicePortUse[] {
+function resolveServicePorts(
+  pod: PodView,
+  index: SnapshotIndex,
+): ServicePortUse[] {
   const uses: ServicePortUse[] = [];
   for (const service of index.servicesSelecting(pod)) {
     forEachRecord(service.spec?.ports, (raw, i) => {

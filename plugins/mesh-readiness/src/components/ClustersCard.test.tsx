@@ -51,7 +51,9 @@ const scans: ScansResponse = {
       finishedAt: minutesAgo(1),
       state: 'finished',
       planned: ['prod-us'],
-      clusters: [{ cluster: 'prod-us', ok: false, error: 'timed out after 60 s' }],
+      clusters: [
+        { cluster: 'prod-us', ok: false, error: 'timed out after 60 s' },
+      ],
     },
     {
       id: 4,
@@ -181,7 +183,9 @@ describe('ClustersCard', () => {
         'Waiting for a free read slot since 1 min ago: every replica is reading as many clusters as it may at once',
       ),
     ).toBeInTheDocument();
-    expect(within(eu).getByText('120 workloads, read 2 min ago')).toBeInTheDocument();
+    expect(
+      within(eu).getByText('120 workloads, read 2 min ago'),
+    ).toBeInTheDocument();
     expect(
       within(screen.getByTestId('cluster-gke-batch')).getByText(
         'Not read yet. Waiting for a free read slot since 3 min ago: every replica is reading as many clusters as it may at once',
@@ -189,7 +193,9 @@ describe('ClustersCard', () => {
     ).toBeInTheDocument();
     // Clusters that do not wait say nothing of it.
     expect(
-      within(screen.getByTestId('cluster-prod-us')).queryByText(/Waiting for a free read slot/),
+      within(screen.getByTestId('cluster-prod-us')).queryByText(
+        /Waiting for a free read slot/,
+      ),
     ).not.toBeInTheDocument();
   });
 

@@ -133,7 +133,9 @@ function scanTitle(scan: ScanSummary): string {
   const what = {
     ok: one ? 'read' : 'every cluster read',
     partial: `failed: ${failed.map(c => c.cluster).join(', ')}`,
-    failed: one ? `failed: ${failed[0]?.error ?? 'not read'}` : 'no cluster read',
+    failed: one
+      ? `failed: ${failed[0]?.error ?? 'not read'}`
+      : 'no cluster read',
     interrupted: 'interrupted: its backend stopped mid-scan',
     running: 'running',
   }[scanOutcome(scan)];

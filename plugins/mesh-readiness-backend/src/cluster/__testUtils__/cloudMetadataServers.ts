@@ -25,7 +25,11 @@ async function serve(handle: (asked: Asked, res: http.ServerResponse) => void) {
   const asked: Asked[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url!, 'http://metadata');
-    const one = { path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers };
+    const one = {
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+    };
     asked.push(one);
     handle(one, res);
   });
@@ -41,15 +45,32 @@ async function serve(handle: (asked: Asked, res: http.ServerResponse) => void) {
 export function startGceMetadataServer(accessToken: string) {
   return serve((asked, res) => {
     const send = (code: number, body: string, type = 'application/text') => {
-      res.writeHead(code, { 'metadata-flavor': 'Google', 'content-type': type });
+      res.writeHead(code, {
+        'metadata-flavor': 'Google',
+        'content-type': type,
+      });
       res.end(body);
     };
     // The real server refuses a request without the header, so that a browser or a proxy cannot use it.
-    if (asked.headers['metadata-flavor'] !== 'Google') return send(403, 'Missing Metadata-Flavor:Google header.');
-    if (asked.path === '/computeMetadata/v1/instance') return send(200, 'attributes/\nservice-accounts/\n');
-    if (asked.path === '/computeMetadata/v1/project/project-id') return send(200, 'mr-test-project');
-    if (asked.path === '/computeMetadata/v1/instance/service-accounts/default/token') {
-      return send(200, JSON.stringify({ access_token: accessToken, expires_in: 3599, token_type: 'Bearer' }), 'application/json');
+    if (asked.headers['metadata-flavor'] !== 'Google')
+      return send(403, 'Missing Metadata-Flavor:Google header.');
+    if (asked.path === '/computeMetadata/v1/instance')
+      return send(200, 'attributes/\nservice-accounts/\n');
+    if (asked.path === '/computeMetadata/v1/project/project-id')
+      return send(200, 'mr-test-project');
+    if (
+      asked.path ===
+      '/computeMetadata/v1/instance/service-accounts/default/token'
+    ) {
+      return send(
+        200,
+        JSON.stringify({
+          access_token: accessToken,
+          expires_in: 3599,
+          token_type: 'Bearer',
+        }),
+        'application/json',
+      );
     }
     return send(404, 'Not found');
   });
@@ -62,9 +83,19 @@ export function startAzureImdsServer(accessToken: string) {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (asked.headers.metadata !== 'true') return send(400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
-    if (asked.path.replace(/\/$/, '') !== '/metadata/identity/oauth2/token' || !asked.query.resource) {
-      return send(400, { error: 'invalid_request', error_description: 'Required query variable resource is missing' });
+    if (asked.headers.metadata !== 'true')
+      return send(400, {
+        error: 'invalid_request',
+        error_description: 'Required metadata header not specified',
+      });
+    if (
+      asked.path.replace(/\/$/, '') !== '/metadata/identity/oauth2/token' ||
+      !asked.query.resource
+    ) {
+      return send(400, {
+        error: 'invalid_request',
+        error_description: 'Required query variable resource is missing',
+      });
     }
     const expiresIn = 3599;
     return send(200, {

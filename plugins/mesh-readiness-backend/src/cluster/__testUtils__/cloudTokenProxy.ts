@@ -28,15 +28,38 @@ export interface TokenRequest {
 }
 
 /** Answers one request to a stood-in host: a status and a JSON body. */
-export type TokenEndpoint = (request: TokenRequest) => { status: number; body: unknown };
+export type TokenEndpoint = (request: TokenRequest) => {
+  status: number;
+  body: unknown;
+};
 
 /** A CA and a serving certificate for `hosts`, made with openssl (as scripts/kube makes the API server's). */
 function throwawayCertificates(hosts: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'mr-cloud-tls-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const run = (...args: string[]) =>
+    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   try {
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-    run('req', '-x509', '-new', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=mesh-readiness-test-cloud-ca');
+    const ec = [
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+    ];
+    run(
+      'req',
+      '-x509',
+      '-new',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=mesh-readiness-test-cloud-ca',
+    );
     writeFileSync(
       join(dir, 'ext.cnf'),
       [
@@ -46,16 +69,48 @@ function throwawayCertificates(hosts: string[]) {
         `subjectAltName = ${hosts.map(h => `DNS:${h}`).join(', ')}`,
       ].join('\n'),
     );
-    run('req', '-new', ...ec, '-keyout', 'serving.key', '-out', 'serving.csr', '-subj', `/CN=${hosts[0]}`);
-    run('x509', '-req', '-in', 'serving.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'serving.crt', '-days', '1', '-extfile', 'ext.cnf');
+    run(
+      'req',
+      '-new',
+      ...ec,
+      '-keyout',
+      'serving.key',
+      '-out',
+      'serving.csr',
+      '-subj',
+      `/CN=${hosts[0]}`,
+    );
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'serving.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'serving.crt',
+      '-days',
+      '1',
+      '-extfile',
+      'ext.cnf',
+    );
     const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-    return { ca: read('ca.crt'), cert: read('serving.crt'), key: read('serving.key') };
+    return {
+      ca: read('ca.crt'),
+      cert: read('serving.crt'),
+      key: read('serving.key'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export async function startCloudTokenProxy(endpoints: Record<string, TokenEndpoint>) {
+export async function startCloudTokenProxy(
+  endpoints: Record<string, TokenEndpoint>,
+) {
   const hosts = Object.keys(endpoints);
   const { ca, cert, key } = throwawayCertificates(hosts);
   const trustedBefore = tls.getCACertificates('default');
@@ -70,9 +125,18 @@ export async function startCloudTokenProxy(endpoints: Record<string, TokenEndpoi
     for await (const chunk of req) raw += chunk;
     const host = String(req.headers.host).replace(/:443$/, '');
     const url = new URL(req.url!, `https://${host}`);
-    const one = { host, method: req.method!, path: url.pathname, query: url.searchParams, form: new URLSearchParams(raw) };
+    const one = {
+      host,
+      method: req.method!,
+      path: url.pathname,
+      query: url.searchParams,
+      form: new URLSearchParams(raw),
+    };
     requests.push(one);
-    const answer = endpoints[host]?.(one) ?? { status: 404, body: { error: 'not_found' } };
+    const answer = endpoints[host]?.(one) ?? {
+      status: 404,
+      body: { error: 'not_found' },
+    };
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
   });
@@ -90,7 +154,10 @@ export async function startCloudTokenProxy(endpoints: Record<string, TokenEndpoi
       return;
     }
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n', () => {
-      inside.emit('connection', new tls.TLSSocket(socket, { isServer: true, secureContext }));
+      inside.emit(
+        'connection',
+        new tls.TLSSocket(socket, { isServer: true, secureContext }),
+      );
     });
   });
   await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));

@@ -9,12 +9,20 @@ import { Entity } from '@backstage/catalog-model';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { KubernetesBackendClient } from '../../service/KubernetesBackendClient';
 
-export async function startKubernetesBackend(kubernetes: Record<string, unknown>, options: { entities?: Entity[] } = {}) {
+export async function startKubernetesBackend(
+  kubernetes: Record<string, unknown>,
+  options: { entities?: Entity[] } = {},
+) {
   const backend = await startTestBackend({
     features: [
       kubernetesPlugin,
       mockServices.rootConfig.factory({
-        data: { kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, ...kubernetes } },
+        data: {
+          kubernetes: {
+            serviceLocatorMethod: { type: 'multiTenant' },
+            ...kubernetes,
+          },
+        },
       }),
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
     ],
@@ -22,8 +30,10 @@ export async function startKubernetesBackend(kubernetes: Record<string, unknown>
   const port = backend.server.port();
   const client = new KubernetesBackendClient({
     discovery: {
-      getBaseUrl: async (pluginId: string) => `http://localhost:${port}/api/${pluginId}`,
-      getExternalBaseUrl: async (pluginId: string) => `http://localhost:${port}/api/${pluginId}`,
+      getBaseUrl: async (pluginId: string) =>
+        `http://localhost:${port}/api/${pluginId}`,
+      getExternalBaseUrl: async (pluginId: string) =>
+        `http://localhost:${port}/api/${pluginId}`,
     },
     auth: mockServices.auth({ pluginId: 'mesh-readiness' }),
   });

@@ -8,7 +8,11 @@ import { KubernetesClusterSource } from '../../service/KubernetesClusterSource';
 import { startKubernetesBackend } from './kubernetesBackend';
 
 /** A `config` cluster of the Kubernetes plugin on the test API server (or a relay in front of it). */
-export const testCluster = (name: string, token: string, url = process.env.MR_KUBE_SERVER!) => ({
+export const testCluster = (
+  name: string,
+  token: string,
+  url = process.env.MR_KUBE_SERVER!,
+) => ({
   name,
   url,
   authProvider: 'serviceAccount',
@@ -16,12 +20,22 @@ export const testCluster = (name: string, token: string, url = process.env.MR_KU
   caData: process.env.MR_KUBE_CA_DATA,
 });
 
-export async function startLiveClusters(clusters: Array<ReturnType<typeof testCluster>>) {
-  const kubernetes = await startKubernetesBackend({ clusterLocatorMethods: [{ type: 'config', clusters }] });
+export async function startLiveClusters(
+  clusters: Array<ReturnType<typeof testCluster>>,
+) {
+  const kubernetes = await startKubernetesBackend({
+    clusterLocatorMethods: [{ type: 'config', clusters }],
+  });
   return {
     client: kubernetes.client,
     source: (name: string, options: { pageSize?: number } = {}) =>
-      new KubernetesClusterSource({ name, locator: 'config', authProvider: 'serviceAccount', client: kubernetes.client, ...options }),
+      new KubernetesClusterSource({
+        name,
+        locator: 'config',
+        authProvider: 'serviceAccount',
+        client: kubernetes.client,
+        ...options,
+      }),
     stop: kubernetes.stop,
   };
 }

@@ -6,7 +6,11 @@
  */
 import request from 'supertest';
 import { BackendFeature } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
@@ -16,7 +20,11 @@ import { meshReadinessPlugin } from '../../plugin';
 export const mappedComponent = (id: string, name = 'web'): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name, namespace: 'default', annotations: { 'backstage.io/kubernetes-id': id } },
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': id },
+  },
   spec: { type: 'service', owner: 'shop-team' },
 });
 
@@ -29,7 +37,9 @@ export interface MeshReadinessBackendOptions {
   services?: BackendFeature[];
 }
 
-export async function startMeshReadinessBackend(options: MeshReadinessBackendOptions) {
+export async function startMeshReadinessBackend(
+  options: MeshReadinessBackendOptions,
+) {
   const backend = await startTestBackend({
     features: [
       meshReadinessPlugin,
@@ -39,7 +49,10 @@ export async function startMeshReadinessBackend(options: MeshReadinessBackendOpt
         // Test configs are plain JSON written in the test, as app-config would be.
         data: JSON.parse(
           JSON.stringify({
-            kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, ...options.kubernetes },
+            kubernetes: {
+              serviceLocatorMethod: { type: 'multiTenant' },
+              ...options.kubernetes,
+            },
             meshReadiness: options.meshReadiness,
           }),
         ),
@@ -51,7 +64,10 @@ export async function startMeshReadinessBackend(options: MeshReadinessBackendOpt
     backend,
     /** GET on /api/mesh-readiness as a signed-in user, with any more headers (a user's cluster credentials). */
     get: (path: string, headers: Record<string, string> = {}) =>
-      request(backend.server).get(`/api/mesh-readiness${path}`).set('Authorization', mockCredentials.user.header()).set(headers),
+      request(backend.server)
+        .get(`/api/mesh-readiness${path}`)
+        .set('Authorization', mockCredentials.user.header())
+        .set(headers),
     stop: () => backend.stop(),
   };
 }

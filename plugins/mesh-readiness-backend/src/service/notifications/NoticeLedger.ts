@@ -15,9 +15,21 @@ export class NoticeLedger {
   constructor(private readonly db: Knex) {}
 
   async states(): Promise<Map<string, StoredState>> {
-    const rows = await this.db('mesh_readiness_component_states').select('entity_ref', 'ready', 'rules', 'version');
+    const rows = await this.db('mesh_readiness_component_states').select(
+      'entity_ref',
+      'ready',
+      'rules',
+      'version',
+    );
     return new Map(
-      rows.map(r => [r.entity_ref, { ready: !!r.ready, rules: JSON.parse(r.rules), version: Number(r.version) }]),
+      rows.map(r => [
+        r.entity_ref,
+        {
+          ready: !!r.ready,
+          rules: JSON.parse(r.rules),
+          version: Number(r.version),
+        },
+      ]),
     );
   }
 
@@ -26,8 +38,17 @@ export class NoticeLedger {
    * it was read at: whichever replica gets there first moves it on, the
    * other's write is a no-op.
    */
-  async saveState(entityRef: string, state: ComponentState, previous: number | undefined, at: Date) {
-    const row = { ready: state.ready, rules: JSON.stringify(state.rules), updated_at: at };
+  async saveState(
+    entityRef: string,
+    state: ComponentState,
+    previous: number | undefined,
+    at: Date,
+  ) {
+    const row = {
+      ready: state.ready,
+      rules: JSON.stringify(state.rules),
+      updated_at: at,
+    };
     if (previous === undefined) {
       await this.db('mesh_readiness_component_states')
         .insert({ entity_ref: entityRef, version: 1, ...row })
@@ -57,6 +78,10 @@ export class NoticeLedger {
 
   /** The keys of the notices sent, e.g. for operators. */
   async sent(): Promise<string[]> {
-    return (await this.db('mesh_readiness_notices').select('notice_key').orderBy('notice_key')).map(r => r.notice_key);
+    return (
+      await this.db('mesh_readiness_notices')
+        .select('notice_key')
+        .orderBy('notice_key')
+    ).map(r => r.notice_key);
   }
 }

@@ -5,11 +5,18 @@
  */
 import request from 'supertest';
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { meshReadinessClusterSourcesExtensionPoint } from '@mesh-readiness/plugin-mesh-readiness-node';
-import { dayAfter, KubeObject } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  dayAfter,
+  KubeObject,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import { meshReadinessPlugin } from '../../plugin';
 
@@ -24,18 +31,33 @@ function objects(): KubeObject[] {
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name, version: 'v1' } },
-        spec: { containers: [{ name, ports: [{ containerPort: 8080 }], ...extra }] },
+        spec: {
+          containers: [{ name, ports: [{ containerPort: 8080 }], ...extra }],
+        },
       },
     },
   });
   const service = (name: string, portName?: string) => ({
     kind: 'Service',
     metadata: { name, namespace: 'shop' },
-    spec: { selector: { app: name }, ports: [{ ...(portName ? { name: portName } : {}), port: 80, targetPort: 8080 }] },
+    spec: {
+      selector: { app: name },
+      ports: [
+        { ...(portName ? { name: portName } : {}), port: 80, targetPort: 8080 },
+      ],
+    },
   });
   return [
-    { kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } },
-    deployment('web', cluster.runAsUser ? { securityContext: { runAsUser: cluster.runAsUser } } : {}),
+    {
+      kind: 'Namespace',
+      metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } },
+    },
+    deployment(
+      'web',
+      cluster.runAsUser
+        ? { securityContext: { runAsUser: cluster.runAsUser } }
+        : {},
+    ),
     service('web', 'http'),
     deployment('billing'),
     service('billing'),
@@ -49,7 +71,10 @@ const testCluster = createBackendModule({
     env.registerInit({
       deps: { sources: meshReadinessClusterSourcesExtensionPoint },
       async init({ sources }) {
-        sources.addClusterSource({ name: 'prod', readSnapshot: async () => ({ source: 'live', objects: objects() }) });
+        sources.addClusterSource({
+          name: 'prod',
+          readSnapshot: async () => ({ source: 'live', objects: objects() }),
+        });
       },
     });
   },
@@ -75,7 +100,11 @@ const ENTITIES: Entity[] = [
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'web', namespace: 'default', annotations: { 'backstage.io/kubernetes-label-selector': 'app=web' } },
+    metadata: {
+      name: 'web',
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-label-selector': 'app=web' },
+    },
     spec: { type: 'service', owner: 'shop-team' },
     relations: ownedBy,
   },
@@ -88,7 +117,8 @@ const ENTITIES: Entity[] = [
       annotations: {
         'backstage.io/kubernetes-label-selector': 'app=billing',
         'mesh-readiness.io/waive': 'MR006',
-        'mesh-readiness.io/waive-reason': 'the gateway sniffs this port until it moves',
+        'mesh-readiness.io/waive-reason':
+          'the gateway sniffs this port until it moves',
         'mesh-readiness.io/waive-until': expiresSoon,
       },
     },
@@ -103,7 +133,12 @@ async function start() {
       meshReadinessPlugin,
       testCluster,
       notificationsPlugin,
-      mockServices.rootConfig.factory({ data: { app: { baseUrl: 'http://localhost:3000' }, meshReadiness: { notifications: { enabled: true } } } }),
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://localhost:3000' },
+          meshReadiness: { notifications: { enabled: true } },
+        },
+      }),
       catalogServiceMock.factory({ entities: ENTITIES }),
     ],
   });
@@ -116,7 +151,9 @@ async function start() {
       .get('/api/notifications/notifications')
       .set('Authorization', mockCredentials.user.header('user:default/alice'));
     expect(res.status).toBe(200);
-    return res.body.notifications as Array<{ payload: { title: string; description?: string; link?: string } }>;
+    return res.body.notifications as Array<{
+      payload: { title: string; description?: string; link?: string };
+    }>;
   };
   return { scan, alicesNotifications };
 }
@@ -130,7 +167,9 @@ describe('owners are told, through the notifications backend', () => {
     const { scan, alicesNotifications } = await start();
     expect((await scan('web')).status).toBe(200);
     const regressions = async () =>
-      (await alicesNotifications()).filter(n => n.payload.title.includes('regressed')).map(n => n.payload);
+      (await alicesNotifications())
+        .filter(n => n.payload.title.includes('regressed'))
+        .map(n => n.payload);
     expect(await regressions()).toEqual([]);
 
     cluster.runAsUser = 1337;
@@ -139,11 +178,15 @@ describe('owners are told, through the notifications backend', () => {
     expect(told).toEqual([
       expect.objectContaining({
         title: 'web: mesh readiness regressed',
-        description: expect.stringMatching(/^It is no longer ready for the mesh\. MR003 No container runs as UID 1337 now fails \(Deployment shop\/web\)\./),
+        description: expect.stringMatching(
+          /^It is no longer ready for the mesh\. MR003 No container runs as UID 1337 now fails \(Deployment shop\/web\)\./,
+        ),
         link: '/catalog/default/component/web/mesh-readiness',
         severity: 'high',
         topic: 'mesh-readiness',
-        scope: expect.stringMatching(/^regression:component:default\/web:v\d+$/),
+        scope: expect.stringMatching(
+          /^regression:component:default\/web:v\d+$/,
+        ),
       }),
     ]);
 
@@ -157,11 +200,15 @@ describe('owners are told, through the notifications backend', () => {
     const { scan, alicesNotifications } = await start();
     await scan('billing');
     await scan('billing');
-    const notices = (await alicesNotifications()).filter(n => n.payload.title.includes('waiver'));
+    const notices = (await alicesNotifications()).filter(n =>
+      n.payload.title.includes('waiver'),
+    );
     expect(notices.map(n => n.payload)).toEqual([
       expect.objectContaining({
         title: `billing: the waiver of MR006 runs out on ${expiresSoon}`,
-        description: expect.stringContaining('It was waived because: the gateway sniffs this port until it moves.'),
+        description: expect.stringContaining(
+          'It was waived because: the gateway sniffs this port until it moves.',
+        ),
         link: '/catalog/default/component/billing/mesh-readiness',
       }),
     ]);

@@ -4,11 +4,24 @@
  * its waivers runs out within a week. Each notice is sent once, however
  * many scans or replicas find it, and recorded with the auditor.
  */
-import { AuditorService, BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { CompoundEntityRef, Entity, parseEntityRef, RELATION_OWNED_BY, stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityReadinessResponse, waiversExpiringWithin } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  EntityReadinessResponse,
+  waiversExpiringWithin,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ReadinessService } from '../ReadinessService';
 import { componentStateOf, describeRegression, regressionOf } from './changes';
 import { NoticeLedger } from './NoticeLedger';
@@ -37,18 +50,25 @@ interface Notice {
 }
 
 function ownersOf(entity: Entity): string[] {
-  return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
+  return (entity.relations ?? [])
+    .filter(r => r.type === RELATION_OWNED_BY)
+    .map(r => r.targetRef);
 }
 
 export class ReadinessNotifier {
   constructor(private readonly options: NotifierOptions) {}
 
   private tabLink(ref: CompoundEntityRef): string {
-    return `/catalog/${ref.namespace}/${ref.kind.toLowerCase()}/${ref.name}/${this.options.tabPath ?? 'mesh-readiness'}`;
+    return `/catalog/${ref.namespace}/${ref.kind.toLowerCase()}/${ref.name}/${
+      this.options.tabPath ?? 'mesh-readiness'
+    }`;
   }
 
   /** Compares every mapped component with its last seen state and sends what is new. Returns the notices sent. */
-  async afterScan(credentials: BackstageCredentials, now: Date = new Date()): Promise<number> {
+  async afterScan(
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ): Promise<number> {
     const { catalog, readiness, ledger } = this.options;
     const [{ items: components }, states] = await Promise.all([
       catalog.getEntities({ filter: { kind: 'Component' } }, { credentials }),
@@ -70,13 +90,19 @@ export class ReadinessNotifier {
             key: `regression:${entityRef}:v${before.version}`,
             entity,
             kind: 'regression',
-            title: `${entity.metadata.title ?? entity.metadata.name}: mesh readiness regressed`,
+            title: `${
+              entity.metadata.title ?? entity.metadata.name
+            }: mesh readiness regressed`,
             description: describeRegression(regression),
             severity: regression.noLongerReady ? 'high' : 'normal',
           });
         }
       }
-      if (!before || JSON.stringify({ ready: before.ready, rules: before.rules }) !== JSON.stringify(state)) {
+      if (
+        !before ||
+        JSON.stringify({ ready: before.ready, rules: before.rules }) !==
+          JSON.stringify(state)
+      ) {
         await ledger.saveState(entityRef, state, before?.version, now);
       }
       notices.push(...this.expiringWaiverNotices(entity, report, now));
@@ -86,7 +112,11 @@ export class ReadinessNotifier {
     return sent;
   }
 
-  private expiringWaiverNotices(entity: Entity, report: EntityReadinessResponse, now: Date): Notice[] {
+  private expiringWaiverNotices(
+    entity: Entity,
+    report: EntityReadinessResponse,
+    now: Date,
+  ): Notice[] {
     return report.workloads.flatMap(w =>
       waiversExpiringWithin(w, now, WAIVER_NOTICE_DAYS).map(waiver => {
         const workload = `${w.kind} ${w.namespace}/${w.name}`;
@@ -94,7 +124,9 @@ export class ReadinessNotifier {
           key: `waiver:${report.entityRef}:${w.cluster}/${w.kind}/${w.namespace}/${w.name}:${waiver.ruleId}:${waiver.until}`,
           entity,
           kind: 'waiver-expiring' as const,
-          title: `${entity.metadata.title ?? entity.metadata.name}: the waiver of ${waiver.ruleId} runs out on ${waiver.until}`,
+          title: `${
+            entity.metadata.title ?? entity.metadata.name
+          }: the waiver of ${waiver.ruleId} runs out on ${waiver.until}`,
           description: `From ${waiver.until} ${waiver.ruleId} counts again on ${workload} (cluster ${w.cluster}). It was waived because: ${waiver.reason}. Fix it, or extend ${waiver.source}.`,
           severity: 'normal' as const,
         };
@@ -112,7 +144,12 @@ export class ReadinessNotifier {
     const event = await auditor.createEvent({
       eventId: 'owner-notification',
       severityLevel: 'low',
-      meta: { entityRef, kind: notice.kind, recipients: owners, noticeKey: notice.key },
+      meta: {
+        entityRef,
+        kind: notice.kind,
+        recipients: owners,
+        noticeKey: notice.key,
+      },
     });
     try {
       await notifications.send({
@@ -132,7 +169,11 @@ export class ReadinessNotifier {
     } catch (error) {
       await ledger.release(notice.key);
       await event.fail({ error: error as Error });
-      logger.warn(`Mesh readiness: could not notify ${owners.join(', ')} about ${entityRef}: ${error}`);
+      logger.warn(
+        `Mesh readiness: could not notify ${owners.join(
+          ', ',
+        )} about ${entityRef}: ${error}`,
+      );
       return false;
     }
   }

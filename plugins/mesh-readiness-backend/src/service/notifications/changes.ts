@@ -2,7 +2,11 @@
  * What changed for a component between two scans, as its owner is told:
  * it stopped being ready, or a rule that passed now fails or warns. Pure.
  */
-import { componentReady, EntityReadinessResponse, Finding } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  componentReady,
+  EntityReadinessResponse,
+  Finding,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 /** A rule's state over a component's workloads: the worst workload decides. */
 export type RuleState = 'pass' | 'fail' | 'warn' | 'other';
@@ -29,11 +33,18 @@ export interface Regression {
 const RANK: Record<RuleState, number> = { pass: 0, other: 1, warn: 2, fail: 3 };
 
 function ruleStateOf(finding: Finding): RuleState {
-  if (finding.status === 'pass' || finding.status === 'fail' || finding.status === 'warn') return finding.status;
+  if (
+    finding.status === 'pass' ||
+    finding.status === 'fail' ||
+    finding.status === 'warn'
+  )
+    return finding.status;
   return 'other';
 }
 
-export function componentStateOf(report: EntityReadinessResponse): ComponentState {
+export function componentStateOf(
+  report: EntityReadinessResponse,
+): ComponentState {
   const rules: Record<string, RuleState> = {};
   for (const w of report.workloads) {
     for (const f of w.findings) {
@@ -46,13 +57,22 @@ export function componentStateOf(report: EntityReadinessResponse): ComponentStat
 }
 
 /** The regression from `before` to the report, or undefined when nothing got worse. */
-export function regressionOf(before: ComponentState, report: EntityReadinessResponse): Regression | undefined {
+export function regressionOf(
+  before: ComponentState,
+  report: EntityReadinessResponse,
+): Regression | undefined {
   const after = componentStateOf(report);
   const rules: RuleRegression[] = [];
   for (const [ruleId, state] of Object.entries(after.rules)) {
-    if (before.rules[ruleId] !== 'pass' || (state !== 'fail' && state !== 'warn')) continue;
+    if (
+      before.rules[ruleId] !== 'pass' ||
+      (state !== 'fail' && state !== 'warn')
+    )
+      continue;
     const findings = report.workloads.flatMap(w =>
-      w.findings.filter(f => f.ruleId === ruleId && f.status === state).map(f => ({ f, w })),
+      w.findings
+        .filter(f => f.ruleId === ruleId && f.status === state)
+        .map(f => ({ f, w })),
     );
     rules.push({
       ruleId,
@@ -62,13 +82,23 @@ export function regressionOf(before: ComponentState, report: EntityReadinessResp
     });
   }
   const noLongerReady = before.ready && !after.ready;
-  return noLongerReady || rules.length > 0 ? { noLongerReady, rules } : undefined;
+  return noLongerReady || rules.length > 0
+    ? { noLongerReady, rules }
+    : undefined;
 }
 
 /** The notice's text: what changed, in a sentence per change. */
 export function describeRegression(regression: Regression): string {
   const lines = regression.rules.map(
-    r => `${r.ruleId} ${r.title} now ${r.status === 'fail' ? 'fails' : 'warns'} (${r.workloads.join(', ')}).`,
+    r =>
+      `${r.ruleId} ${r.title} now ${
+        r.status === 'fail' ? 'fails' : 'warns'
+      } (${r.workloads.join(', ')}).`,
   );
-  return [...(regression.noLongerReady ? ['It is no longer ready for the mesh.'] : []), ...lines].join(' ');
+  return [
+    ...(regression.noLongerReady
+      ? ['It is no longer ready for the mesh.']
+      : []),
+    ...lines,
+  ].join(' ');
 }

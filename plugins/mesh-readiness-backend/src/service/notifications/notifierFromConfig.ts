@@ -2,7 +2,12 @@
  * The owner notifier, when `meshReadiness.notifications.enabled` is set:
  * off by default, as it needs the notifications backend installed.
  */
-import { AuditorService, DatabaseService, LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  DatabaseService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { ReadinessService } from '../ReadinessService';
@@ -20,7 +25,8 @@ export async function notifierFromConfig(
     logger: LoggerService;
   },
 ): Promise<ReadinessNotifier | undefined> {
-  if (!config.getOptionalBoolean('meshReadiness.notifications.enabled')) return undefined;
+  if (!config.getOptionalBoolean('meshReadiness.notifications.enabled'))
+    return undefined;
   // The store has run the migrations on this database by now.
   const ledger = new NoticeLedger(await deps.database.getClient());
   return new ReadinessNotifier({

@@ -26,7 +26,12 @@ import type { FixFlags } from './fixCommand';
 interface FileEdit {
   text: string;
   bom: boolean;
-  chunks: Array<{ text: string; line: number; docs?: Document[]; changed?: boolean }>;
+  chunks: Array<{
+    text: string;
+    line: number;
+    docs?: Document[];
+    changed?: boolean;
+  }>;
 }
 
 export interface FixResult {
@@ -39,30 +44,62 @@ export interface FixResult {
   changed: Map<string, string>;
 }
 
-export async function fix(paths: string[], options: { write: boolean; rules?: string[]; target?: { file?: string; cwd?: string } }): Promise<FixResult> {
+export async function fix(
+  paths: string[],
+  options: {
+    write: boolean;
+    rules?: string[];
+    target?: { file?: string; cwd?: string };
+  },
+): Promise<FixResult> {
   const inputs = await readInputs(paths);
-  const target = options.target ? loadTarget(options.target.file, options.target.cwd ?? process.cwd()) : { errors: [] };
-  const report = evaluate(applyTargetProfile({ source: 'manifests', objects: inputs.objects }, target.profile));
+  const target = options.target
+    ? loadTarget(options.target.file, options.target.cwd ?? process.cwd())
+    : { errors: [] };
+  const report = evaluate(
+    applyTargetProfile(
+      { source: 'manifests', objects: inputs.objects },
+      target.profile,
+    ),
+  );
   const unreadable = new Set(inputs.errors.map(e => e.file));
-  const notes: string[] = inputs.errors.map(e => `not touched: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+  const notes: string[] = inputs.errors.map(
+    e => `not touched: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`,
+  );
   const files = new Map<string, FileEdit>();
 
   const byKey = new Map<string, { object: KubeObject; source: ObjectSource }>();
   for (const object of inputs.objects) {
     const source = inputs.sources.get(object);
     if (!source) continue;
-    const ns = object.metadata?.namespace ?? (object.kind === 'Namespace' ? undefined : 'default');
-    byKey.set(`${object.kind}/${ns ?? ''}/${object.metadata?.name}`, { object, source });
+    const ns =
+      object.metadata?.namespace ??
+      (object.kind === 'Namespace' ? undefined : 'default');
+    byKey.set(`${object.kind}/${ns ?? ''}/${object.metadata?.name}`, {
+      object,
+      source,
+    });
   }
-  const editable = (kind: string, namespace: string | undefined, name: string): Editable | undefined => {
+  const editable = (
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): Editable | undefined => {
     const found = byKey.get(`${kind}/${namespace ?? ''}/${name}`);
-    if (!found || found.source.file === '<stdin>' || unreadable.has(found.source.file)) return undefined;
+    if (
+      !found ||
+      found.source.file === '<stdin>' ||
+      unreadable.has(found.source.file)
+    )
+      return undefined;
     const file = files.get(found.source.file) ?? readForEdit(found.source.file);
     if (!file) return undefined;
     files.set(found.source.file, file);
     const chunk = file.chunks.find(c => c.line === found.source.document.line);
     if (!chunk) return undefined;
-    chunk.docs ??= parseAllDocuments(chunk.text, { keepSourceTokens: false }) as Document[];
+    chunk.docs ??= parseAllDocuments(chunk.text, {
+      keepSourceTokens: false,
+    }) as Document[];
     const doc = chunk.docs[found.source.documentIndex];
     if (!doc || doc.errors.length > 0) return undefined;
     const changed = () => {
@@ -78,13 +115,19 @@ export async function fix(paths: string[], options: { write: boolean; rules?: st
       if (options.rules && !options.rules.includes(finding.ruleId)) continue;
       const workload = editable(w.kind, w.namespace, w.name);
       if (!workload) {
-        notes.push(`not fixed: ${workloadId(w)} ${finding.ruleId}: its file cannot be edited (standard input, or a document that cannot be read)`);
+        notes.push(
+          `not fixed: ${workloadId(w)} ${
+            finding.ruleId
+          }: its file cannot be edited (standard input, or a document that cannot be read)`,
+        );
         continue;
       }
       const outcome = fixer({ finding, workload, find: editable });
       notes.push(
         outcome.changed
-          ? `fixed: ${workloadId(w)} ${finding.ruleId}: ${outcome.what.join('; ')}`
+          ? `fixed: ${workloadId(w)} ${finding.ruleId}: ${outcome.what.join(
+              '; ',
+            )}`
           : `not fixed: ${workloadId(w)} ${finding.ruleId}: ${outcome.why}`,
       );
     }
@@ -94,7 +137,11 @@ export async function fix(paths: string[], options: { write: boolean; rules?: st
   const out: string[] = [];
   for (const [file, edit] of files) {
     if (!edit.chunks.some(c => c.changed)) continue;
-    const text = (edit.bom ? '\ufeff' : '') + edit.chunks.map(c => (c.changed ? rewrite(c.text, c.docs!) : c.text)).join('');
+    const text =
+      (edit.bom ? '\ufeff' : '') +
+      edit.chunks
+        .map(c => (c.changed ? rewrite(c.text, c.docs!) : c.text))
+        .join('');
     if (text === edit.text) continue;
     changed.set(file, text);
     if (options.write) {
@@ -102,16 +149,28 @@ export async function fix(paths: string[], options: { write: boolean; rules?: st
       out.push(`wrote ${file}`);
     } else {
       // The patch without its `Index:` and `===` header lines, as `git diff` prints it.
-      out.push(createTwoFilesPatch(file, file, edit.text, text, '', '', { context: 3 }).replace(/^Index: .*\n=+\n/, ''));
+      out.push(
+        createTwoFilesPatch(file, file, edit.text, text, '', '', {
+          context: 3,
+        }).replace(/^Index: .*\n=+\n/, ''),
+      );
     }
   }
-  return { exitCode: inputs.errors.length > 0 ? 2 : 0, stdout: out.join(options.write ? '\n' : ''), notes, changed };
+  return {
+    exitCode: inputs.errors.length > 0 ? 2 : 0,
+    stdout: out.join(options.write ? '\n' : ''),
+    notes,
+    changed,
+  };
 }
 
 /** A changed document's new text, written as close to the old layout as the yaml library allows. */
 function rewrite(original: string, docs: Document[]): string {
   // Long strings are never folded; flow maps keep the padding the file used.
-  const options = { lineWidth: 0, flowCollectionPadding: /[{[] \S/.test(original) };
+  const options = {
+    lineWidth: 0,
+    flowCollectionPadding: /[{[] \S/.test(original),
+  };
   return docs.map(d => d.toString(options)).join('');
 }
 
@@ -127,19 +186,33 @@ function readForEdit(file: string): FileEdit | undefined {
 }
 
 /** `fix` as its flags ask, printing notes to stderr and the diff (or what --write did) to stdout; the exit status. */
-export default async function runFix(paths: string[], flags: FixFlags): Promise<number> {
-  const rules = flags.rules?.split(',').map(r => r.trim().toUpperCase()).filter(Boolean);
+export default async function runFix(
+  paths: string[],
+  flags: FixFlags,
+): Promise<number> {
+  const rules = flags.rules
+    ?.split(',')
+    .map(r => r.trim().toUpperCase())
+    .filter(Boolean);
   const unknown = rules?.filter(r => !FIXERS[r]);
   if (unknown && unknown.length > 0) {
-    process.stderr.write(`mesh-readiness: no fix for ${unknown.join(', ')} (fixes: ${Object.keys(FIXERS).join(', ')})\n`);
+    process.stderr.write(
+      `mesh-readiness: no fix for ${unknown.join(', ')} (fixes: ${Object.keys(
+        FIXERS,
+      ).join(', ')})\n`,
+    );
     return 2;
   }
   const result = await fix(paths, {
     write: !!flags.write,
     rules,
-    target: flags.target === false ? undefined : { file: flags.target, cwd: process.cwd() },
+    target:
+      flags.target === false
+        ? undefined
+        : { file: flags.target, cwd: process.cwd() },
   });
-  for (const note of result.notes) process.stderr.write(`mesh-readiness: ${note}\n`);
+  for (const note of result.notes)
+    process.stderr.write(`mesh-readiness: ${note}\n`);
   if (result.stdout) process.stdout.write(`${result.stdout}\n`);
   return result.exitCode;
 }

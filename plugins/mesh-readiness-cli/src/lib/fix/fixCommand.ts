@@ -12,18 +12,28 @@ export interface FixFlags {
   target?: string | false;
 }
 
-export function addFixCommand(program: Command, exit: (code: number) => void): void {
+export function addFixCommand(
+  program: Command,
+  exit: (code: number) => void,
+): void {
   program
     .command('fix')
     .description(
-      `Fixes what can be fixed without guessing (${FIXABLE_RULES.join(', ')}). Prints a unified diff, or with --write edits the files. Comments, key order and quoting stay, and running it twice changes nothing.`,
+      `Fixes what can be fixed without guessing (${FIXABLE_RULES.join(
+        ', ',
+      )}). Prints a unified diff, or with --write edits the files. Comments, key order and quoting stay, and running it twice changes nothing.`,
     )
     .argument('<path...>', 'files or folders, as for check')
     .option('--write', 'edit the files')
     .option('--rules <ids>', "only these rules' fixes (comma-separated)")
-    .option('--target <file>', 'the target profile, as for check (default: the nearest .mesh-readiness.yaml)')
+    .option(
+      '--target <file>',
+      'the target profile, as for check (default: the nearest .mesh-readiness.yaml)',
+    )
     .option('--no-target', 'read no target profile')
-    .action(async (paths: string[], flags: FixFlags) => exit(await (await loadRunFix())(paths, flags)));
+    .action(async (paths: string[], flags: FixFlags) =>
+      exit(await (await loadRunFix())(paths, flags)),
+    );
 }
 
 /**
@@ -34,7 +44,8 @@ export function addFixCommand(program: Command, exit: (code: number) => void): v
  */
 async function loadRunFix(): Promise<typeof runFixType> {
   const mod: { default: unknown } = await import('./command');
-  const first = mod.default as { default?: typeof runFixType } | typeof runFixType;
+  const first = mod.default as
+    | { default?: typeof runFixType }
+    | typeof runFixType;
   return typeof first === 'function' ? first : first.default!;
 }
-

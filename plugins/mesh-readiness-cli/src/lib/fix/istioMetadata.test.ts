@@ -12,31 +12,69 @@ const ANNOTATIONS = [
   'traffic.sidecar.istio.io/includeInboundPorts',
   'traffic.sidecar.istio.io/excludeInboundPorts',
 ];
-const LABELS = ['sidecar.istio.io/inject', 'istio.io/rev', 'istio.io/dataplane-mode', 'service.istio.io/canonical-name'];
+const LABELS = [
+  'sidecar.istio.io/inject',
+  'istio.io/rev',
+  'istio.io/dataplane-mode',
+  'service.istio.io/canonical-name',
+];
 
 describe('meantIstioKey', () => {
   it('finds the one known key a misspelling means', () => {
-    expect(meantIstioKey('sidecar.istio.io/rewriteAppHttpProbers', ANNOTATIONS)).toBe('sidecar.istio.io/rewriteAppHTTPProbers');
-    expect(meantIstioKey('sidecar.istio.io/injet', ANNOTATIONS)).toBe('sidecar.istio.io/inject');
-    expect(meantIstioKey('proxy.istio.io/conifg', ANNOTATIONS)).toBe('proxy.istio.io/config');
+    expect(
+      meantIstioKey('sidecar.istio.io/rewriteAppHttpProbers', ANNOTATIONS),
+    ).toBe('sidecar.istio.io/rewriteAppHTTPProbers');
+    expect(meantIstioKey('sidecar.istio.io/injet', ANNOTATIONS)).toBe(
+      'sidecar.istio.io/inject',
+    );
+    expect(meantIstioKey('proxy.istio.io/conifg', ANNOTATIONS)).toBe(
+      'proxy.istio.io/config',
+    );
   });
 
   it('guesses nothing when two keys are as near, none is, the key is known or not Istio’s', () => {
     // includeInboundPorts and excludeInboundPorts are both within two edits of it.
-    expect(meantIstioKey('traffic.sidecar.istio.io/xncludeInboundPorts', ANNOTATIONS)).toBeUndefined();
-    expect(meantIstioKey('sidecar.istio.io/somethingElse', ANNOTATIONS)).toBeUndefined();
-    expect(meantIstioKey('sidecar.istio.io/inject', ANNOTATIONS)).toBeUndefined();
+    expect(
+      meantIstioKey(
+        'traffic.sidecar.istio.io/xncludeInboundPorts',
+        ANNOTATIONS,
+      ),
+    ).toBeUndefined();
+    expect(
+      meantIstioKey('sidecar.istio.io/somethingElse', ANNOTATIONS),
+    ).toBeUndefined();
+    expect(
+      meantIstioKey('sidecar.istio.io/inject', ANNOTATIONS),
+    ).toBeUndefined();
     expect(meantIstioKey('example.com/injet', ANNOTATIONS)).toBeUndefined();
   });
 });
 
 describe('the MR016 fix', () => {
-  const fixer = istioMetadataFixer({ annotations: ANNOTATIONS, labels: LABELS });
+  const fixer = istioMetadataFixer({
+    annotations: ANNOTATIONS,
+    labels: LABELS,
+  });
   const run = (text: string) => {
     const doc = parseDocument(text);
     let changed = false;
-    const outcome = fixer({ finding: {} as any, workload: { doc, path: [], object: doc.toJS(), changed: () => { changed = true; } }, find: () => undefined });
-    return { outcome, changed, text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) };
+    const outcome = fixer({
+      finding: {} as any,
+      workload: {
+        doc,
+        path: [],
+        object: doc.toJS(),
+        changed: () => {
+          changed = true;
+        },
+      },
+      find: () => undefined,
+    });
+    return {
+      outcome,
+      changed,
+      text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }),
+    };
   };
 
   it('renames the key in place, keeping its value, quoting and neighbours', () => {
@@ -60,7 +98,9 @@ spec:
         'labels istio.io/revv → istio.io/rev',
       ],
     });
-    expect(text).toContain('        prometheus.io/scrape: "true"\n        "sidecar.istio.io/rewriteAppHTTPProbers": "false" # keep probes as they are\n');
+    expect(text).toContain(
+      '        prometheus.io/scrape: "true"\n        "sidecar.istio.io/rewriteAppHTTPProbers": "false" # keep probes as they are\n',
+    );
     expect(text).toContain('        app: web\n        istio.io/rev: canary\n');
     // Twice changes nothing.
     expect(run(text).changed).toBe(false);

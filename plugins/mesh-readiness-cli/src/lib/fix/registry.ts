@@ -3,7 +3,13 @@
  * triggers its fix.
  */
 import { ISTIO_METADATA } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { Fixer, fixAppVersionLabels, fixJobCompletion, fixPortProtocol, fixProbeRewrite } from './fixers';
+import {
+  Fixer,
+  fixAppVersionLabels,
+  fixJobCompletion,
+  fixPortProtocol,
+  fixProbeRewrite,
+} from './fixers';
 import { istioMetadataFixer } from './istioMetadata';
 import { FixableRule } from './fixable';
 

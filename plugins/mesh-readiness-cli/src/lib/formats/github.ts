@@ -18,7 +18,11 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function command(name: string, properties: Record<string, string | number | undefined>, message: string): string {
+function command(
+  name: string,
+  properties: Record<string, string | number | undefined>,
+  message: string,
+): string {
   const props = Object.entries(properties)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
@@ -32,18 +36,36 @@ export function formatGithub(outcome: CheckOutcome): string {
     let level = 'warning';
     if (outcome.gate.failing.has(finding)) level = 'error';
     else if (finding.severity === 'info') level = 'notice';
-    const file = location && location.file !== '<stdin>' ? displayPath(location.file) : undefined;
+    const file =
+      location && location.file !== '<stdin>'
+        ? displayPath(location.file)
+        : undefined;
     const isNew = outcome.gate.newFindings?.has(finding) ? ' (new)' : '';
     lines.push(
       command(
         level,
-        { file, line: file ? location?.line : undefined, col: file ? location?.column : undefined, title: `${finding.ruleId} ${finding.title}${isNew}` },
+        {
+          file,
+          line: file ? location?.line : undefined,
+          col: file ? location?.column : undefined,
+          title: `${finding.ruleId} ${finding.title}${isNew}`,
+        },
         findingText(workload, finding),
       ),
     );
   }
   for (const e of outcome.report.errors) {
-    lines.push(command('error', { file: e.file ? displayPath(e.file) : undefined, line: e.line, title: 'mesh-readiness: unreadable input' }, e.message));
+    lines.push(
+      command(
+        'error',
+        {
+          file: e.file ? displayPath(e.file) : undefined,
+          line: e.line,
+          title: 'mesh-readiness: unreadable input',
+        },
+        e.message,
+      ),
+    );
   }
   lines.push(summaryLine(outcome.report, outcome.files));
   return lines.join('\n');

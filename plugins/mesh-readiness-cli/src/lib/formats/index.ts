@@ -9,7 +9,14 @@ import { formatJunit } from './junit';
 import { formatGithub } from './github';
 import { formatMarkdown } from './markdown';
 
-export const FORMATS = ['table', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
+export const FORMATS = [
+  'table',
+  'json',
+  'sarif',
+  'junit',
+  'github',
+  'markdown',
+] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Formats that print readiness per data-plane mode; the others need no judging per mode. */

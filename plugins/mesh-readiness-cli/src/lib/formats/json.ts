@@ -11,7 +11,9 @@ export function formatJson(outcome: CheckOutcome): string {
   const workloads = gate.newFindings
     ? report.workloads.map(w => ({
         ...w,
-        findings: w.findings.map(f => (gate.newFindings!.has(f) ? { ...f, new: true } : f)),
+        findings: w.findings.map(f =>
+          gate.newFindings!.has(f) ? { ...f, new: true } : f,
+        ),
       }))
     : report.workloads;
   return JSON.stringify(
@@ -24,7 +26,12 @@ export function formatJson(outcome: CheckOutcome): string {
         failOn: gate.failOn,
         failing: gate.failing.size,
         exitCode: gate.exitCode,
-        ...(outcome.baseline ? { baseline: outcome.baseline.file, new: gate.newFindings?.size ?? 0 } : {}),
+        ...(outcome.baseline
+          ? {
+              baseline: outcome.baseline.file,
+              new: gate.newFindings?.size ?? 0,
+            }
+          : {}),
         ...(outcome.target.file ? { target: outcome.target.file } : {}),
       },
     },

@@ -11,14 +11,16 @@ import { displayPath } from './findings';
 
 /** Text that is safe inside XML attributes and elements (XML 1.0 forbids most control characters). */
 export function xmlEscape(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 export function formatJunit(outcome: CheckOutcome): string {
@@ -35,43 +37,90 @@ export function formatJunit(outcome: CheckOutcome): string {
       const known = gate.newFindings ? !gate.newFindings.has(f) : false;
       const failed = (f.status === 'fail' && !known) || gate.failing.has(f);
       const location = failed ? locator.locate(w, f.evidence[0]) : undefined;
-      const where = location && location.file !== '<stdin>' ? ` file="${xmlEscape(displayPath(location.file))}" line="${location.line}"` : '';
-      const open = `    <testcase classname="${xmlEscape(id)}" name="${xmlEscape(`${f.ruleId} ${f.title}`)}"${where}`;
+      const where =
+        location && location.file !== '<stdin>'
+          ? ` file="${xmlEscape(displayPath(location.file))}" line="${
+              location.line
+            }"`
+          : '';
+      const open = `    <testcase classname="${xmlEscape(
+        id,
+      )}" name="${xmlEscape(`${f.ruleId} ${f.title}`)}"${where}`;
       if (failed) {
         suiteFailures++;
-        const evidence = f.evidence.map(e => `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}${e.field ? ` ${e.field}` : ''}: ${e.detail}`);
-        const body = [...evidence, `fix: ${f.remediation}`, `docs: ${f.docsUrl}`].join('\n');
+        const evidence = f.evidence.map(
+          e =>
+            `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}${
+              e.field ? ` ${e.field}` : ''
+            }: ${e.detail}`,
+        );
+        const body = [
+          ...evidence,
+          `fix: ${f.remediation}`,
+          `docs: ${f.docsUrl}`,
+        ].join('\n');
         cases.push(
-          `${open}>\n      <failure message="${xmlEscape(f.message)}" type="${f.status}">${xmlEscape(body)}</failure>\n    </testcase>`,
+          `${open}>\n      <failure message="${xmlEscape(f.message)}" type="${
+            f.status
+          }">${xmlEscape(body)}</failure>\n    </testcase>`,
         );
       } else if (f.status === 'skip' || f.status === 'waived') {
         skipped++;
-        const why = f.status === 'waived' ? `waived: ${f.waiver?.reason ?? ''}` : f.message;
-        cases.push(`${open}>\n      <skipped message="${xmlEscape(why)}"/>\n    </testcase>`);
+        const why =
+          f.status === 'waived'
+            ? `waived: ${f.waiver?.reason ?? ''}`
+            : f.message;
+        cases.push(
+          `${open}>\n      <skipped message="${xmlEscape(
+            why,
+          )}"/>\n    </testcase>`,
+        );
       } else if (f.status === 'pass') {
         cases.push(`${open}/>`);
       } else {
-        cases.push(`${open}>\n      <system-out>${xmlEscape(`${f.status}: ${f.message}`)}</system-out>\n    </testcase>`);
+        cases.push(
+          `${open}>\n      <system-out>${xmlEscape(
+            `${f.status}: ${f.message}`,
+          )}</system-out>\n    </testcase>`,
+        );
       }
     }
     tests += w.findings.length;
     failures += suiteFailures;
     suites.push(
-      `  <testsuite name="${xmlEscape(id)}" tests="${w.findings.length}" failures="${suiteFailures}" errors="0" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite name="${xmlEscape(id)}" tests="${
+        w.findings.length
+      }" failures="${suiteFailures}" errors="0" skipped="${skipped}">\n${cases.join(
+        '\n',
+      )}\n  </testsuite>`,
     );
   }
   if (report.errors.length > 0) {
     // Unreadable inputs are errors of the run: one suite, one case each.
     const cases = report.errors.map(
       e =>
-        `    <testcase classname="inputs" name="${xmlEscape(`${displayPath(e.file ?? e.cluster ?? '')}${e.line ? `:${e.line}` : ''}`)}">\n      <error message="${xmlEscape(e.message)}"/>\n    </testcase>`,
+        `    <testcase classname="inputs" name="${xmlEscape(
+          `${displayPath(e.file ?? e.cluster ?? '')}${
+            e.line ? `:${e.line}` : ''
+          }`,
+        )}">\n      <error message="${xmlEscape(
+          e.message,
+        )}"/>\n    </testcase>`,
     );
-    suites.push(`  <testsuite name="inputs" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="inputs" tests="${
+        cases.length
+      }" failures="0" errors="${cases.length}" skipped="0">\n${cases.join(
+        '\n',
+      )}\n  </testsuite>`,
+    );
   }
   const errors = report.errors.length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mesh-readiness" tests="${tests + errors}" failures="${failures}" errors="${errors}">`,
+    `<testsuites name="mesh-readiness" tests="${
+      tests + errors
+    }" failures="${failures}" errors="${errors}">`,
     ...suites,
     '</testsuites>',
   ].join('\n');

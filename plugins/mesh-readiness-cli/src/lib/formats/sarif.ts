@@ -4,7 +4,10 @@
  * field its first evidence names, so annotations land on the Service port
  * or container at fault rather than on line 1.
  */
-import { Finding, Severity } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  Finding,
+  Severity,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { CheckOutcome } from '../check';
 import { workloadId } from '../gate';
 import { actionableFindings, displayPath, rulesRun } from './findings';
@@ -21,32 +24,50 @@ const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = {
 export function formatSarif(outcome: CheckOutcome): string {
   const rules = rulesRun(outcome);
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const results = actionableFindings(outcome, true).map(({ workload, finding, location }) => ({
-    ruleId: finding.ruleId,
-    ruleIndex: ruleIndex.get(finding.ruleId),
-    level: LEVELS[finding.severity] ?? 'warning',
-    message: { text: messageOf(finding) },
-    locations: [
-      {
-        ...(location && location.file !== '<stdin>'
-          ? {
-              physicalLocation: {
-                artifactLocation: { uri: displayPath(location.file) },
-                region: { startLine: location.line, startColumn: location.column },
-              },
-            }
-          : {}),
-        logicalLocations: [{ fullyQualifiedName: workloadId(workload), kind: 'resource' }],
+  const results = actionableFindings(outcome, true).map(
+    ({ workload, finding, location }) => ({
+      ruleId: finding.ruleId,
+      ruleIndex: ruleIndex.get(finding.ruleId),
+      level: LEVELS[finding.severity] ?? 'warning',
+      message: { text: messageOf(finding) },
+      locations: [
+        {
+          ...(location && location.file !== '<stdin>'
+            ? {
+                physicalLocation: {
+                  artifactLocation: { uri: displayPath(location.file) },
+                  region: {
+                    startLine: location.line,
+                    startColumn: location.column,
+                  },
+                },
+              }
+            : {}),
+          logicalLocations: [
+            { fullyQualifiedName: workloadId(workload), kind: 'resource' },
+          ],
+        },
+      ],
+      ...(finding.status === 'waived'
+        ? {
+            suppressions: [
+              { kind: 'inSource', justification: finding.waiver?.reason ?? '' },
+            ],
+          }
+        : {}),
+      ...(outcome.gate.newFindings && finding.status !== 'waived'
+        ? {
+            baselineState: outcome.gate.newFindings.has(finding)
+              ? 'new'
+              : 'unchanged',
+          }
+        : {}),
+      properties: {
+        status:
+          finding.status === 'waived' ? finding.waivedStatus : finding.status,
       },
-    ],
-    ...(finding.status === 'waived'
-      ? { suppressions: [{ kind: 'inSource', justification: finding.waiver?.reason ?? '' }] }
-      : {}),
-    ...(outcome.gate.newFindings && finding.status !== 'waived'
-      ? { baselineState: outcome.gate.newFindings.has(finding) ? 'new' : 'unchanged' }
-      : {}),
-    properties: { status: finding.status === 'waived' ? finding.waivedStatus : finding.status },
-  }));
+    }),
+  );
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -60,7 +81,9 @@ export function formatSarif(outcome: CheckOutcome): string {
               id: r.id,
               ...(r.slug ? { name: r.slug } : {}),
               shortDescription: { text: r.title },
-              ...(r.rationale ? { fullDescription: { text: r.rationale } } : {}),
+              ...(r.rationale
+                ? { fullDescription: { text: r.rationale } }
+                : {}),
               ...(r.remediation ? { help: { text: r.remediation } } : {}),
               helpUri: r.docsUrl,
               defaultConfiguration: { level: LEVELS[r.severity ?? 'warning'] },
@@ -96,6 +119,9 @@ export function formatSarif(outcome: CheckOutcome): string {
 }
 
 function messageOf(finding: Finding): string {
-  const unknown = finding.status === 'unknown' ? ' (could not be decided from the input)' : '';
+  const unknown =
+    finding.status === 'unknown'
+      ? ' (could not be decided from the input)'
+      : '';
   return `${finding.message}${unknown} Fix: ${finding.remediation}`;
 }

@@ -37,7 +37,14 @@ interface Palette {
   newMark: string;
 }
 
-const STATUS: Record<FindingStatus, { icon: string; colour: 'green' | 'red' | 'yellow' | 'gray' | 'magenta' | 'cyan'; label: string }> = {
+const STATUS: Record<
+  FindingStatus,
+  {
+    icon: string;
+    colour: 'green' | 'red' | 'yellow' | 'gray' | 'magenta' | 'cyan';
+    label: string;
+  }
+> = {
   pass: { icon: '✔', colour: 'green', label: 'pass' },
   fail: { icon: '✖', colour: 'red', label: 'fail' },
   warn: { icon: '▲', colour: 'yellow', label: 'warn' },
@@ -50,10 +57,15 @@ const plain: Paint = text => text;
 
 function paletteOf(): Palette {
   const coloured = chalk.level > 0;
-  const paint = (style: chalk.Chalk): Paint => (coloured ? text => style(text) : plain);
+  const paint = (style: chalk.Chalk): Paint =>
+    coloured ? text => style(text) : plain;
   const status = {} as Record<FindingStatus, string>;
-  for (const [key, s] of Object.entries(STATUS) as Array<[FindingStatus, (typeof STATUS)[FindingStatus]]>) {
-    status[key] = `  ${paint(chalk[s.colour])(`${s.icon} ${s.label.padEnd(7)}`)} `;
+  for (const [key, s] of Object.entries(STATUS) as Array<
+    [FindingStatus, (typeof STATUS)[FindingStatus]]
+  >) {
+    status[key] = `  ${paint(chalk[s.colour])(
+      `${s.icon} ${s.label.padEnd(7)}`,
+    )} `;
   }
   return {
     bold: paint(chalk.bold),
@@ -64,14 +76,21 @@ function paletteOf(): Palette {
     underline: paint(chalk.underline),
     ready: paint(chalk.green.bold),
     notReady: paint(chalk.red.bold),
-    bar: { red: paint(chalk.red), yellow: paint(chalk.yellow), green: paint(chalk.green) },
+    bar: {
+      red: paint(chalk.red),
+      yellow: paint(chalk.yellow),
+      green: paint(chalk.green),
+    },
     status,
     newMark: `${paint(chalk.bold.yellow)('new')} `,
   };
 }
 
 /** A ten-cell bar for a 0-100 score. */
-export function scoreBar(score: number, palette: Palette = paletteOf()): string {
+export function scoreBar(
+  score: number,
+  palette: Palette = paletteOf(),
+): string {
   const filled = Math.round(Math.max(0, Math.min(100, score)) / 10);
   let colour = palette.bar.red;
   if (score >= 90) colour = palette.bar.green;
@@ -96,7 +115,9 @@ function adviceOf(f: Finding, printer: Printer): string {
   let advice = byDocs.get(f.docsUrl);
   if (advice === undefined) {
     const { bold, underline } = printer.palette;
-    advice = `      ${bold('fix:')} ${f.remediation}\n      ${bold('docs:')} ${underline(f.docsUrl)}`;
+    advice = `      ${bold('fix:')} ${f.remediation}\n      ${bold(
+      'docs:',
+    )} ${underline(f.docsUrl)}`;
     byDocs.set(f.docsUrl, advice);
   }
   return advice;
@@ -105,26 +126,45 @@ function adviceOf(f: Finding, printer: Printer): string {
 // Every line is pushed onto the one list the report is joined from, not
 // onto a list per finding spread into one per workload: a large input
 // prints tens of thousands of lines.
-function formatFinding(f: Finding, isNew: boolean, printer: Printer, lines: string[]): void {
+function formatFinding(
+  f: Finding,
+  isNew: boolean,
+  printer: Printer,
+  lines: string[],
+): void {
   const p = printer.palette;
   const mark = isNew ? p.newMark : '';
-  lines.push(`${p.status[f.status]}${mark}${p.bold(f.ruleId)} ${f.title}: ${f.message}`);
+  lines.push(
+    `${p.status[f.status]}${mark}${p.bold(f.ruleId)} ${f.title}: ${f.message}`,
+  );
   if (f.status === 'waived' && f.waiver) {
     const until = f.waiver.until ? ` (until ${f.waiver.until})` : '';
-    lines.push(p.cyan(`      waived (${f.waivedStatus})${until}: ${f.waiver.reason} — ${f.waiver.source}`));
+    lines.push(
+      p.cyan(
+        `      waived (${f.waivedStatus})${until}: ${f.waiver.reason} — ${f.waiver.source}`,
+      ),
+    );
   }
   const expired = expiredWaiverNote(f);
-  if (expired) lines.push(p.yellow(`      ${expired} — ${f.expiredWaiver!.source}`));
+  if (expired)
+    lines.push(p.yellow(`      ${expired} — ${f.expiredWaiver!.source}`));
   if (needsAction(f)) {
     for (const e of f.evidence) {
-      const where = `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}${e.field ? ` ${e.field}` : ''}`;
+      const where = `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${
+        e.name
+      }${e.field ? ` ${e.field}` : ''}`;
       lines.push(p.gray(`      • ${where}: `) + e.detail);
     }
     lines.push(adviceOf(f, printer));
   }
 }
 
-function formatWorkload(w: WorkloadReport, newFindings: Set<Finding> | undefined, printer: Printer, lines: string[]): void {
+function formatWorkload(
+  w: WorkloadReport,
+  newFindings: Set<Finding> | undefined,
+  printer: Printer,
+  lines: string[],
+): void {
   const p = printer.palette;
   const readiness = w.ready ? p.ready('ready') : p.notReady('not ready');
   let bar = printer.bars.get(w.score);
@@ -132,17 +172,27 @@ function formatWorkload(w: WorkloadReport, newFindings: Set<Finding> | undefined
     bar = scoreBar(w.score, p);
     printer.bars.set(w.score, bar);
   }
-  lines.push(`${p.bold(`${w.kind} ${w.namespace}/${w.name}`)}  ${readiness}  level ${w.level} ${LEVEL_NAMES[w.level]}  ${bar} ${w.score}`);
+  lines.push(
+    `${p.bold(`${w.kind} ${w.namespace}/${w.name}`)}  ${readiness}  level ${
+      w.level
+    } ${LEVEL_NAMES[w.level]}  ${bar} ${w.score}`,
+  );
   if (w.notice) lines.push(p.yellow(`  ! ${w.notice}`));
-  for (const f of w.findings) formatFinding(f, !!newFindings?.has(f), printer, lines);
+  for (const f of w.findings)
+    formatFinding(f, !!newFindings?.has(f), printer, lines);
   lines.push('');
 }
 
 export function formatTable(outcome: CheckOutcome): string {
   const { report, files, ignored, gate } = outcome;
   const lines: string[] = [];
-  const printer: Printer = { palette: paletteOf(), advice: new Map(), bars: new Map() };
-  for (const w of report.workloads) formatWorkload(w, gate.newFindings, printer, lines);
+  const printer: Printer = {
+    palette: paletteOf(),
+    advice: new Map(),
+    bars: new Map(),
+  };
+  for (const w of report.workloads)
+    formatWorkload(w, gate.newFindings, printer, lines);
   if (ignored.length > 0) {
     const byKind = new Map<string, number>();
     for (const i of ignored) byKind.set(i.kind, (byKind.get(i.kind) ?? 0) + 1);
@@ -156,16 +206,31 @@ export function formatTable(outcome: CheckOutcome): string {
     );
   }
   if (report.errors.length > 0) {
-    lines.push(chalk.red.bold(`Input problems: unreadable inputs and refused waivers (${report.errors.length}):`));
+    lines.push(
+      chalk.red.bold(
+        `Input problems: unreadable inputs and refused waivers (${report.errors.length}):`,
+      ),
+    );
     for (const e of report.errors) {
-      lines.push(`  ${chalk.red('✖')} ${e.file ?? e.cluster ?? ''}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+      lines.push(
+        `  ${chalk.red('✖')} ${e.file ?? e.cluster ?? ''}${
+          e.line ? `:${e.line}` : ''
+        }: ${e.message}`,
+      );
     }
     lines.push('');
   }
-  if (outcome.target.file) lines.push(chalk.gray(`Target profile: ${outcome.target.file}`));
+  if (outcome.target.file)
+    lines.push(chalk.gray(`Target profile: ${outcome.target.file}`));
   if (gate.failOn !== 'error' || gate.newFindings) {
-    const baseline = gate.newFindings ? `, ${gate.newFindings.size} new since the baseline` : '';
-    lines.push(`Gate --fail-on ${gate.failOn}: ${gate.failing.size} finding${gate.failing.size === 1 ? '' : 's'} failing${baseline}`);
+    const baseline = gate.newFindings
+      ? `, ${gate.newFindings.size} new since the baseline`
+      : '';
+    lines.push(
+      `Gate --fail-on ${gate.failOn}: ${gate.failing.size} finding${
+        gate.failing.size === 1 ? '' : 's'
+      } failing${baseline}`,
+    );
   }
   lines.push(summaryLine(report, files));
   return lines.join('\n');
@@ -175,14 +240,26 @@ export function summaryLine(report: Report, files: number): string {
   const ready = report.workloads.filter(w => w.ready).length;
   const notReady = report.workloads.length - ready;
   const counts = emptyStatusCounts();
-  for (const w of report.workloads) for (const f of w.findings) counts[f.status]++;
+  for (const w of report.workloads)
+    for (const f of w.findings) counts[f.status]++;
   const count = (status: FindingStatus) => counts[status];
   const parts = [
-    `${report.workloads.length} workload${report.workloads.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`,
+    `${report.workloads.length} workload${
+      report.workloads.length === 1 ? '' : 's'
+    } in ${files} file${files === 1 ? '' : 's'}`,
     chalk.green(`${ready} ready`),
     notReady > 0 ? chalk.red(`${notReady} not ready`) : `${notReady} not ready`,
-    `${count('fail')} failed, ${count('warn')} warned, ${count('unknown')} unknown, ${count('waived')} waived`,
+    `${count('fail')} failed, ${count('warn')} warned, ${count(
+      'unknown',
+    )} unknown, ${count('waived')} waived`,
   ];
-  if (report.errors.length > 0) parts.push(chalk.red(`${report.errors.length} input error${report.errors.length === 1 ? '' : 's'}`));
+  if (report.errors.length > 0)
+    parts.push(
+      chalk.red(
+        `${report.errors.length} input error${
+          report.errors.length === 1 ? '' : 's'
+        }`,
+      ),
+    );
   return parts.join(' · ');
 }
