@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything from nothing and runs every check: type-check, lint,
+# Installs everything from nothing and runs every check: type-check, lint, formatting,
 # the unit and integration tests (the store on SQLite and on a real
 # PostgreSQL server), and the suites that need real servers when they exist.
 # This is the README's test command and what CI runs.
@@ -20,6 +20,8 @@ echo "== API reports (report*.api.md) match the packages' exports" >&2
 yarn build:api-reports --ci
 echo "== lint" >&2
 yarn backstage-cli repo lint
+echo "== formatting (Prettier, @backstage/cli's config)" >&2
+yarn prettier:check
 
 source scripts/postgres.sh
 mr_postgres_start
