@@ -84,6 +84,8 @@ export {
   labelSelectorMatches,
   serviceSelects,
   formatSelector,
+  CANONICAL_NAME_LABELS,
+  CANONICAL_REVISION_LABELS,
 } from './kube/labels';
 export type {
   LabelSelector,

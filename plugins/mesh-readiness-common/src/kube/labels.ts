@@ -22,6 +22,30 @@ export interface LabelSelector {
   matchExpressions?: LabelSelectorRequirement[];
 }
 
+/**
+ * The pod labels Istio takes a workload's canonical name from, in the
+ * order it reads them: the first one set wins (MR005).
+ *
+ * @public
+ */
+export const CANONICAL_NAME_LABELS: readonly string[] = [
+  'service.istio.io/canonical-name',
+  'app.kubernetes.io/name',
+  'app',
+];
+
+/**
+ * The pod labels Istio takes a workload's canonical revision from, in the
+ * order it reads them: the first one set wins (MR005).
+ *
+ * @public
+ */
+export const CANONICAL_REVISION_LABELS: readonly string[] = [
+  'service.istio.io/canonical-revision',
+  'app.kubernetes.io/version',
+  'version',
+];
+
 /** Reads a labels map from untrusted input: anything else is empty. */
 export function asLabels(value: unknown): Labels {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};

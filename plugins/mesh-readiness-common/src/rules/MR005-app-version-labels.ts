@@ -1,26 +1,19 @@
 import { Evidence } from '../types';
-import { Labels } from '../kube/labels';
+import {
+  CANONICAL_NAME_LABELS,
+  CANONICAL_REVISION_LABELS,
+  Labels,
+} from '../kube/labels';
 import { SnapshotIndex } from '../kube/snapshotIndex';
 import { metadataPathOf, Workload } from '../kube/workloads';
 import { fail, pass, Rule, workloadEvidence } from './rule';
-
-const NAME_LABELS = [
-  'service.istio.io/canonical-name',
-  'app.kubernetes.io/name',
-  'app',
-];
-const REVISION_LABELS = [
-  'service.istio.io/canonical-revision',
-  'app.kubernetes.io/version',
-  'version',
-];
 
 interface Canonical {
   value?: string;
   label?: string;
 }
 
-function firstLabel(labels: Labels, keys: string[]): Canonical {
+function firstLabel(labels: Labels, keys: readonly string[]): Canonical {
   for (const key of keys) {
     if (labels[key]) return { value: labels[key], label: key };
   }
@@ -30,8 +23,8 @@ function firstLabel(labels: Labels, keys: string[]): Canonical {
 /** Canonical name and revision of a workload, as Istio reads its pod labels. */
 export function canonicalOf(workload: Workload) {
   return {
-    name: firstLabel(workload.template.labels, NAME_LABELS),
-    revision: firstLabel(workload.template.labels, REVISION_LABELS),
+    name: firstLabel(workload.template.labels, CANONICAL_NAME_LABELS),
+    revision: firstLabel(workload.template.labels, CANONICAL_REVISION_LABELS),
   };
 }
 
@@ -102,8 +95,8 @@ export const appVersionLabels: Rule = {
         `The pod template has no ${missing.join(
           ' and no ',
         )} label (looked for ${[
-          !name.value && NAME_LABELS.join(', '),
-          !revision.value && REVISION_LABELS.join(', '),
+          !name.value && CANONICAL_NAME_LABELS.join(', '),
+          !revision.value && CANONICAL_REVISION_LABELS.join(', '),
         ]
           .filter(Boolean)
           .join('; ')}).`,

@@ -6,6 +6,8 @@
  */
 import { Document, isMap } from 'yaml';
 import {
+  CANONICAL_NAME_LABELS,
+  CANONICAL_REVISION_LABELS,
   Finding,
   KubeObject,
   selectProtocol,
@@ -66,17 +68,6 @@ export function imageTag(image: unknown): string | undefined {
   return colon > lastSlash ? withoutDigest.slice(colon + 1) : undefined;
 }
 
-const NAME_LABELS = [
-  'service.istio.io/canonical-name',
-  'app.kubernetes.io/name',
-  'app',
-];
-const REVISION_LABELS = [
-  'service.istio.io/canonical-revision',
-  'app.kubernetes.io/version',
-  'version',
-];
-
 /** MR005: `app` from the workload's name, `version` from the first container's image tag unless `latest`. */
 export const fixAppVersionLabels: Fixer = ({ workload }) => {
   const template = podTemplate(workload.object);
@@ -89,7 +80,9 @@ export const fixAppVersionLabels: Fixer = ({ workload }) => {
   const what: string[] = [];
   const reasons: string[] = [];
   if (
-    !NAME_LABELS.some(l => typeof labels[l] === 'string' && labels[l] !== '')
+    !CANONICAL_NAME_LABELS.some(
+      l => typeof labels[l] === 'string' && labels[l] !== '',
+    )
   ) {
     const name = workload.object.metadata?.name;
     if (name) {
@@ -99,7 +92,7 @@ export const fixAppVersionLabels: Fixer = ({ workload }) => {
     }
   }
   if (
-    !REVISION_LABELS.some(
+    !CANONICAL_REVISION_LABELS.some(
       l => typeof labels[l] === 'string' && labels[l] !== '',
     )
   ) {
