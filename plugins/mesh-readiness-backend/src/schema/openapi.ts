@@ -14,6 +14,11 @@ const jsonObject = (required: string[], description: string) =>
     description,
     additionalProperties: true,
   } as const);
+/** An entity's report: what reading it and scanning it both answer. */
+const entityReport = jsonObject(
+  ['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'],
+  'EntityReadinessResponse',
+);
 /** Readiness per data-plane mode, on every workload report (and so in the check command's JSON). */
 const modeReadiness = {
   type: 'object',
@@ -153,17 +158,7 @@ export const spec = {
             content: {
               'application/json': {
                 schema: {
-                  ...jsonObject(
-                    [
-                      'entityRef',
-                      'mapped',
-                      'summary',
-                      'clusters',
-                      'workloads',
-                      'errors',
-                    ],
-                    'EntityReadinessResponse',
-                  ),
+                  ...entityReport,
                   properties: { workloads: workloadsWithModes },
                 },
               },
@@ -192,17 +187,7 @@ export const spec = {
             description: 'The report after the scan',
             content: {
               'application/json': {
-                schema: jsonObject(
-                  [
-                    'entityRef',
-                    'mapped',
-                    'summary',
-                    'clusters',
-                    'workloads',
-                    'errors',
-                  ],
-                  'EntityReadinessResponse',
-                ),
+                schema: entityReport,
               },
             },
           },
