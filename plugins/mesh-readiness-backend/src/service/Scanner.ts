@@ -28,8 +28,7 @@ import {
 } from './KubernetesClusterSource';
 import { ReadSlots } from './ReadSlots';
 
-/** Names this backend process in the scans table: which replica ran a scan. */
-/** This process, as scan rows name the replica that ran them. */
+/** This backend process, as scan rows name the replica that ran them (and the waiting list, a replica's pulls). */
 export const RUNNER = `${os.hostname()}:${process.pid}`;
 
 export interface ScanOutcome {
