@@ -725,6 +725,18 @@ describe('the mesh-readiness backend', () => {
       '/api/mesh-readiness/scans',
       '/api/mesh-readiness/scorecards',
     ]);
+    // Reading an entity and scanning it answer the same report, modes included.
+    const answer = (path: string, method: string) =>
+      spec.body.paths[`/api/mesh-readiness${path}`][method].responses['200']
+        .content['application/json'].schema;
+    const read = answer('/entities/{kind}/{namespace}/{name}', 'get');
+    expect(answer('/entities/{kind}/{namespace}/{name}/scan', 'post')).toEqual(
+      read,
+    );
+    expect(read.properties.workloads.items.properties.modes.required).toEqual([
+      'sidecar',
+      'ambient',
+    ]);
     const res = await get('/groups/default/-bad/scorecard');
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toMatch(/pattern|must match/i);

@@ -14,11 +14,6 @@ const jsonObject = (required: string[], description: string) =>
     description,
     additionalProperties: true,
   } as const);
-/** An entity's report: what reading it and scanning it both answer. */
-const entityReport = jsonObject(
-  ['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'],
-  'EntityReadinessResponse',
-);
 /** Readiness per data-plane mode, on every workload report (and so in the check command's JSON). */
 const modeReadiness = {
   type: 'object',
@@ -72,6 +67,14 @@ const workloadsWithModes = {
       },
     },
   },
+} as const;
+/** An entity's report: what reading it and scanning it both answer. */
+const entityReport = {
+  ...jsonObject(
+    ['entityRef', 'mapped', 'summary', 'clusters', 'workloads', 'errors'],
+    'EntityReadinessResponse',
+  ),
+  properties: { workloads: workloadsWithModes },
 } as const;
 const modesSummary = {
   type: 'object',
@@ -157,10 +160,7 @@ export const spec = {
             description: 'The report',
             content: {
               'application/json': {
-                schema: {
-                  ...entityReport,
-                  properties: { workloads: workloadsWithModes },
-                },
+                schema: entityReport,
               },
             },
           },
