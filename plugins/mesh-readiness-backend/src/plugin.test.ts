@@ -726,8 +726,8 @@ describe('the mesh-readiness backend', () => {
       '/api/mesh-readiness/scorecards',
     ]);
     // Reading an entity and scanning it answer the same report, modes included.
-    const answer = (path: string, method: string) =>
-      spec.body.paths[`/api/mesh-readiness${path}`][method].responses['200']
+    const answer = (route: string, method: string) =>
+      spec.body.paths[`/api/mesh-readiness${route}`][method].responses['200']
         .content['application/json'].schema;
     const read = answer('/entities/{kind}/{namespace}/{name}', 'get');
     expect(answer('/entities/{kind}/{namespace}/{name}/scan', 'post')).toEqual(
