@@ -1,11 +1,10 @@
 import { Evidence } from '../types';
-import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
 import {
   describePort,
   describeProtocol,
   ServicePortUse,
-  servicePortsReaching,
+  servicePortsReachingWorkload,
   servicesUnreadable,
 } from './servicePorts';
 
@@ -135,11 +134,7 @@ ports:
     const unreadable = servicesUnreadable(workload, index);
     if (unreadable) return unreadable;
 
-    const views = distinctPodViewsOf(workload);
-    const uses =
-      views.length === 1
-        ? servicePortsReaching(views[0], index)
-        : views.flatMap(pod => servicePortsReaching(pod, index));
+    const uses = servicePortsReachingWorkload(workload, index);
     if (uses.length === 0) {
       return skip('No Service port reaches the workload’s pods.');
     }

@@ -1,11 +1,10 @@
 import { Evidence } from '../types';
-import { distinctPodViewsOf } from '../kube/workloads';
 import { fail, istioAnalyzer, pass, Rule, skip } from './rule';
 import {
   describePort,
   describeProtocol,
   ServicePortUse,
-  servicePortsReaching,
+  servicePortsReachingWorkload,
   servicesUnreadable,
 } from './servicePorts';
 
@@ -50,11 +49,7 @@ export const portNaming: Rule = {
   check({ workload, index }) {
     const unreadable = servicesUnreadable(workload, index);
     if (unreadable) return unreadable;
-    const views = distinctPodViewsOf(workload);
-    const uses =
-      views.length === 1
-        ? servicePortsReaching(views[0], index)
-        : views.flatMap(pod => servicePortsReaching(pod, index));
+    const uses = servicePortsReachingWorkload(workload, index);
     if (uses.length === 0) return skip('No Service port selects the workload.');
 
     const unique = uniquePorts(uses);

@@ -11,7 +11,7 @@ import {
   transportOf,
 } from '../kube/protocol';
 import { SnapshotIndex } from '../kube/snapshotIndex';
-import { PodView, Workload } from '../kube/workloads';
+import { distinctPodViewsOf, PodView, Workload } from '../kube/workloads';
 import { RuleOutcome, unknown } from './rule';
 
 export interface ServicePortUse {
@@ -58,6 +58,17 @@ export function servicePortsReaching(
   index: SnapshotIndex,
 ): ServicePortUse[] {
   return index.perPod(pod, 'servicePorts', resolveServicePorts);
+}
+
+/** Every Service port reaching any of the workload's pods, pod by distinct pod. */
+export function servicePortsReachingWorkload(
+  workload: Workload,
+  index: SnapshotIndex,
+): ServicePortUse[] {
+  const views = distinctPodViewsOf(workload);
+  return views.length === 1
+    ? servicePortsReaching(views[0], index)
+    : views.flatMap(pod => servicePortsReaching(pod, index));
 }
 
 function resolveServicePorts(
