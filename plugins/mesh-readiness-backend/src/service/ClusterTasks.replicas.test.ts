@@ -18,26 +18,10 @@ import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readines
 import { ReadinessStore } from './ReadinessStore';
 import { Scanner } from './Scanner';
 import { ClusterTasks } from './ClusterTasks';
+import { givenPostgres } from './__testUtils__/postgres';
 
-const postgresIds = (
-  [
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-  ] as const
-)
-  .filter(
-    id =>
-      process.env[
-        `BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`
-      ],
-  )
-  .slice(0, 1);
 // PostgreSQL as deployments run it when a server is given; SQLite otherwise.
-const databaseId: TestDatabaseId = postgresIds[0] ?? 'SQLITE_3';
+const databaseId: TestDatabaseId = givenPostgres() ?? 'SQLITE_3';
 const databases = TestDatabases.create({ ids: [databaseId] });
 
 const PERIOD_S = 10;

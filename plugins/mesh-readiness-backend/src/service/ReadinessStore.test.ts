@@ -4,27 +4,12 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { ReadinessStore, StoredWorkload } from './ReadinessStore';
+import { givenPostgres } from './__testUtils__/postgres';
 
-// SQLite always; PostgreSQL when a server is given (scripts/postgres.sh starts
-// one). TestDatabases reads one variable per major version; take the newest one
-// set, so CI may export whichever matches its Debian PostgreSQL.
-const postgresIds = (
-  [
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-  ] as const
-)
-  .filter(
-    id =>
-      process.env[
-        `BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`
-      ],
-  )
-  .slice(0, 1);
+// SQLite always; PostgreSQL too when a server is given.
+const postgresIds: TestDatabaseId[] = [givenPostgres()].flatMap(id =>
+  id ? [id] : [],
+);
 const ids: TestDatabaseId[] = ['SQLITE_3', ...postgresIds];
 const databases = TestDatabases.create({ ids });
 
