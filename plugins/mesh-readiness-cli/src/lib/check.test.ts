@@ -5,6 +5,7 @@ import { parseFixtureHeader } from '@mesh-readiness/plugin-mesh-readiness-common
 import { check } from './check';
 
 const MIXED = path.resolve(__dirname, '../__fixtures__/mixed');
+const REPO = path.resolve(__dirname, '../__fixtures__/repo');
 const RULE_FIXTURES = path.resolve(
   require.resolve('@mesh-readiness/plugin-mesh-readiness-common/package.json'),
   '../src/rules/__fixtures__',
@@ -63,6 +64,57 @@ describe('check on a folder a user might hand it', () => {
     // The Secret in the Helm output is never read into the report.
     expect(result.stdout).not.toContain('do-not-print-me');
     expect(result.stdout).not.toContain('shop-db');
+  });
+
+  it('on a whole repository: names a Helm chart rather than reading its templates, and passes over files that hold no manifest', async () => {
+    const result = await check([REPO], json);
+    const output = JSON.parse(result.stdout);
+
+    // The chart's templates are not read as manifests (their {{ }} would
+    // parse as maps); the misspelt kind is still an error; so exit 2.
+    expect(
+      output.workloads.map((w: any) => `${w.kind}/${w.namespace}/${w.name}`),
+    ).toEqual(['Deployment/shop/web']);
+    expect(output.errors).toEqual([
+      {
+        file: path.join(REPO, 'chart'),
+        message: `a Helm chart (it has a Chart.yaml): its templates are not manifests until rendered; check what it renders instead: helm template NAME ${path.join(
+          REPO,
+          'chart',
+        )} | mesh-readiness check -`,
+      },
+      {
+        file: path.join(REPO, 'deploy/worker.yaml'),
+        line: 2,
+        message: 'the document has no "kind"',
+      },
+    ]);
+    expect(result.exitCode).toBe(2);
+    // Found in folders with no kind or apiVersion key: listed, not errors.
+    expect(output.notManifests).toEqual([
+      path.join(REPO, 'config/app-values.yaml'),
+      path.join(REPO, 'package.json'),
+    ]);
+
+    const table = await check([REPO], { ...json, format: 'table' });
+    expect(table.stdout).toContain(
+      `Not checked (found in folders, no Kubernetes object in them): ${path.join(
+        REPO,
+        'config/app-values.yaml',
+      )}, ${path.join(REPO, 'package.json')}`,
+    );
+    expect(table.stdout).toMatch(/1 workload in 2 files/);
+  });
+
+  it('still reads a file named on the command line that holds no manifest, and says why it is not one', async () => {
+    const named = path.join(REPO, 'config/app-values.yaml');
+    const result = await check([named], json);
+    const output = JSON.parse(result.stdout);
+    expect(output.notManifests).toEqual([]);
+    expect(output.errors).toEqual([
+      { file: named, line: 2, message: 'the document has no "kind"' },
+    ]);
+    expect(result.exitCode).toBe(2);
   });
 
   it('gives every workload one finding per rule in the documented JSON shape', async () => {

@@ -51,6 +51,8 @@ export interface Output {
 export interface CheckOutcome {
   report: Report;
   ignored: IgnoredObject[];
+  /** Files found in folders that hold no Kubernetes object, so were not parsed. */
+  notManifests: string[];
   files: number;
   gate: GateResult;
   target: LoadedTarget;
@@ -101,6 +103,7 @@ export async function check(
   const outcome: CheckOutcome = {
     report,
     ignored: inputs.ignored,
+    notManifests: inputs.notManifests,
     files: inputs.files,
     gate: gate(report, options.failOn ?? 'error', options.baseline),
     target,

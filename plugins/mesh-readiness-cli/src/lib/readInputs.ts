@@ -14,6 +14,20 @@ import {
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
+/**
+ * A `kind` or `apiVersion` key anywhere in a file: every Kubernetes object
+ * has both. A file found in a folder without either (a Helm values file,
+ * package.json, a compose file) holds no manifest and is not parsed.
+ */
+const MANIFEST_KEY = /(?:^|[\s{,])["']?(?:kind|apiVersion)["']?\s*:/m;
+
+/** A manifest file to read, and whether the user named it or a folder walk found it. */
+export interface ManifestFile {
+  path: string;
+  /** Found in a folder the user named, rather than named itself (or `-`). */
+  found: boolean;
+}
+
 export interface Inputs {
   objects: KubeObject[];
   errors: ReportError[];
@@ -21,15 +35,22 @@ export interface Inputs {
   ignored: IgnoredObject[];
   /** Where each object was read from, for the locations of findings. */
   sources: Map<KubeObject, ObjectSource>;
+  /** Files read for objects: those found that hold none are not counted. */
   files: number;
+  /** Files found in folders that hold no Kubernetes object (no `kind` or `apiVersion` key). */
+  notManifests: string[];
 }
 
-/** Lists the manifest files under the given paths, in a stable order. */
+/**
+ * Lists the manifest files under the given paths, in a stable order. A
+ * folder that is a Helm chart is not walked: its templates are not
+ * manifests until Helm renders them, so it is an input error that says so.
+ */
 export function listManifestFiles(
   paths: string[],
   errors: ReportError[],
-): string[] {
-  const files: string[] = [];
+): ManifestFile[] {
+  const files: ManifestFile[] = [];
   const walk = (p: string, explicit: boolean) => {
     let stat: fs.Stats;
     try {
@@ -44,6 +65,13 @@ export function listManifestFiles(
       return;
     }
     if (stat.isDirectory()) {
+      if (fs.existsSync(path.join(p, 'Chart.yaml'))) {
+        errors.push({
+          file: p,
+          message: `a Helm chart (it has a Chart.yaml): its templates are not manifests until rendered; check what it renders instead: helm template NAME ${p} | mesh-readiness check -`,
+        });
+        return;
+      }
       let entries: string[];
       try {
         entries = fs.readdirSync(p).sort();
@@ -62,11 +90,11 @@ export function listManifestFiles(
       explicit ||
       MANIFEST_EXTENSIONS.has(path.extname(p).toLowerCase())
     ) {
-      files.push(p);
+      files.push({ path: p, found: !explicit });
     }
   };
   for (const p of paths) {
-    if (p === '-') files.push('-');
+    if (p === '-') files.push({ path: '-', found: false });
     else walk(p, true);
   }
   return files;
@@ -82,8 +110,9 @@ export async function readInputs(
   const objects: KubeObject[] = [];
   const ignored: IgnoredObject[] = [];
   const sources = new Map<KubeObject, ObjectSource>();
+  const notManifests: string[] = [];
   let done = 0;
-  for (const file of files) {
+  for (const { path: file, found } of files) {
     let text: string;
     try {
       text =
@@ -105,6 +134,8 @@ export async function readInputs(
         file: name,
         message: 'not a text file (it contains NUL bytes)',
       });
+    } else if (found && !MANIFEST_KEY.test(text)) {
+      notManifests.push(name);
     } else {
       const parsed = parseManifests(text, name, { sources });
       for (const o of parsed.objects) objects.push(o);
@@ -114,7 +145,14 @@ export async function readInputs(
     done++;
     onProgress?.(done, files.length, name);
   }
-  return { objects, errors, ignored, sources, files: files.length };
+  return {
+    objects,
+    errors,
+    ignored,
+    sources,
+    files: files.length - notManifests.length,
+    notManifests,
+  };
 }
 
 async function readStdin(): Promise<string> {

@@ -1,6 +1,7 @@
 /*
  * `--format json`: exactly one JSON document, the report as the portal's
- * API has it plus what only a CI run has (ignored kinds, the gate). It is
+ * API has it plus what only a CI run has (ignored kinds, files found that
+ * hold no manifest, the gate). It is
  * also what `--baseline` reads back.
  */
 import { summarize } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -21,6 +22,7 @@ export function formatJson(outcome: CheckOutcome): string {
       workloads,
       errors: report.errors,
       ignored: outcome.ignored,
+      notManifests: outcome.notManifests,
       summary: summarize(report.workloads),
       gate: {
         failOn: gate.failOn,

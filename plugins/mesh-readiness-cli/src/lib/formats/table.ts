@@ -183,6 +183,9 @@ function formatWorkload(
   lines.push('');
 }
 
+/** How many files holding no manifest the table names before it counts the rest. */
+const NOT_MANIFESTS_SHOWN = 10;
+
 export function formatTable(outcome: CheckOutcome): string {
   const { report, files, ignored, gate } = outcome;
   const lines: string[] = [];
@@ -201,6 +204,18 @@ export function formatTable(outcome: CheckOutcome): string {
         `Not checked (kinds the rules do not read): ${[...byKind]
           .map(([kind, n]) => `${kind} ×${n}`)
           .join(', ')}`,
+      ),
+      '',
+    );
+  }
+  if (outcome.notManifests.length > 0) {
+    const shown = outcome.notManifests.slice(0, NOT_MANIFESTS_SHOWN);
+    const more = outcome.notManifests.length - shown.length;
+    lines.push(
+      chalk.gray(
+        `Not checked (found in folders, no Kubernetes object in them): ${shown.join(
+          ', ',
+        )}${more > 0 ? ` and ${more} more` : ''}`,
       ),
       '',
     );
