@@ -58,7 +58,12 @@ export {
   waiversExpiringWithin,
 } from './waivers';
 export type { WaiverSet, WaiverEntry } from './waivers';
-export { parseManifests, READ_KINDS } from './manifests';
+export {
+  HELM_CHART_FILE,
+  mayHoldObjects,
+  parseManifests,
+  READ_KINDS,
+} from './manifests';
 export { yamlLibrary } from './yamlLibrary';
 export { ISTIO_METADATA } from './kube/istioMetadata.generated';
 export type { IstioMetadataKey } from './kube/istioMetadata.generated';

@@ -1,4 +1,4 @@
-import { parseManifests } from './manifests';
+import { mayHoldObjects, parseManifests } from './manifests';
 
 describe('parseManifests on what users paste', () => {
   it('reads multi-document files, Lists and Helm output, dropping Secrets unread', () => {
@@ -73,5 +73,42 @@ describe('parseManifests on what users paste', () => {
     );
     expect(errors).toEqual([]);
     expect(objects[0].metadata?.name).toBe('win');
+  });
+});
+
+describe('mayHoldObjects, for a folder walk to pass over what is not a manifest', () => {
+  it.each([
+    ['a YAML manifest', 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\n'],
+    ['a JSON manifest', '{\n  "apiVersion": "v1",\n  "kind": "Pod"\n}\n'],
+    [
+      'a flow-style List item',
+      'items:\n  - {kind: Pod, metadata: {name: p}}\n',
+    ],
+    [
+      'a manifest with its kind misspelt',
+      'apiVersion: apps/v1\nkidn: Deployment\n',
+    ],
+    ['a values file naming a kind', 'ingress:\n  kind: nginx\n'],
+  ])('keeps %s, to be parsed', (_what, text) => {
+    expect(mayHoldObjects(text)).toBe(true);
+  });
+
+  it.each([
+    [
+      'a Helm values file',
+      'replicaCount: 2\nimage:\n  repository: nginx\n  tag: "1.27"\n',
+    ],
+    [
+      'a package.json',
+      '{\n  "name": "web",\n  "scripts": {"start": "node ."}\n}\n',
+    ],
+    ['a compose file', 'services:\n  web:\n    image: nginx\n'],
+    [
+      'keys that only start or end like one',
+      'kindness: 3\nmykind: x\napiVersions: [v1]\n',
+    ],
+    ['an empty file', ''],
+  ])('passes over %s', (_what, text) => {
+    expect(mayHoldObjects(text)).toBe(false);
   });
 });

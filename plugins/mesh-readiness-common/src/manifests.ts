@@ -85,6 +85,32 @@ const MAX_ALIAS_COUNT = 1000;
 const NEEDS_YAML_LIBRARY = /(?:^|[\s[{,])[&*!?]|\b0b[01]/;
 
 /**
+ * A `kind` or `apiVersion` key anywhere in the text: every Kubernetes
+ * object has both, so a text with neither (a Helm values file,
+ * package.json, a compose file) holds none.
+ */
+const OBJECT_KEY = /(?:^|[\s{,])["']?(?:kind|apiVersion)["']?\s*:/m;
+
+/**
+ * Whether a file's text may hold Kubernetes objects: false when it has no
+ * `kind` or `apiVersion` key anywhere, so that a folder walk can pass over
+ * it rather than report each of its documents as having no kind.
+ *
+ * @public
+ */
+export function mayHoldObjects(text: string): boolean {
+  return OBJECT_KEY.test(text);
+}
+
+/**
+ * The file that makes a folder a Helm chart: its templates are not
+ * manifests until Helm renders them, so a folder walk does not read them.
+ *
+ * @public
+ */
+export const HELM_CHART_FILE = 'Chart.yaml';
+
+/**
  * Parses one file's text. Each document that cannot be read gives one
  * error naming the file and line; the other documents are still returned.
  *

@@ -5,21 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  HELM_CHART_FILE,
   IgnoredObject,
   KubeObject,
+  mayHoldObjects,
   ObjectSource,
   parseManifests,
   ReportError,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-
-/**
- * A `kind` or `apiVersion` key anywhere in a file: every Kubernetes object
- * has both. A file found in a folder without either (a Helm values file,
- * package.json, a compose file) holds no manifest and is not parsed.
- */
-const MANIFEST_KEY = /(?:^|[\s{,])["']?(?:kind|apiVersion)["']?\s*:/m;
 
 /** A manifest file to read, and whether the user named it or a folder walk found it. */
 export interface ManifestFile {
@@ -65,7 +60,7 @@ export function listManifestFiles(
       return;
     }
     if (stat.isDirectory()) {
-      if (fs.existsSync(path.join(p, 'Chart.yaml'))) {
+      if (fs.existsSync(path.join(p, HELM_CHART_FILE))) {
         errors.push({
           file: p,
           message: `a Helm chart (it has a Chart.yaml): its templates are not manifests until rendered; check what it renders instead: helm template NAME ${p} | mesh-readiness check -`,
@@ -134,7 +129,7 @@ export async function readInputs(
         file: name,
         message: 'not a text file (it contains NUL bytes)',
       });
-    } else if (found && !MANIFEST_KEY.test(text)) {
+    } else if (found && !mayHoldObjects(text)) {
       notManifests.push(name);
     } else {
       const parsed = parseManifests(text, name, { sources });
