@@ -8,7 +8,9 @@ import { MeshReadinessClusterSource } from '@mesh-readiness/plugin-mesh-readines
 import {
   applyTargetProfile,
   ClusterSnapshot,
+  HELM_CHART_FILE,
   KubeObject,
+  mayHoldObjects,
   parseManifests,
   parseTargetProfile,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -31,13 +33,30 @@ export function resolveFolder(folder: string, from = process.cwd()): string {
   }
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+/**
+ * The manifest files under a folder. A Helm chart in it is not walked: its
+ * templates are not manifests until rendered, and that is a problem to show.
+ */
+async function listFiles(
+  dir: string,
+  root: string,
+  problems: string[],
+): Promise<string[]> {
   const entries = await fs.promises.readdir(dir, { withFileTypes: true });
+  if (entries.some(e => e.name === HELM_CHART_FILE)) {
+    problems.push(
+      `${
+        path.relative(root, dir) || '.'
+      }: a Helm chart (it has a ${HELM_CHART_FILE}): its templates are not manifests until rendered; put what helm template renders in the folder instead`,
+    );
+    return [];
+  }
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(full)));
+    if (entry.isDirectory())
+      files.push(...(await listFiles(full, root, problems)));
     else if (EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
       files.push(full);
   }
@@ -62,9 +81,10 @@ export class ManifestClusterSource implements MeshReadinessClusterSource {
   ) {}
 
   async readSnapshot(): Promise<ClusterSnapshot> {
+    const problems: string[] = [];
     let files: string[];
     try {
-      files = await listFiles(this.folder);
+      files = await listFiles(this.folder, this.folder, problems);
     } catch (e) {
       throw new Error(
         `cannot read manifest folder ${this.folder}: ${
@@ -73,12 +93,11 @@ export class ManifestClusterSource implements MeshReadinessClusterSource {
       );
     }
     const objects: KubeObject[] = [];
-    const problems: string[] = [];
     for (const file of files) {
-      const parsed = parseManifests(
-        await fs.promises.readFile(file, 'utf8'),
-        path.relative(this.folder, file),
-      );
+      const text = await fs.promises.readFile(file, 'utf8');
+      // A values file or package.json beside the manifests holds no object.
+      if (!mayHoldObjects(text)) continue;
+      const parsed = parseManifests(text, path.relative(this.folder, file));
       for (const o of parsed.objects) objects.push(o);
       for (const e of parsed.errors)
         problems.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
