@@ -60,13 +60,6 @@ export function listManifestFiles(
       return;
     }
     if (stat.isDirectory()) {
-      if (fs.existsSync(path.join(p, HELM_CHART_FILE))) {
-        errors.push({
-          file: p,
-          message: `a Helm chart (it has a Chart.yaml): its templates are not manifests until rendered; check what it renders instead: helm template NAME ${p} | mesh-readiness check -`,
-        });
-        return;
-      }
       let entries: string[];
       try {
         entries = fs.readdirSync(p).sort();
@@ -74,6 +67,13 @@ export function listManifestFiles(
         errors.push({
           file: p,
           message: `cannot list folder: ${(e as NodeJS.ErrnoException).code}`,
+        });
+        return;
+      }
+      if (entries.includes(HELM_CHART_FILE)) {
+        errors.push({
+          file: p,
+          message: `a Helm chart (it has a ${HELM_CHART_FILE}): its templates are not manifests until rendered; check what it renders instead: helm template NAME ${p} | mesh-readiness check -`,
         });
         return;
       }

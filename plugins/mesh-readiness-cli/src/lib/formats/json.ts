@@ -1,8 +1,7 @@
 /*
  * `--format json`: exactly one JSON document, the report as the portal's
  * API has it plus what only a CI run has (ignored kinds, files found that
- * hold no manifest, the gate). It is
- * also what `--baseline` reads back.
+ * hold no manifest, the gate). It is also what `--baseline` reads back.
  */
 import { summarize } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { CheckOutcome } from '../check';
