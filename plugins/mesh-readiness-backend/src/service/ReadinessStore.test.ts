@@ -7,9 +7,8 @@ import { ReadinessStore, StoredWorkload } from './ReadinessStore';
 import { givenPostgres } from './__testUtils__/postgres';
 
 // SQLite always; PostgreSQL too when a server is given.
-const postgresIds: TestDatabaseId[] = [givenPostgres()].flatMap(id =>
-  id ? [id] : [],
-);
+const postgres = givenPostgres();
+const postgresIds: TestDatabaseId[] = postgres ? [postgres] : [];
 const ids: TestDatabaseId[] = ['SQLITE_3', ...postgresIds];
 const databases = TestDatabases.create({ ids });
 
