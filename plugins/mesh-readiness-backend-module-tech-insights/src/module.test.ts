@@ -10,6 +10,7 @@ import YAML from 'yaml';
 import {
   coreServices,
   createBackendModule,
+  createServiceFactory,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -17,6 +18,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import techInsightsPlugin from '@backstage-community/plugin-tech-insights-backend';
@@ -59,9 +61,27 @@ const schedulerProbe = createBackendModule({
   },
 });
 
+// Each plugin's own in-memory SQLite, closed when the backend stops: the
+// default database service leaves SQLite open, and its pool's timer would keep
+// the jest worker alive after the tests.
+const closingDatabase = createServiceFactory({
+  service: coreServices.database,
+  deps: { lifecycle: coreServices.lifecycle },
+  factory({ lifecycle }) {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    lifecycle.addShutdownHook(() => knex.destroy());
+    return mockServices.database({ knex, migrations: { skip: false } });
+  },
+});
+
 async function start() {
   const { server } = await startTestBackend({
     features: [
+      closingDatabase,
       meshReadinessPlugin,
       techInsightsPlugin,
       jsonRulesEngineModule,

@@ -16,6 +16,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Entity } from '@backstage/catalog-model';
 import { meshReadinessPlugin } from './plugin';
+import { inMemoryDatabaseFactory } from './service/__testUtils__/inMemoryDatabase';
 
 const FIXTURES = path.resolve(__dirname, 'service/__fixtures__');
 
@@ -67,6 +68,7 @@ async function start(
   const actions = actionsRegistryServiceMock();
   const { server } = await startTestBackend({
     features: [
+      inMemoryDatabaseFactory,
       meshReadinessPlugin,
       auditor.factory,
       createServiceFactory({

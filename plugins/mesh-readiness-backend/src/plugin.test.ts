@@ -26,6 +26,7 @@ import {
   pass,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessPlugin } from './plugin';
+import { inMemoryDatabaseFactory } from './service/__testUtils__/inMemoryDatabase';
 
 const FIXTURES = path.resolve(__dirname, 'service/__fixtures__');
 
@@ -235,6 +236,7 @@ async function startWith(
   const actions = actionsRegistryServiceMock();
   const { server } = await startTestBackend({
     features: [
+      inMemoryDatabaseFactory,
       createServiceFactory({
         service: actionsRegistryServiceRef,
         deps: {},

@@ -18,6 +18,7 @@ import {
   GroupScorecardResponse,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { meshReadinessPlugin } from './plugin';
+import { inMemoryDatabaseFactory } from './service/__testUtils__/inMemoryDatabase';
 
 const WAIVER_FIXTURES = path.resolve(
   require.resolve('@mesh-readiness/plugin-mesh-readiness-common/package.json'),
@@ -71,6 +72,7 @@ const ENTITIES: Entity[] = [
 async function start() {
   const { server } = await startTestBackend({
     features: [
+      inMemoryDatabaseFactory,
       meshReadinessPlugin,
       mockServices.rootConfig.factory({
         data: {

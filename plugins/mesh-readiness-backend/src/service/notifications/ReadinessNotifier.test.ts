@@ -19,6 +19,7 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import { meshReadinessPlugin } from '../../plugin';
+import { inMemoryDatabaseFactory } from '../__testUtils__/inMemoryDatabase';
 
 /** What the test cluster holds: the test changes it between scans. */
 const cluster: { runAsUser?: number } = {};
@@ -130,6 +131,7 @@ const ENTITIES: Entity[] = [
 async function start() {
   const { server } = await startTestBackend({
     features: [
+      inMemoryDatabaseFactory,
       meshReadinessPlugin,
       testCluster,
       notificationsPlugin,
