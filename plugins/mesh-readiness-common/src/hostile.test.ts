@@ -16,6 +16,7 @@ describe('hostile manifests', () => {
       objects: [],
       errors: [],
       ignored: [],
+      documents: 0,
     });
   });
 

@@ -51,6 +51,55 @@ describe('parseManifests on what users paste', () => {
     ]);
   });
 
+  it('names the List item that is not an object, and counts the documents that held anything', () => {
+    const list = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '- null',
+      '- 3',
+      '- kind: Pod',
+      '- apiVersion: v1',
+      '---',
+      '# only a comment',
+      '---',
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: never-read}',
+      '',
+    ].join('\n');
+    for (const fastParse of [true, false]) {
+      const { objects, errors, documents } = parseManifests(list, 'l.yaml', {
+        fastParse,
+      });
+      expect(objects).toEqual([]);
+      expect(errors).toEqual([
+        {
+          file: 'l.yaml',
+          line: 1,
+          message: 'items[0]: expected a Kubernetes object, found null',
+        },
+        {
+          file: 'l.yaml',
+          line: 1,
+          message: 'items[1]: expected a Kubernetes object, found number',
+        },
+        {
+          file: 'l.yaml',
+          line: 1,
+          message: 'items[2]: Pod has no metadata.name',
+        },
+        {
+          file: 'l.yaml',
+          line: 1,
+          message: 'items[3]: the item has no "kind"',
+        },
+      ]);
+      // The List and the Secret: the comment-only document holds nothing.
+      expect(documents).toBe(2);
+    }
+  });
+
   it('stops an alias bomb instead of expanding it', () => {
     const bomb = [
       'a: &a ["x","x","x","x","x","x","x","x","x"]',

@@ -63,6 +63,11 @@ export interface ParsedManifests {
   objects: KubeObject[];
   errors: ReportError[];
   ignored: IgnoredObject[];
+  /**
+   * How many documents held a value, whether or not it was kept (a Secret
+   * counts, an empty document does not): 0 means the text holds nothing.
+   */
+  documents: number;
 }
 
 /** @public */
@@ -134,17 +139,14 @@ export function parseManifests(
     objects: [],
     errors: [],
     ignored: [],
+    documents: 0,
     sources: options.sources,
     path: [],
   };
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const documents = splitDocuments(clean);
   if (fastParse && parseWhole(clean, documents, sink)) {
-    return {
-      objects: sink.objects,
-      errors: sink.errors,
-      ignored: sink.ignored,
-    };
+    return resultOf(sink);
   }
   for (const document of documents) {
     let value: unknown;
@@ -167,7 +169,12 @@ export function parseManifests(
     }
     parseWithYamlLibrary(document, sink);
   }
-  return { objects: sink.objects, errors: sink.errors, ignored: sink.ignored };
+  return resultOf(sink);
+}
+
+function resultOf(sink: Sink): ParsedManifests {
+  const { objects, errors, ignored, documents } = sink;
+  return { objects, errors, ignored, documents };
 }
 
 /**
@@ -272,28 +279,59 @@ interface Sink {
   objects: KubeObject[];
   errors: ReportError[];
   ignored: IgnoredObject[];
+  /** Documents that held a value. */
+  documents: number;
   sources?: Map<KubeObject, ObjectSource>;
+}
+
+/** A path inside a document as a field path: items[2].items[0]. */
+function fieldPath(path: Array<string | number>): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text ? `.${part}` : part;
+  }
+  return text;
+}
+
+/** What a value that is not an object is, for an error message. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'a list' : typeof value;
 }
 
 function collect(value: unknown, sink: Sink) {
   const { file, line, errors } = sink;
+  if (sink.path.length === 0) sink.documents++;
+  // Inside a List, the message names the item: the line is the List's.
+  const where = sink.path.length > 0 ? `${fieldPath(sink.path)}: ` : '';
   if (!isRecord(value)) {
     errors.push({
       file,
       line,
-      message: `expected a Kubernetes object, found ${
-        Array.isArray(value) ? 'a list' : typeof value
-      }`,
+      message: `${where}expected a Kubernetes object, found ${describeValue(
+        value,
+      )}`,
     });
     return;
   }
   if (typeof value.kind !== 'string' || value.kind === '') {
-    errors.push({ file, line, message: 'the document has no "kind"' });
+    errors.push({
+      file,
+      line,
+      message: where
+        ? `${where}the item has no "kind"`
+        : 'the document has no "kind"',
+    });
     return;
   }
   if (value.kind === 'List' || value.kind.endsWith('List')) {
     if (!Array.isArray(value.items)) {
-      errors.push({ file, line, message: `${value.kind} has no "items" list` });
+      errors.push({
+        file,
+        line,
+        message: `${where}${value.kind} has no "items" list`,
+      });
       return;
     }
     const listPath = sink.path;
@@ -319,7 +357,11 @@ function collect(value: unknown, sink: Sink) {
     return;
   }
   if (!name) {
-    errors.push({ file, line, message: `${value.kind} has no metadata.name` });
+    errors.push({
+      file,
+      line,
+      message: `${where}${value.kind} has no metadata.name`,
+    });
     return;
   }
   sink.objects.push(value as KubeObject);
