@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const BIN = path.resolve(__dirname, '../bin/mesh-readiness');
 const MIXED = path.resolve(__dirname, '__fixtures__/mixed');
 const RULES = path.resolve(__dirname, '__fixtures__/rules');
 
-function run(args: string[]) {
+function run(args: string[], input?: string) {
   return spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     timeout: 60_000,
+    input,
   });
 }
 
@@ -36,6 +38,19 @@ describe('the mesh-readiness command', () => {
     ]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('1 ready');
+  });
+
+  it('exits 2, not 0, when what it reads from a pipe holds nothing (the command before it failed)', () => {
+    const result = run(['check', '-', '--no-color'], '');
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain(
+      '<stdin>: standard input holds no Kubernetes object, so nothing was checked (did the command writing it fail?)',
+    );
+    const rendered = run(
+      ['check', '-', '--no-color'],
+      fs.readFileSync(path.join(MIXED, '02-kubectl-list.yaml'), 'utf8'),
+    );
+    expect(rendered.status).toBe(0);
   });
 
   it('explains its usage on bad flags and exits 2', () => {

@@ -6,6 +6,7 @@ import { check } from './check';
 
 const MIXED = path.resolve(__dirname, '../__fixtures__/mixed');
 const REPO = path.resolve(__dirname, '../__fixtures__/repo');
+const NOTHING = path.resolve(__dirname, '../__fixtures__/nothing');
 const RULE_FIXTURES = path.resolve(
   require.resolve('@mesh-readiness/plugin-mesh-readiness-common/package.json'),
   '../src/rules/__fixtures__',
@@ -115,6 +116,52 @@ describe('check on a folder a user might hand it', () => {
       { file: named, line: 2, message: 'the document has no "kind"' },
     ]);
     expect(result.exitCode).toBe(2);
+  });
+
+  it('fails rather than passes an input that holds nothing to check', async () => {
+    // A render with every object switched off, named on the command line.
+    const commentedOut = path.join(NOTHING, 'commented-out.yaml');
+    // A folder in which every file found is a values file.
+    const valuesOnly = path.join(NOTHING, 'values-only');
+    // A folder with no manifest file at all.
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-empty-'));
+    fs.writeFileSync(path.join(empty, 'notes.txt'), 'kind: Deployment\n');
+
+    const result = await check([commentedOut, valuesOnly, empty], json);
+    const output = JSON.parse(result.stdout);
+    expect(output.errors).toEqual([
+      {
+        file: empty,
+        message:
+          'no .yaml, .yml or .json file in this folder, so nothing was checked',
+      },
+      {
+        file: commentedOut,
+        message: 'holds no Kubernetes object, so nothing was checked',
+      },
+      {
+        file: valuesOnly,
+        message:
+          'no Kubernetes object in this folder, so nothing was checked (1 file passed over: no kind or apiVersion key)',
+      },
+    ]);
+    expect(output.notManifests).toEqual([path.join(valuesOnly, 'values.yaml')]);
+    expect(result.exitCode).toBe(2);
+
+    // A folder named on the command line must hold an object, whatever is
+    // named beside it; inside a folder that holds one, the values file is
+    // only listed as not checked.
+    const beside = await check(
+      [valuesOnly, path.join(REPO, 'deploy/web.yaml')],
+      json,
+    );
+    expect(JSON.parse(beside.stdout).errors).toEqual([
+      expect.objectContaining({ file: valuesOnly }),
+    ]);
+    const repo = await check([REPO], json);
+    expect(JSON.parse(repo.stdout).errors).not.toContainEqual(
+      expect.objectContaining({ file: REPO }),
+    );
   });
 
   it('gives every workload one finding per rule in the documented JSON shape', async () => {

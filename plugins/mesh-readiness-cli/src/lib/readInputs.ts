@@ -21,6 +21,8 @@ export interface ManifestFile {
   path: string;
   /** Found in a folder the user named, rather than named itself (or `-`). */
   found: boolean;
+  /** For a file found in a folder: the folder the user named. */
+  folder?: string;
 }
 
 export interface Inputs {
@@ -46,7 +48,8 @@ export function listManifestFiles(
   errors: ReportError[],
 ): ManifestFile[] {
   const files: ManifestFile[] = [];
-  const walk = (p: string, explicit: boolean) => {
+  const walk = (p: string, folder?: string) => {
+    const explicit = folder === undefined;
     let stat: fs.Stats;
     try {
       stat = fs.statSync(p);
@@ -77,20 +80,31 @@ export function listManifestFiles(
         });
         return;
       }
+      const before = { files: files.length, errors: errors.length };
       for (const entry of entries) {
         if (entry.startsWith('.') || entry === 'node_modules') continue;
-        walk(path.join(p, entry), false);
+        walk(path.join(p, entry), folder ?? p);
       }
-    } else if (
-      explicit ||
-      MANIFEST_EXTENSIONS.has(path.extname(p).toLowerCase())
-    ) {
-      files.push({ path: p, found: !explicit });
+      if (
+        explicit &&
+        files.length === before.files &&
+        errors.length === before.errors
+      ) {
+        errors.push({
+          file: p,
+          message:
+            'no .yaml, .yml or .json file in this folder, so nothing was checked',
+        });
+      }
+    } else if (explicit) {
+      files.push({ path: p, found: false });
+    } else if (MANIFEST_EXTENSIONS.has(path.extname(p).toLowerCase())) {
+      files.push({ path: p, found: true, folder });
     }
   };
   for (const p of paths) {
     if (p === '-') files.push({ path: '-', found: false });
-    else walk(p, true);
+    else walk(p);
   }
   return files;
 }
@@ -136,10 +150,21 @@ export async function readInputs(
       for (const o of parsed.objects) objects.push(o);
       errors.push(...parsed.errors);
       ignored.push(...parsed.ignored);
+      if (!found && parsed.documents === 0 && parsed.errors.length === 0) {
+        // Nothing at all, or only comments: a gate must not pass on it.
+        errors.push({
+          file: name,
+          message:
+            file === '-'
+              ? 'standard input holds no Kubernetes object, so nothing was checked (did the command writing it fail?)'
+              : 'holds no Kubernetes object, so nothing was checked',
+        });
+      }
     }
     done++;
     onProgress?.(done, files.length, name);
   }
+  errors.push(...foldersWithoutObjects(files, notManifests));
   return {
     objects,
     errors,
@@ -148,6 +173,32 @@ export async function readInputs(
     files: files.length - notManifests.length,
     notManifests,
   };
+}
+
+/** A folder the user named in which every file found was passed over. */
+function foldersWithoutObjects(
+  files: ManifestFile[],
+  notManifests: string[],
+): ReportError[] {
+  const passedOver = new Set(notManifests);
+  const folders = new Map<string, { read: boolean; passedOver: number }>();
+  for (const { path: file, folder } of files) {
+    if (folder === undefined) continue;
+    const seen = folders.get(folder) ?? { read: false, passedOver: 0 };
+    if (passedOver.has(file)) seen.passedOver++;
+    else seen.read = true;
+    folders.set(folder, seen);
+  }
+  return [...folders]
+    .filter(([, seen]) => !seen.read)
+    .map(([folder, seen]) => ({
+      file: folder,
+      message: `no Kubernetes object in this folder, so nothing was checked (${
+        seen.passedOver
+      } ${
+        seen.passedOver === 1 ? 'file' : 'files'
+      } passed over: no kind or apiVersion key)`,
+    }));
 }
 
 async function readStdin(): Promise<string> {
