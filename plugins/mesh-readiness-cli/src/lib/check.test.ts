@@ -164,6 +164,24 @@ describe('check on a folder a user might hand it', () => {
     );
   });
 
+  it('reads each file once, however many paths lead to it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-links-'));
+    const web = path.join(dir, 'web.yaml');
+    fs.copyFileSync(path.join(REPO, 'deploy/web.yaml'), web);
+    // A link back to the parent folder, and one to the folder beside it.
+    fs.mkdirSync(path.join(dir, 'overlays'));
+    fs.symlinkSync('..', path.join(dir, 'overlays/up'));
+    fs.symlinkSync(dir, path.join(os.tmpdir(), `${path.basename(dir)}-link`));
+
+    const result = await check(
+      [dir, web, path.join(os.tmpdir(), `${path.basename(dir)}-link`)],
+      { ...json, format: 'table' },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/1 workload in 1 file ·/);
+    expect(result.stdout).not.toContain('ELOOP');
+  });
+
   it('gives every workload one finding per rule in the documented JSON shape', async () => {
     const result = await check(
       [path.join(MIXED, '02-kubectl-list.yaml')],

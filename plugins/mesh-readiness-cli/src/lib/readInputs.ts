@@ -48,11 +48,17 @@ export function listManifestFiles(
   errors: ReportError[],
 ): ManifestFile[] {
   const files: ManifestFile[] = [];
-  const walk = (p: string, folder?: string) => {
+  // Each file and folder is read once, however many paths lead to it: a
+  // symbolic link to a parent folder would otherwise be walked until ELOOP.
+  const seen = new Set<string>();
+  /** Whether the path gave a file to read, an error, or one already seen. */
+  const walk = (p: string, folder?: string): boolean => {
     const explicit = folder === undefined;
     let stat: fs.Stats;
+    let real: string;
     try {
       stat = fs.statSync(p);
+      real = fs.realpathSync(p);
     } catch (e) {
       errors.push({
         file: p,
@@ -60,8 +66,10 @@ export function listManifestFiles(
           (e as NodeJS.ErrnoException).code ?? (e as Error).message
         }`,
       });
-      return;
+      return true;
     }
+    if (seen.has(real)) return true;
+    seen.add(real);
     if (stat.isDirectory()) {
       let entries: string[];
       try {
@@ -71,36 +79,38 @@ export function listManifestFiles(
           file: p,
           message: `cannot list folder: ${(e as NodeJS.ErrnoException).code}`,
         });
-        return;
+        return true;
       }
       if (entries.includes(HELM_CHART_FILE)) {
         errors.push({
           file: p,
           message: `a Helm chart (it has a ${HELM_CHART_FILE}): its templates are not manifests until rendered; check what it renders instead: helm template NAME ${p} | mesh-readiness check -`,
         });
-        return;
+        return true;
       }
-      const before = { files: files.length, errors: errors.length };
+      let gave = false;
       for (const entry of entries) {
         if (entry.startsWith('.') || entry === 'node_modules') continue;
-        walk(path.join(p, entry), folder ?? p);
+        if (walk(path.join(p, entry), folder ?? p)) gave = true;
       }
-      if (
-        explicit &&
-        files.length === before.files &&
-        errors.length === before.errors
-      ) {
+      if (explicit && !gave) {
         errors.push({
           file: p,
           message:
             'no .yaml, .yml or .json file in this folder, so nothing was checked',
         });
       }
-    } else if (explicit) {
-      files.push({ path: p, found: false });
-    } else if (MANIFEST_EXTENSIONS.has(path.extname(p).toLowerCase())) {
-      files.push({ path: p, found: true, folder });
+      return gave;
     }
+    if (explicit) {
+      files.push({ path: p, found: false });
+      return true;
+    }
+    if (MANIFEST_EXTENSIONS.has(path.extname(p).toLowerCase())) {
+      files.push({ path: p, found: true, folder });
+      return true;
+    }
+    return false;
   };
   for (const p of paths) {
     if (p === '-') files.push({ path: '-', found: false });
