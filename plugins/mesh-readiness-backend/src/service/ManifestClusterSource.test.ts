@@ -2,6 +2,8 @@
  * A manifest folder as adopters keep one: rendered manifests beside the
  * values they were rendered with, and a Helm chart not yet rendered.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ManifestClusterSource } from './ManifestClusterSource';
 
@@ -38,6 +40,26 @@ describe('ManifestClusterSource', () => {
       {
         kind: 'Manifest',
         reason: expect.stringMatching(/^\.: a Helm chart/),
+      },
+    ]);
+  });
+
+  it('says a folder with no object in it holds none, rather than serving an empty cluster', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-manifests-'));
+    fs.writeFileSync(path.join(empty, 'values.yaml'), 'replicaCount: 2\n');
+    fs.writeFileSync(
+      path.join(empty, 'commented-out.yaml'),
+      '# kind: Pod\n---\n',
+    );
+    const snapshot = await new ManifestClusterSource(
+      'empty',
+      empty,
+    ).readSnapshot();
+    expect(snapshot.objects).toEqual([]);
+    expect(snapshot.unreadable).toEqual([
+      {
+        kind: 'Manifest',
+        reason: `no Kubernetes object in 2 files of the folder (${empty})`,
       },
     ]);
   });

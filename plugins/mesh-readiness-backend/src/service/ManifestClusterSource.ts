@@ -93,14 +93,24 @@ export class ManifestClusterSource implements MeshReadinessClusterSource {
       );
     }
     const objects: KubeObject[] = [];
+    let documents = 0;
     for (const file of files) {
       const text = await fs.promises.readFile(file, 'utf8');
       // A values file or package.json beside the manifests holds no object.
       if (!mayHoldObjects(text)) continue;
       const parsed = parseManifests(text, path.relative(this.folder, file));
       for (const o of parsed.objects) objects.push(o);
+      documents += parsed.documents;
       for (const e of parsed.errors)
         problems.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+    }
+    if (documents === 0 && problems.length === 0) {
+      // A mistyped path or a render not yet written: not an empty cluster.
+      problems.push(
+        `no Kubernetes object in ${files.length} ${
+          files.length === 1 ? 'file' : 'files'
+        } of the folder (${this.folder})`,
+      );
     }
     const target =
       this.targetFile ?? path.join(this.folder, TARGET_PROFILE_FILE);
