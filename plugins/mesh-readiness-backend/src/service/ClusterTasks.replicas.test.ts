@@ -85,6 +85,7 @@ interface Replica {
   slow: { open?: Promise<void> };
   /** Clusters only a user's scan reads, one per slot. */
   held: string[];
+  /** Unschedules its clusters and waits for the reads in flight to be stored. */
   stop: () => Promise<void>;
 }
 
@@ -165,7 +166,11 @@ async function replicasOn(
       hold,
       slow,
       held: held.map(h => h.name),
-      stop: () => tasks.sync([]),
+      stop: async () => {
+        await tasks.sync([]);
+        // A read still in flight writes its result; the database must outlive it.
+        await eventually(() => scanner.freeSlots === concurrency);
+      },
     });
   }
   return replicas;
