@@ -267,6 +267,11 @@ async function themedChecks(theme) {
       await modes
         .getByText(/^Not ready for ambient: blocked by MR015 /)
         .waitFor();
+      // Its own MR015 finding is n/a (it runs with a sidecar): the card says why ambient fails.
+      await modes
+        .getByTestId('mode-reasons-ambient')
+        .getByText(/^MR015 in ambient mode: .*TCP 15008 \(HBONE\)/)
+        .waitFor();
       await page.getByTestId('finding-MR001').waitFor();
       await shot('entity-tab', page, { fullPage: true });
     },

@@ -23,9 +23,21 @@ describe('the mesh-readiness command', () => {
     expect(output.errors).toHaveLength(2);
     // Each workload says whether it would be ready with a sidecar and in ambient mode.
     for (const workload of output.workloads) {
+      for (const mode of ['sidecar', 'ambient'])
+        expect(Object.keys(workload.modes[mode].messages)).toEqual(
+          workload.modes[mode].blocking,
+        );
       expect(workload.modes).toEqual({
-        sidecar: { ready: expect.any(Boolean), blocking: expect.any(Array) },
-        ambient: { ready: expect.any(Boolean), blocking: expect.any(Array) },
+        sidecar: {
+          ready: expect.any(Boolean),
+          blocking: expect.any(Array),
+          messages: expect.any(Object),
+        },
+        ambient: {
+          ready: expect.any(Boolean),
+          blocking: expect.any(Array),
+          messages: expect.any(Object),
+        },
       });
     }
   });

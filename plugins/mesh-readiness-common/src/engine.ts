@@ -286,7 +286,10 @@ function modesOf(
       exhaustive || rule.readsDataPlaneMode ? judge(rule, mode) : findings[i],
     );
     const blocking = blockingRules(inMode);
-    modes[mode] = { ready: blocking.length === 0, blocking };
+    const messages: Record<string, string> = {};
+    for (const f of inMode)
+      if (blocking.includes(f.ruleId)) messages[f.ruleId] = f.message;
+    modes[mode] = { ready: blocking.length === 0, blocking, messages };
   }
   return modes;
 }

@@ -64,8 +64,12 @@ describe('readiness per data-plane mode', () => {
   it('a restricted namespace without the CNI plugin blocks the sidecar, not ambient', () => {
     const web = modesOf(`${NAMESPACE}---\n${WEB}`);
     expect(web.modes).toEqual({
-      sidecar: { ready: false, blocking: ['MR004'] },
-      ambient: { ready: true, blocking: [] },
+      sidecar: {
+        ready: false,
+        blocking: ['MR004'],
+        messages: { MR004: expect.stringContaining('"restricted"') },
+      },
+      ambient: { ready: true, blocking: [], messages: {} },
     });
   });
 
@@ -79,9 +83,18 @@ describe('readiness per data-plane mode', () => {
     );
     expect(web.ready).toBe(true);
     expect(web.modes).toEqual({
-      sidecar: { ready: true, blocking: [] },
-      ambient: { ready: false, blocking: ['MR015'] },
+      sidecar: { ready: true, blocking: [], messages: {} },
+      // The workload's own MR015 finding is n/a (it runs with a sidecar): the reason is here.
+      ambient: {
+        ready: false,
+        blocking: ['MR015'],
+        messages: {
+          MR015:
+            '1 NetworkPolicy in front of the ambient pods would drop ztunnel’s traffic or the kubelet’s probes: "web-ingress" admits peers on 1 ingress rule but not on TCP 15008 (HBONE).',
+        },
+      },
     });
+    expect(web.findings.find(f => f.ruleId === 'MR015')?.status).toBe('skip');
   });
 
   it('UID 1337 and the sidecar-only ports block the sidecar, not ambient; a port ztunnel takes in the pod blocks both', () => {
@@ -95,16 +108,31 @@ describe('readiness per data-plane mode', () => {
       'containerPort: 8080}, {containerPort: 15020}]',
     );
     expect(modesOf(`${privileged}---\n${agentPorts}`).modes).toEqual({
-      sidecar: { ready: false, blocking: ['MR003', 'MR007'] },
-      ambient: { ready: true, blocking: [] },
+      sidecar: {
+        ready: false,
+        blocking: ['MR003', 'MR007'],
+        messages: {
+          MR003: expect.stringContaining('UID 1337'),
+          MR007: expect.stringContaining('15020'),
+        },
+      },
+      ambient: { ready: true, blocking: [], messages: {} },
     });
     const hbonePort = WEB.replace(
       'containerPort: 8080}]',
       'containerPort: 8080}, {containerPort: 15008}]',
     );
     expect(modesOf(`${privileged}---\n${hbonePort}`).modes).toEqual({
-      sidecar: { ready: false, blocking: ['MR007'] },
-      ambient: { ready: false, blocking: ['MR007'] },
+      sidecar: {
+        ready: false,
+        blocking: ['MR007'],
+        messages: { MR007: expect.stringContaining('15008') },
+      },
+      ambient: {
+        ready: false,
+        blocking: ['MR007'],
+        messages: { MR007: expect.stringContaining('15008') },
+      },
     });
   });
 

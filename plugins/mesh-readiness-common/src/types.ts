@@ -159,6 +159,12 @@ export interface WorkloadReport {
 export interface ModeReadiness {
   ready: boolean;
   blocking: string[];
+  /**
+   * What each blocking rule says in this mode, by rule id: for the mode a
+   * workload does not run in, the reason its own findings do not give.
+   * Absent in reports stored before it was added.
+   */
+  messages?: Record<string, string>;
 }
 
 /** @public */

@@ -28,6 +28,12 @@ const modeReadiness = {
       items: { type: 'string' },
       description: 'The error rules that would block it (rule ids).',
     },
+    messages: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description:
+        'What each blocking rule says in this mode, by rule id. Absent in reports stored before it was added.',
+    },
   },
 } as const;
 const modeSummary = {

@@ -1,6 +1,9 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { RuleDefinition } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  Finding,
+  RuleDefinition,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { ModeSummaryList, WorkloadModes } from './DataPlaneModes';
 
 describe('readiness per data-plane mode', () => {
@@ -29,6 +32,50 @@ describe('readiness per data-plane mode', () => {
         'Not ready for ambient: blocked by MR015 NetworkPolicies admit ambient’s HBONE and probes, MR009',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('says why the mode a workload does not run in is blocked, and not again what its checklist says', async () => {
+    const networkPolicy =
+      '1 NetworkPolicy in front of the ambient pods would drop ztunnel’s traffic or the kubelet’s probes: "web-ingress" admits peers on 1 ingress rule but not on TCP 15008 (HBONE).';
+    const port = 'The workload uses port 15008, reserved for the sidecar.';
+    await renderInTestApp(
+      <WorkloadModes
+        modes={{
+          sidecar: {
+            ready: false,
+            blocking: ['MR007'],
+            messages: { MR007: port },
+          },
+          ambient: {
+            ready: false,
+            blocking: ['MR015', 'MR007'],
+            messages: { MR015: networkPolicy, MR007: port },
+          },
+        }}
+        findings={[
+          {
+            ruleId: 'MR015',
+            status: 'skip',
+            severity: 'error',
+            message: 'The workload does not run in ambient mode.',
+          } as Finding,
+          {
+            ruleId: 'MR007',
+            status: 'fail',
+            severity: 'error',
+            message: port,
+          } as Finding,
+        ]}
+      />,
+    );
+    expect(screen.getByTestId('mode-reasons-ambient')).toHaveTextContent(
+      `MR015 in ambient mode: ${networkPolicy}`,
+    );
+    // MR007 says the same in both modes, as the checklist does: not repeated.
+    expect(screen.getByTestId('mode-reasons-ambient')).not.toHaveTextContent(
+      'MR007',
+    );
+    expect(screen.queryByTestId('mode-reasons-sidecar')).toBeNull();
   });
 
   it('shows nothing for a report stored before modes existed', async () => {

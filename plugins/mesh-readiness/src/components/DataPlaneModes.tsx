@@ -7,6 +7,7 @@ import { StatusError, StatusOK } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
 import {
   DataPlaneModes,
+  Finding,
   ModeSummary,
   RuleDefinition,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -20,28 +21,59 @@ const ruleLabel = (id: string, rules?: Map<string, RuleDefinition>) => {
   return title ? `${id} ${title}` : id;
 };
 
-/** One line per mode on a workload card: "Ready for ambient" or what blocks it. */
+/**
+ * One line per mode on a workload card: "Ready for ambient" or what blocks
+ * it. Under a blocked mode, what each blocking rule says there, unless the
+ * workload's own finding (judged in the mode it runs in) already says it.
+ */
 export function WorkloadModes(props: {
   modes?: DataPlaneModes;
   rules?: Map<string, RuleDefinition>;
+  findings?: Finding[];
 }) {
-  const { modes, rules } = props;
+  const { modes, rules, findings = [] } = props;
   if (!modes) return null;
+  const ownMessage = new Map(findings.map(f => [f.ruleId, f.message]));
   return (
     <Box mb={2} data-testid="workload-modes">
       {MODES.map(mode => {
-        const { ready, blocking } = modes[mode];
+        const { ready, blocking, messages = {} } = modes[mode];
+        const reasons = blocking.filter(
+          id => messages[id] && messages[id] !== ownMessage.get(id),
+        );
         return (
-          <Typography key={mode} variant="body2" component="div">
-            {ready ? (
-              <StatusOK>Ready for {MODE_NAMES[mode]}</StatusOK>
-            ) : (
-              <StatusError>
-                Not ready for {MODE_NAMES[mode]}: blocked by{' '}
-                {blocking.map(id => ruleLabel(id, rules)).join(', ')}
-              </StatusError>
+          <Box key={mode}>
+            <Typography variant="body2" component="div">
+              {ready ? (
+                <StatusOK>Ready for {MODE_NAMES[mode]}</StatusOK>
+              ) : (
+                <StatusError>
+                  Not ready for {MODE_NAMES[mode]}: blocked by{' '}
+                  {blocking.map(id => ruleLabel(id, rules)).join(', ')}
+                </StatusError>
+              )}
+            </Typography>
+            {reasons.length > 0 && (
+              <Box
+                component="ul"
+                mt={0.5}
+                mb={1}
+                pl={4}
+                data-testid={`mode-reasons-${mode}`}
+              >
+                {reasons.map(id => (
+                  <Typography
+                    key={id}
+                    component="li"
+                    variant="body2"
+                    color="textSecondary"
+                  >
+                    {id} in {MODE_NAMES[mode]} mode: {messages[id]}
+                  </Typography>
+                ))}
+              </Box>
             )}
-          </Typography>
+          </Box>
         );
       })}
     </Box>

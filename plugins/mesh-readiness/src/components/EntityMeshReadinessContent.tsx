@@ -207,7 +207,11 @@ function WorkloadChecklist(props: {
         </Box>
       }
     >
-      <WorkloadModes modes={workload.modes} rules={rules} />
+      <WorkloadModes
+        modes={workload.modes}
+        rules={rules}
+        findings={workload.findings}
+      />
       {workload.notice && (
         <Box mb={2} data-testid="workload-notice">
           <Typography variant="body2" color="textSecondary">
