@@ -51,8 +51,14 @@ describe('parseManifests on what users paste', () => {
     ]);
   });
 
-  it('names the List item that is not an object, and counts the documents that held anything', () => {
+  it('names the List item that is not an object, at its own line, and counts the documents that held anything', () => {
     const list = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: never-read}',
+      '---',
+      '# only a comment',
+      '---',
       'apiVersion: v1',
       'kind: List',
       'items:',
@@ -60,42 +66,44 @@ describe('parseManifests on what users paste', () => {
       '- 3',
       '- kind: Pod',
       '- apiVersion: v1',
-      '---',
-      '# only a comment',
-      '---',
-      'apiVersion: v1',
-      'kind: Secret',
-      'metadata: {name: never-read}',
+      '- kind: ConfigMap',
+      '  metadata: {name: listed}',
       '',
     ].join('\n');
     for (const fastParse of [true, false]) {
-      const { objects, errors, documents } = parseManifests(list, 'l.yaml', {
-        fastParse,
-      });
+      const { objects, errors, ignored, documents } = parseManifests(
+        list,
+        'l.yaml',
+        { fastParse },
+      );
       expect(objects).toEqual([]);
       expect(errors).toEqual([
         {
           file: 'l.yaml',
-          line: 1,
+          line: 10,
           message: 'items[0]: expected a Kubernetes object, found null',
         },
         {
           file: 'l.yaml',
-          line: 1,
+          line: 11,
           message: 'items[1]: expected a Kubernetes object, found number',
         },
         {
           file: 'l.yaml',
-          line: 1,
+          line: 12,
           message: 'items[2]: Pod has no metadata.name',
         },
         {
           file: 'l.yaml',
-          line: 1,
+          line: 13,
           message: 'items[3]: the item has no "kind"',
         },
       ]);
-      // The List and the Secret: the comment-only document holds nothing.
+      // A kind the rules do not read is listed at its List's line.
+      expect(ignored).toEqual([
+        { file: 'l.yaml', line: 7, kind: 'ConfigMap', name: 'listed' },
+      ]);
+      // The Secret and the List: the comment-only document holds nothing.
       expect(documents).toBe(2);
     }
   });

@@ -300,15 +300,52 @@ function describeValue(value: unknown): string {
   return Array.isArray(value) ? 'a list' : typeof value;
 }
 
+/** Documents read again with positions, each once however many errors it holds. */
+const positioned = new WeakMap<
+  ManifestDocument,
+  {
+    docs: Array<{ getIn(path: unknown[], keepScalar: true): unknown }>;
+    lineOf(offset: number): number;
+  }
+>();
+
+/**
+ * The line of the value at the sink's path in its document: read again
+ * with the `yaml` library, which keeps positions, only for an error.
+ */
+function lineOfPath(sink: Sink): number | undefined {
+  const { document, documentIndex = 0, path } = sink;
+  if (!document) return undefined;
+  let read = positioned.get(document);
+  if (!read) {
+    const { LineCounter, parseAllDocuments } = yamlLibrary();
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(document.text, { lineCounter });
+    read = {
+      docs: Array.isArray(docs) ? docs : [docs],
+      lineOf: offset => lineCounter.linePos(offset).line + document.line - 1,
+    };
+    positioned.set(document, read);
+  }
+  const node = read.docs[documentIndex]?.getIn(path, true) as
+    | { range?: [number, number, number] }
+    | undefined;
+  const offset = node?.range?.[0];
+  return offset === undefined ? undefined : read.lineOf(offset);
+}
+
 function collect(value: unknown, sink: Sink) {
-  const { file, line, errors } = sink;
+  const { file, errors } = sink;
   if (sink.path.length === 0) sink.documents++;
-  // Inside a List, the message names the item: the line is the List's.
+  // Inside a List, the message names the item, and the line is the item's.
   const where = sink.path.length > 0 ? `${fieldPath(sink.path)}: ` : '';
+  const { line } = sink;
+  // Found again only for an error: a List of many items is not re-read.
+  const errorLine = () => (where ? lineOfPath(sink) ?? line : line);
   if (!isRecord(value)) {
     errors.push({
       file,
-      line,
+      line: errorLine(),
       message: `${where}expected a Kubernetes object, found ${describeValue(
         value,
       )}`,
@@ -318,7 +355,7 @@ function collect(value: unknown, sink: Sink) {
   if (typeof value.kind !== 'string' || value.kind === '') {
     errors.push({
       file,
-      line,
+      line: errorLine(),
       message: where
         ? `${where}the item has no "kind"`
         : 'the document has no "kind"',
@@ -329,7 +366,7 @@ function collect(value: unknown, sink: Sink) {
     if (!Array.isArray(value.items)) {
       errors.push({
         file,
-        line,
+        line: errorLine(),
         message: `${where}${value.kind} has no "items" list`,
       });
       return;
@@ -359,7 +396,7 @@ function collect(value: unknown, sink: Sink) {
   if (!name) {
     errors.push({
       file,
-      line,
+      line: errorLine(),
       message: `${where}${value.kind} has no metadata.name`,
     });
     return;
