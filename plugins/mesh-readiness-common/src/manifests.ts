@@ -235,6 +235,8 @@ function parseWithYamlLibrary(document: ManifestDocument, sink: Sink) {
     return;
   }
   const list = Array.isArray(docs) ? docs : [docs];
+  // An error inside a List finds its item's line in this reading.
+  rememberPositions(sink, document, list, lineCounter);
   list.forEach((doc, documentIndex) => {
     const firstError = doc.errors[0];
     if (firstError) {
@@ -281,6 +283,8 @@ interface Sink {
   ignored: IgnoredObject[];
   /** Documents that held a value. */
   documents: number;
+  /** The last document read with positions, kept for the errors found in it. */
+  positioned?: Positioned;
   sources?: Map<KubeObject, ObjectSource>;
 }
 
@@ -300,32 +304,47 @@ function describeValue(value: unknown): string {
   return Array.isArray(value) ? 'a list' : typeof value;
 }
 
-/** Documents read again with positions, each once however many errors it holds. */
-const positioned = new WeakMap<
-  ManifestDocument,
-  {
-    docs: Array<{ getIn(path: unknown[], keepScalar: true): unknown }>;
-    lineOf(offset: number): number;
-  }
->();
+interface Positioned {
+  document: ManifestDocument;
+  docs: Array<{ getIn(path: unknown[], keepScalar: true): unknown }>;
+  lineOf(offset: number): number;
+}
+
+/** Keeps the `yaml` library's reading of a document for the errors found in it. */
+function rememberPositions(
+  sink: Sink,
+  document: ManifestDocument,
+  docs: Positioned['docs'],
+  lineCounter: { linePos(offset: number): { line: number } },
+): Positioned {
+  const read: Positioned = {
+    document,
+    docs,
+    lineOf: offset => lineCounter.linePos(offset).line + document.line - 1,
+  };
+  sink.positioned = read;
+  return read;
+}
 
 /**
- * The line of the value at the sink's path in its document: read again
- * with the `yaml` library, which keeps positions, only for an error.
+ * The line of the value at the sink's path in its document, only for an
+ * error: from the `yaml` library's reading of it, read again if the fast
+ * path parsed it.
  */
 function lineOfPath(sink: Sink): number | undefined {
   const { document, documentIndex = 0, path } = sink;
   if (!document) return undefined;
-  let read = positioned.get(document);
-  if (!read) {
+  let read = sink.positioned;
+  if (read?.document !== document) {
     const { LineCounter, parseAllDocuments } = yamlLibrary();
     const lineCounter = new LineCounter();
     const docs = parseAllDocuments(document.text, { lineCounter });
-    read = {
-      docs: Array.isArray(docs) ? docs : [docs],
-      lineOf: offset => lineCounter.linePos(offset).line + document.line - 1,
-    };
-    positioned.set(document, read);
+    read = rememberPositions(
+      sink,
+      document,
+      Array.isArray(docs) ? docs : [docs],
+      lineCounter,
+    );
   }
   const node = read.docs[documentIndex]?.getIn(path, true) as
     | { range?: [number, number, number] }
@@ -335,11 +354,10 @@ function lineOfPath(sink: Sink): number | undefined {
 }
 
 function collect(value: unknown, sink: Sink) {
-  const { file, errors } = sink;
+  const { file, line, errors } = sink;
   if (sink.path.length === 0) sink.documents++;
   // Inside a List, the message names the item, and the line is the item's.
   const where = sink.path.length > 0 ? `${fieldPath(sink.path)}: ` : '';
-  const { line } = sink;
   // Found again only for an error: a List of many items is not re-read.
   const errorLine = () => (where ? lineOfPath(sink) ?? line : line);
   if (!isRecord(value)) {
