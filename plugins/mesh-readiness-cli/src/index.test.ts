@@ -5,6 +5,10 @@ import path from 'node:path';
 const BIN = path.resolve(__dirname, '../bin/mesh-readiness');
 const MIXED = path.resolve(__dirname, '__fixtures__/mixed');
 const RULES = path.resolve(__dirname, '__fixtures__/rules');
+const RULE_FIXTURES = path.resolve(
+  require.resolve('@mesh-readiness/plugin-mesh-readiness-common/package.json'),
+  '../src/rules/__fixtures__',
+);
 
 function run(args: string[], input?: string) {
   return spawnSync(process.execPath, [BIN, ...args], {
@@ -63,6 +67,25 @@ describe('the mesh-readiness command', () => {
       fs.readFileSync(path.join(MIXED, '02-kubectl-list.yaml'), 'utf8'),
     );
     expect(rendered.status).toBe(0);
+  });
+
+  it('stops quietly when the reader closes the pipe early, and still exits with the gate', () => {
+    // Every rule's fixtures: a table of about 200 KB, more than a pipe holds,
+    // with workloads that are not ready (exit 1); head reads one line.
+    const result = spawnSync(
+      'bash',
+      [
+        '-c',
+        'set -o pipefail; "$0" "$1" check "$2" --no-color | head -n 1',
+        process.execPath,
+        BIN,
+        RULE_FIXTURES,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.status).toBe(1);
   });
 
   it('explains its usage on bad flags and exits 2', () => {

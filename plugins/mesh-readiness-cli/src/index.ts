@@ -35,6 +35,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module || process.argv[1]?.endsWith('mesh-readiness')) {
+  // A reader that stops early (`| head`) closes the pipe: what is left is
+  // not written, and the exit status is still the gate's.
+  process.stdout.on('error', error => {
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+  });
   main(process.argv.slice(2)).then(
     code => {
       process.exitCode = code;
